@@ -1,0 +1,82 @@
+package io.rtgw.connection;
+
+import io.rtgw.connection.ws.WsTransport;
+import io.rtgw.protocol.ErrorCode;
+import io.rtgw.protocol.config.GatewayConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection tier: the client-facing HTTP server with its transports, and this node's table of
+ * channels with local subscribers. It reaches the other tiers only over the event bus.
+ */
+public final class ConnectionVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionVerticle.class);
+  private static final short GOING_AWAY = 1001;
+
+  private GatewayConfig config;
+  private ChannelHub hub;
+  private WsTransport ws;
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    config = GatewayConfig.fromJson(config());
+    Tiers tiers = new Tiers(vertx.eventBus(), config.delivery().requestTimeoutMs());
+    hub = new ChannelHub(vertx, tiers, config.delivery().positionCheckMs());
+    ws = new WsTransport(vertx, config, hub);
+    server = vertx.createHttpServer(serverOptions()).requestHandler(router());
+    return server.listen(config.http().port(), config.http().host())
+        .onSuccess(s -> LOG.info("Connection tier listening on {}:{}", config.http().host(), s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    ws.closeAll(GOING_AWAY, "server stopping");
+    return Future.join(server.close(), hub.close());
+  }
+
+  /** The port actually bound (useful when configured as 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private HttpServerOptions serverOptions() {
+    return new HttpServerOptions()
+        .setMaxWebSocketFrameSize(config.websocket().maxFrameBytes())
+        .setMaxWebSocketMessageSize(config.websocket().maxFrameBytes())
+        .setRegisterWebSocketWriteHandlers(false)
+        .setTcpNoDelay(true);
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.get("/ws").handler(ctx -> ws.upgrade(ctx.request()));
+    router.get("/health").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/json")
+        .end(health().encode()));
+    router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router.route().last().handler(ctx -> HttpErrors.send(ctx.response(), ErrorCode.NOT_FOUND,
+        "No such endpoint: " + ctx.request().method() + " " + ctx.request().path() + "."));
+    router.errorHandler(500, ctx -> {
+      LOG.error("Request {} failed", ctx.request().path(), ctx.failure());
+      HttpErrors.send(ctx.response(), ErrorCode.INTERNAL, "Internal error; the server logged the cause.");
+    });
+    return router;
+  }
+
+  private JsonObject health() {
+    return new JsonObject()
+        .put("status", "UP")
+        .put("connections", ws.size())
+        .put("channels", hub.channelCount());
+  }
+}

@@ -1,0 +1,235 @@
+package io.rtgw.connection;
+
+import io.rtgw.protocol.HistoryPage;
+import io.rtgw.protocol.HistoryRead;
+import io.rtgw.protocol.Message;
+import io.rtgw.protocol.Position;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A channel as one connection node sees it: its local subscriptions, the last offset delivered to them,
+ * and the gap healing that turns the at-most-once, possibly reordered bus into an in-order stream with
+ * no holes: a delivery past {@code last + 1} waits while the missing range is read from history.
+ */
+final class LocalChannel {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalChannel.class);
+  /** Most messages one gap-filling read asks for; a longer gap takes several reads. */
+  static final int FILL_BATCH = 1000;
+
+  private final String name;
+  private final Tiers tiers;
+  private final Promise<LocalChannel> readyPromise = Promise.promise();
+  private final List<Subscription> subscriptions = new ArrayList<>();
+  private final TreeMap<Long, Message> pending = new TreeMap<>();
+  private final List<Subscription> detachedWhileDelivering = new ArrayList<>();
+  private MessageConsumer<Message> consumer;
+  private String epoch;
+  private long last;
+  private boolean ready;
+  private boolean filling;
+  private boolean delivering;
+  private long delivered;
+
+  LocalChannel(String name, Tiers tiers) {
+    this.name = name;
+    this.tiers = tiers;
+  }
+
+  String name() {
+    return name;
+  }
+
+  Future<LocalChannel> ready() {
+    return readyPromise.future();
+  }
+
+  boolean isReady() {
+    return ready;
+  }
+
+  String epoch() {
+    return epoch;
+  }
+
+  /** The last offset delivered to local subscribers: a fresh subscriber is positioned here. */
+  long last() {
+    return last;
+  }
+
+  int size() {
+    return subscriptions.size();
+  }
+
+  long deliveredCount() {
+    return delivered;
+  }
+
+  /**
+   * Listens on the channel's delivery address, then learns the current position from history. The order
+   * matters: once the consumer is registered cluster-wide nothing published later can be missed, and what
+   * arrives before the position is known waits in {@code pending}.
+   */
+  void open(MessageConsumer<Message> consumer) {
+    this.consumer = consumer;
+    consumer.handler(m -> onDelivery(m.body()));
+    consumer.completion()
+        .compose(v -> tiers.read(new HistoryRead(name, null, 0)))
+        .onSuccess(page -> {
+          epoch = page.epoch();
+          last = page.offset();
+          ready = true;
+          drainPending();
+          readyPromise.complete(this);
+        })
+        .onFailure(readyPromise::fail);
+  }
+
+  Future<Void> close() {
+    subscriptions.forEach(Subscription::markDetached);
+    subscriptions.clear();
+    pending.clear();
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  void add(Subscription s) {
+    subscriptions.add(s);
+  }
+
+  void remove(Subscription s) {
+    s.markDetached();
+    if (delivering) {
+      detachedWhileDelivering.add(s);
+    } else {
+      subscriptions.remove(s);
+    }
+  }
+
+  void onDelivery(Message m) {
+    if (!ready) {
+      pending.put(m.offset(), m);
+      return;
+    }
+    if (!m.epoch().equals(epoch)) {
+      // history lost its state: what came before is gone, the new epoch is read from its start
+      resetTo(m.epoch(), 0);
+    }
+    if (m.offset() <= last) {
+      return;
+    }
+    if (m.offset() == last + 1) {
+      deliver(m);
+      drainPending();
+    } else {
+      pending.put(m.offset(), m);
+      fill();
+    }
+  }
+
+  /** The periodic check against history: catches deliveries lost after the last one that arrived. */
+  void checkPosition() {
+    if (!ready || filling) {
+      return;
+    }
+    tiers.read(new HistoryRead(name, null, 0)).onSuccess(page -> {
+      if (!page.epoch().equals(epoch)) {
+        resetTo(page.epoch(), 0);
+      }
+      if (page.offset() > last) {
+        fill();
+      }
+    });
+  }
+
+  private void drainPending() {
+    while (!pending.isEmpty()) {
+      Map.Entry<Long, Message> first = pending.firstEntry();
+      Message m = first.getValue();
+      if (!m.epoch().equals(epoch) || m.offset() <= last) {
+        pending.pollFirstEntry();
+      } else if (m.offset() == last + 1) {
+        pending.pollFirstEntry();
+        deliver(m);
+      } else {
+        fill();
+        return;
+      }
+    }
+  }
+
+  private void fill() {
+    if (filling) {
+      return;
+    }
+    filling = true;
+    long wanted = pending.isEmpty() ? FILL_BATCH : Math.min(FILL_BATCH, pending.firstKey() - last - 1);
+    long before = last;
+    tiers.read(new HistoryRead(name, new Position(epoch, last), (int) Math.max(1, wanted)))
+        .onComplete(ar -> {
+          filling = false;
+          if (ar.failed()) {
+            LOG.warn("Channel {}: could not read history to fill a gap after offset {}; retrying at the next "
+                + "position check: {}", name, last, ar.cause().getMessage());
+            return;
+          }
+          applyFill(ar.result());
+          if (last > before) {
+            drainPending();
+          }
+        });
+  }
+
+  private void applyFill(HistoryPage page) {
+    if (!page.epoch().equals(epoch)) {
+      resetTo(page.epoch(), 0);
+      return;
+    }
+    if (!page.recovered() && !page.messages().isEmpty()) {
+      // the missing range is no longer retained: say so, then go on from what is
+      long resumeAt = page.messages().get(0).offset() - 1;
+      if (resumeAt > last) {
+        resetTo(epoch, resumeAt);
+      }
+    }
+    for (Message m : page.messages()) {
+      if (m.offset() == last + 1) {
+        deliver(m);
+      }
+    }
+  }
+
+  private void resetTo(String newEpoch, long offset) {
+    LOG.info("Channel {}: continuity lost (epoch {} -> {}, offset {} -> {})", name, epoch, newEpoch, last, offset);
+    epoch = newEpoch;
+    last = offset;
+    for (Subscription s : subscriptions) {
+      s.reset(newEpoch, offset);
+    }
+  }
+
+  private void deliver(Message m) {
+    last = m.offset();
+    delivered++;
+    Outbound out = new Outbound(m);
+    delivering = true;
+    try {
+      for (int i = 0, n = subscriptions.size(); i < n; i++) {
+        subscriptions.get(i).deliver(out);
+      }
+    } finally {
+      delivering = false;
+      if (!detachedWhileDelivering.isEmpty()) {
+        subscriptions.removeAll(detachedWhileDelivering);
+        detachedWhileDelivering.clear();
+      }
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package io.rtgw.connection;
+
+/** Where a transport session takes what its subscriptions deliver. Called on the session's event loop. */
+public interface Sink {
+
+  /** A message of a subscribed channel, in offset order with no holes. */
+  void message(Outbound message);
+
+  /**
+   * The channel's continuity was lost (its history was lost and a new epoch began, or a gap could not be
+   * filled because history no longer reaches back): delivery continues from {@code epoch}/{@code offset}.
+   */
+  void reset(String channel, String epoch, long offset);
+}

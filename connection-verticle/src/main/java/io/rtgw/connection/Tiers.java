@@ -1,0 +1,46 @@
+package io.rtgw.connection;
+
+import io.rtgw.protocol.Addresses;
+import io.rtgw.protocol.GatewayException;
+import io.rtgw.protocol.HistoryPage;
+import io.rtgw.protocol.HistoryRead;
+import io.rtgw.protocol.PublishCommand;
+import io.rtgw.protocol.PublishResult;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The connection tier's requests to the other tiers, each with a timeout and its failure turned into a
+ * protocol error, so no client waits on a tier that is down.
+ */
+public final class Tiers {
+
+  private final EventBus bus;
+  private final DeliveryOptions options;
+
+  public Tiers(EventBus bus, long timeoutMs) {
+    this.bus = bus;
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+  }
+
+  public Future<HistoryPage> read(HistoryRead read) {
+    return bus.<HistoryPage>request(Addresses.HISTORY_READ, read, options)
+        .recover(e -> Future.failedFuture(GatewayException.from(e, "history")))
+        .map(Message::body);
+  }
+
+  public Future<PublishResult> publish(PublishCommand cmd) {
+    return bus.<PublishResult>request(Addresses.CLIENT_PUBLISH, cmd, options)
+        .recover(e -> Future.failedFuture(GatewayException.from(e, "fanout")))
+        .map(Message::body);
+  }
+
+  public Future<JsonObject> presence(String channel) {
+    return bus.<JsonObject>request(Addresses.PRESENCE_QUERY, new JsonObject().put("channel", channel), options)
+        .recover(e -> Future.failedFuture(GatewayException.from(e, "presence")))
+        .map(Message::body);
+  }
+}

@@ -1,0 +1,70 @@
+package io.rtgw.connection.ws;
+
+import io.rtgw.connection.ChannelHub;
+import io.rtgw.connection.HttpErrors;
+import io.rtgw.connection.Identity;
+import io.rtgw.protocol.GatewayException;
+import io.rtgw.protocol.config.GatewayConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The WebSocket transport at {@code /ws}: upgrades requests into sessions and runs one ping timer for
+ * all of them (not one timer per connection).
+ */
+public final class WsTransport {
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final ChannelHub hub;
+  private final Set<WsSession> sessions = new HashSet<>();
+  private final long pingTimer;
+
+  public WsTransport(Vertx vertx, GatewayConfig config, ChannelHub hub) {
+    this.vertx = vertx;
+    this.config = config;
+    this.hub = hub;
+    this.pingTimer = vertx.setPeriodic(config.websocket().pingIntervalMs(), id -> pingAll());
+  }
+
+  public void upgrade(HttpServerRequest request) {
+    String user;
+    try {
+      user = Identity.resolve(request, config.identity());
+    } catch (GatewayException e) {
+      HttpErrors.send(request.response(), e.code(), e.getMessage());
+      return;
+    }
+    request.toWebSocket().onSuccess(ws -> {
+      WsSession session = new WsSession(ws, user, config, hub, this);
+      sessions.add(session);
+      session.start();
+    });
+  }
+
+  public int size() {
+    return sessions.size();
+  }
+
+  /** Closes every session with {@code code}; used when the node stops. */
+  public void closeAll(short code, String reason) {
+    vertx.cancelTimer(pingTimer);
+    for (WsSession s : new ArrayList<>(sessions)) {
+      s.close(code, reason);
+    }
+  }
+
+  void removed(WsSession session) {
+    sessions.remove(session);
+  }
+
+  private void pingAll() {
+    long now = System.currentTimeMillis();
+    for (WsSession s : new ArrayList<>(sessions)) {
+      s.pingOrExpire(now);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.rtgw.deploy;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.XmlConfigBuilder;
+import io.rtgw.protocol.config.ClusterConfig;
+import io.rtgw.protocol.config.ConfigException;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Builds the Hazelcast cluster manager from conf/cluster.xml (so the maps Vert.x needs are kept) and
+ * sets only what varies per member: interface, port and the TCP-IP member list.
+ */
+final class ClusterFactory {
+
+  private ClusterFactory() {
+  }
+
+  static HazelcastClusterManager create(ClusterConfig cluster) {
+    Config hz = load(cluster.configFile());
+    NetworkConfig net = hz.getNetworkConfig();
+    net.setPort(cluster.port()).setPortAutoIncrement(true);
+    net.getInterfaces().setEnabled(true).clear().addInterface(cluster.host());
+    JoinConfig join = net.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    return new HazelcastClusterManager(hz);
+  }
+
+  private static Config load(String file) {
+    Path path = Path.of(file);
+    try {
+      if (Files.isRegularFile(path)) {
+        try (InputStream in = Files.newInputStream(path)) {
+          return new XmlConfigBuilder(in).build();
+        }
+      }
+      try (InputStream in = ClusterFactory.class.getClassLoader().getResourceAsStream("cluster.xml")) {
+        if (in == null) {
+          throw new ConfigException("The cluster configuration " + file + " does not exist.");
+        }
+        return new XmlConfigBuilder(in).build();
+      }
+    } catch (IOException e) {
+      throw new ConfigException("The cluster configuration " + file + " could not be read: " + e.getMessage());
+    } catch (RuntimeException e) {
+      if (e instanceof ConfigException) {
+        throw e;
+      }
+      throw new ConfigException("The cluster configuration " + file + " is not valid: " + e.getMessage());
+    }
+  }
+}

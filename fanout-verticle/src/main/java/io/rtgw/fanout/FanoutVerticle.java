@@ -1,0 +1,69 @@
+package io.rtgw.fanout;
+
+import io.rtgw.protocol.Addresses;
+import io.rtgw.protocol.AppendCommand;
+import io.rtgw.protocol.AppendResult;
+import io.rtgw.protocol.GatewayException;
+import io.rtgw.protocol.PublishCommand;
+import io.rtgw.protocol.PublishResult;
+import io.rtgw.protocol.Replies;
+import io.rtgw.protocol.config.GatewayConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The delivery tier: validates a publish, has history sequence and store it, then publishes one delivery
+ * on the channel's bus address, which every connection node with local subscribers listens to.
+ */
+public final class FanoutVerticle extends VerticleBase {
+
+  private PublishValidator validator;
+  private DeliveryOptions requestOptions;
+  private EventBus bus;
+
+  @Override
+  public Future<?> start() {
+    GatewayConfig config = GatewayConfig.fromJson(config());
+    validator = new PublishValidator(config);
+    requestOptions = new DeliveryOptions().setSendTimeout(config.delivery().requestTimeoutMs());
+    bus = vertx.eventBus();
+    return Future.join(
+        bus.<JsonObject>consumer(Addresses.PUBLISH, this::servicePublish).completion(),
+        bus.<PublishCommand>consumer(Addresses.CLIENT_PUBLISH, this::clientPublish).completion());
+  }
+
+  private void servicePublish(Message<JsonObject> msg) {
+    try {
+      PublishCommand cmd = validator.service(msg.body());
+      publish(cmd).onSuccess(r -> msg.reply(r.toJson())).onFailure(e -> Replies.fail(msg, e));
+    } catch (RuntimeException e) {
+      Replies.fail(msg, e);
+    }
+  }
+
+  private void clientPublish(Message<PublishCommand> msg) {
+    try {
+      PublishCommand cmd = validator.client(msg.body());
+      publish(cmd).onSuccess(msg::reply).onFailure(e -> Replies.fail(msg, e));
+    } catch (RuntimeException e) {
+      Replies.fail(msg, e);
+    }
+  }
+
+  private Future<PublishResult> publish(PublishCommand cmd) {
+    AppendCommand append = new AppendCommand(cmd.channel(), cmd.data(), cmd.from(), cmd.key(), System.currentTimeMillis());
+    return bus.<AppendResult>request(Addresses.HISTORY_APPEND, append, requestOptions)
+        .recover(e -> Future.failedFuture(GatewayException.from(e, "history")))
+        .map(reply -> {
+          AppendResult result = reply.body();
+          if (!result.duplicate()) {
+            bus.publish(Addresses.delivery(cmd.channel()), result.message());
+          }
+          return result.toPublishResult();
+        });
+  }
+}

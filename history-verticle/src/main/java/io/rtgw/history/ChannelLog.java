@@ -1,0 +1,94 @@
+package io.rtgw.history;
+
+import io.rtgw.protocol.HistoryPage;
+import io.rtgw.protocol.Message;
+import io.rtgw.protocol.Position;
+import io.rtgw.protocol.config.NamespaceConfig;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/** One channel's in-memory log: epoch, last offset and the retained tail. Not thread-safe: one owner. */
+final class ChannelLog {
+
+  private final String channel;
+  private final String epoch;
+  private final ArrayDeque<Message> messages = new ArrayDeque<>();
+  private long lastOffset;
+  private long touchedAt;
+
+  ChannelLog(String channel, String epoch, long now) {
+    this.channel = channel;
+    this.epoch = epoch;
+    this.touchedAt = now;
+  }
+
+  Message append(String data, String from, long ts, NamespaceConfig ns) {
+    Message m = new Message(channel, ++lastOffset, epoch, data, from, ts);
+    messages.addLast(m);
+    touchedAt = ts;
+    trim(ns, ts);
+    return m;
+  }
+
+  HistoryPage read(Position since, int limit, NamespaceConfig ns, long now) {
+    touchedAt = now;
+    trim(ns, now);
+    if (since == null) {
+      return page(true, newest(limit));
+    }
+    long first = messages.isEmpty() ? lastOffset + 1 : messages.peekFirst().offset();
+    boolean recovered = epoch.equals(since.epoch()) && since.offset() <= lastOffset && since.offset() + 1 >= first;
+    long after = recovered ? since.offset() : 0;
+    return page(recovered, oldestAfter(after, limit));
+  }
+
+  /** True when the log holds nothing and was not touched for {@code idleMs}: its epoch may be forgotten. */
+  boolean idle(long now, long idleMs) {
+    return messages.isEmpty() && now - touchedAt > idleMs;
+  }
+
+  void trim(NamespaceConfig ns, long now) {
+    while (messages.size() > ns.historySize()) {
+      messages.pollFirst();
+    }
+    long oldest = now - ns.historyAgeMs();
+    while (!messages.isEmpty() && messages.peekFirst().ts() < oldest) {
+      messages.pollFirst();
+    }
+  }
+
+  private List<Message> newest(int limit) {
+    if (limit == 0 || messages.isEmpty()) {
+      return List.of();
+    }
+    int skip = limit < 0 ? 0 : Math.max(0, messages.size() - limit);
+    List<Message> out = new ArrayList<>(messages.size() - skip);
+    Iterator<Message> it = messages.iterator();
+    for (int i = 0; it.hasNext(); i++) {
+      Message m = it.next();
+      if (i >= skip) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  private List<Message> oldestAfter(long after, int limit) {
+    List<Message> out = new ArrayList<>();
+    for (Message m : messages) {
+      if (limit >= 0 && out.size() >= limit) {
+        break;
+      }
+      if (m.offset() > after) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  private HistoryPage page(boolean recovered, List<Message> list) {
+    return new HistoryPage(channel, epoch, lastOffset, recovered, list);
+  }
+}

@@ -1,0 +1,40 @@
+package io.rtgw.history;
+
+import io.rtgw.protocol.AppendCommand;
+import io.rtgw.protocol.AppendResult;
+import io.rtgw.protocol.HistoryPage;
+import io.rtgw.protocol.HistoryRead;
+import io.rtgw.protocol.config.NamespaceConfig;
+import io.vertx.core.Future;
+
+/**
+ * Channel logs: the sequencer of the gateway.
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>{@link #append} gives each message of a channel the next offset (1, 2, 3... without holes) in
+ *   the channel's current epoch, keeps at most the namespace's history size for at most its age, and
+ *   is atomic per channel however many callers append at once.</li>
+ *   <li>An append whose idempotency key was seen on the same channel within the window stores nothing
+ *   and returns the first append's message with {@code duplicate = true}.</li>
+ *   <li>A channel's epoch is created when its log is first touched (append or read) and changes only when
+ *   the log's state is lost; offsets never continue across epochs.</li>
+ *   <li>{@link #read} with a position answers {@code recovered = true} only if every message after it is
+ *   still retained in the same epoch; otherwise {@code recovered = false} with what is retained.</li>
+ *   <li>A negative {@code limit} means no limit; {@code 0} reads only the position.</li>
+ * </ul>
+ */
+public interface HistoryStore {
+
+  Future<AppendResult> append(AppendCommand command, NamespaceConfig namespace);
+
+  Future<HistoryPage> read(HistoryRead read, NamespaceConfig namespace);
+
+  /** Drops what expired; called periodically by the verticle. */
+  default void sweep() {
+  }
+
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,116 @@
+package io.rtgw.history;
+
+import io.rtgw.protocol.Addresses;
+import io.rtgw.protocol.AppendCommand;
+import io.rtgw.protocol.ChannelName;
+import io.rtgw.protocol.GatewayException;
+import io.rtgw.protocol.HistoryRead;
+import io.rtgw.protocol.Position;
+import io.rtgw.protocol.Replies;
+import io.rtgw.protocol.config.GatewayConfig;
+import io.rtgw.protocol.config.HistoryConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The history tier: sequences appends (it is the only place offsets are assigned) and answers reads,
+ * internal ({@link Addresses#HISTORY_READ}) and public ({@link Addresses#HISTORY_QUERY}).
+ */
+public final class HistoryVerticle extends VerticleBase {
+
+  static final long SWEEP_INTERVAL_MS = 10_000;
+  /** The most messages one public history query returns. */
+  public static final int MAX_QUERY_LIMIT = 1000;
+
+  private GatewayConfig config;
+  private HistoryStore store;
+  private long sweepTimer;
+
+  @Override
+  public Future<?> start() {
+    config = GatewayConfig.fromJson(config());
+    store = createStore();
+    EventBus bus = vertx.eventBus();
+    sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> store.sweep());
+    return Future.join(
+        bus.<AppendCommand>consumer(Addresses.HISTORY_APPEND, this::append).completion(),
+        bus.<HistoryRead>consumer(Addresses.HISTORY_READ, this::read).completion(),
+        bus.<JsonObject>consumer(Addresses.HISTORY_QUERY, this::query).completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    return store.close();
+  }
+
+  private HistoryStore createStore() {
+    if (config.history().store().equals(HistoryConfig.MEMORY)) {
+      return new MemoryHistoryStore(config.history().idempotencyWindowMs(), System::currentTimeMillis,
+          config::namespaceOf);
+    }
+    throw new IllegalStateException("history store '" + config.history().store() + "' is not available yet");
+  }
+
+  private void append(Message<AppendCommand> msg) {
+    AppendCommand cmd = msg.body();
+    try {
+      store.append(cmd, config.namespaceOf(cmd.channel()))
+          .onSuccess(msg::reply)
+          .onFailure(e -> Replies.fail(msg, e));
+    } catch (RuntimeException e) {
+      Replies.fail(msg, e);
+    }
+  }
+
+  private void read(Message<HistoryRead> msg) {
+    HistoryRead read = msg.body();
+    try {
+      store.read(read, config.namespaceOf(read.channel()))
+          .onSuccess(msg::reply)
+          .onFailure(e -> Replies.fail(msg, e));
+    } catch (RuntimeException e) {
+      Replies.fail(msg, e);
+    }
+  }
+
+  /** The public query: JSON in, JSON out, validated field by field. */
+  private void query(Message<JsonObject> msg) {
+    try {
+      HistoryRead read = parseQuery(msg.body());
+      store.read(read, config.namespaceOf(read.channel()))
+          .onSuccess(page -> msg.reply(page.toJson()))
+          .onFailure(e -> Replies.fail(msg, e));
+    } catch (RuntimeException e) {
+      Replies.fail(msg, e);
+    }
+  }
+
+  static HistoryRead parseQuery(Object body) {
+    if (!(body instanceof JsonObject q)) {
+      throw GatewayException.badRequest("A history query must be a JSON object.");
+    }
+    String channel = ChannelName.require(q.getValue("channel"));
+    Position since = null;
+    Object s = q.getValue("since");
+    if (s != null) {
+      if (!(s instanceof JsonObject so) || !(so.getValue("epoch") instanceof String epoch)
+          || !(so.getValue("offset") instanceof Number offset)) {
+        throw GatewayException.badRequest("The field 'since' must be {\"epoch\": string, \"offset\": number}.");
+      }
+      since = new Position(epoch, offset.longValue());
+    }
+    Object l = q.getValue("limit");
+    int limit = 100;
+    if (l != null) {
+      if (!(l instanceof Number n) || n.longValue() < 0) {
+        throw GatewayException.badRequest("The field 'limit' must be a number of 0 or more.");
+      }
+      limit = (int) Math.min(n.longValue(), MAX_QUERY_LIMIT);
+    }
+    return new HistoryRead(channel, since, limit);
+  }
+}

@@ -1,0 +1,96 @@
+package io.rtgw.history;
+
+import io.rtgw.protocol.AppendCommand;
+import io.rtgw.protocol.AppendResult;
+import io.rtgw.protocol.HistoryPage;
+import io.rtgw.protocol.HistoryRead;
+import io.rtgw.protocol.Message;
+import io.rtgw.protocol.config.NamespaceConfig;
+import io.vertx.core.Future;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * History in this process's memory. Owned by one history-verticle instance (its event loop), so it needs
+ * no locks; more instances or processes need the Redis store, since each memory store would sequence
+ * on its own.
+ */
+public final class MemoryHistoryStore implements HistoryStore {
+
+  /** How long an empty, untouched log keeps its epoch and offset after its namespace's age. */
+  static final long IDLE_GRACE_MS = 3_600_000;
+
+  private final Map<String, ChannelLog> logs = new HashMap<>();
+  private final LinkedHashMap<String, Remembered> keys = new LinkedHashMap<>();
+  private final long idempotencyWindowMs;
+  private final LongSupplier clock;
+  private final Function<String, NamespaceConfig> namespaces;
+
+  private record Remembered(Message message, long expiresAt) {
+  }
+
+  public MemoryHistoryStore(long idempotencyWindowMs, LongSupplier clock, Function<String, NamespaceConfig> namespaces) {
+    this.idempotencyWindowMs = idempotencyWindowMs;
+    this.clock = clock;
+    this.namespaces = namespaces;
+  }
+
+  @Override
+  public Future<AppendResult> append(AppendCommand cmd, NamespaceConfig ns) {
+    long now = clock.getAsLong();
+    forgetExpiredKeys(now);
+    String keyId = cmd.key() == null ? null : cmd.channel() + '\u0000' + cmd.key();
+    if (keyId != null) {
+      Remembered seen = keys.get(keyId);
+      if (seen != null) {
+        return Future.succeededFuture(new AppendResult(seen.message, true));
+      }
+    }
+    Message m = log(cmd.channel(), now).append(cmd.data(), cmd.from(), cmd.ts(), ns);
+    if (keyId != null) {
+      keys.put(keyId, new Remembered(m, now + idempotencyWindowMs));
+    }
+    return Future.succeededFuture(new AppendResult(m, false));
+  }
+
+  @Override
+  public Future<HistoryPage> read(HistoryRead read, NamespaceConfig ns) {
+    long now = clock.getAsLong();
+    return Future.succeededFuture(log(read.channel(), now).read(read.since(), read.limit(), ns, now));
+  }
+
+  @Override
+  public void sweep() {
+    long now = clock.getAsLong();
+    forgetExpiredKeys(now);
+    Iterator<Map.Entry<String, ChannelLog>> it = logs.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<String, ChannelLog> e = it.next();
+      NamespaceConfig ns = namespaces.apply(e.getKey());
+      e.getValue().trim(ns, now);
+      if (e.getValue().idle(now, ns.historyAgeMs() + IDLE_GRACE_MS)) {
+        it.remove();
+      }
+    }
+  }
+
+  int channelCount() {
+    return logs.size();
+  }
+
+  private ChannelLog log(String channel, long now) {
+    return logs.computeIfAbsent(channel, c -> new ChannelLog(c, Epochs.next(), now));
+  }
+
+  /** Keys expire in insertion order (one window for all), so expired ones sit at the head. */
+  private void forgetExpiredKeys(long now) {
+    Iterator<Remembered> it = keys.values().iterator();
+    while (it.hasNext() && it.next().expiresAt <= now) {
+      it.remove();
+    }
+  }
+}

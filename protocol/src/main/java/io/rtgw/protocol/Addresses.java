@@ -1,0 +1,41 @@
+package io.rtgw.protocol;
+
+/**
+ * Every event-bus address the gateway uses. No other module spells an address literal.
+ *
+ * <p>The first three are public (PROTOCOL.md, "Event bus"); the rest are the gateway's own and may
+ * change without notice.
+ */
+public final class Addresses {
+
+  /** Internal services publish here: JsonObject {channel, data, from} -> {channel, epoch, offset}. */
+  public static final String PUBLISH = "rt.publish";
+  /** JsonObject {channel} -> {channel, members}. */
+  public static final String PRESENCE_QUERY = "rt.presence.query";
+  /** JsonObject {channel, since, limit} -> as GET /history. */
+  public static final String HISTORY_QUERY = "rt.history.query";
+
+  /** Connection nodes publish on behalf of clients here ({@link PublishCommand}); client rules apply. */
+  public static final String CLIENT_PUBLISH = "rt.internal.publish.client";
+  /** Fanout asks history to sequence and store a message ({@link AppendCommand} -> {@link AppendResult}). */
+  public static final String HISTORY_APPEND = "rt.internal.history.append";
+  /** Connection nodes read history ({@link HistoryRead} -> {@link HistoryPage}). */
+  public static final String HISTORY_READ = "rt.internal.history.read";
+
+  private static final String DELIVERY_PREFIX = "rt.internal.delivery.";
+
+  private Addresses() {
+  }
+
+  /**
+   * The address a channel's deliveries are published on. Each connection node registers it once, on the
+   * channel's first local subscriber, so a publish reaches each interested node exactly once.
+   */
+  public static String delivery(String channel) {
+    return DELIVERY_PREFIX + channel;
+  }
+
+  public static boolean isDelivery(String address) {
+    return address.startsWith(DELIVERY_PREFIX);
+  }
+}

@@ -1,0 +1,11 @@
+package io.rtgw.protocol;
+
+import io.vertx.core.json.JsonObject;
+
+/** Where a publish landed. */
+public record PublishResult(String channel, String epoch, long offset) {
+
+  public JsonObject toJson() {
+    return new JsonObject().put("channel", channel).put("epoch", epoch).put("offset", offset);
+  }
+}

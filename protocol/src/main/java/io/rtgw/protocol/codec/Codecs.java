@@ -1,0 +1,37 @@
+package io.rtgw.protocol.codec;
+
+import io.rtgw.protocol.AppendCommand;
+import io.rtgw.protocol.AppendResult;
+import io.rtgw.protocol.HistoryPage;
+import io.rtgw.protocol.HistoryRead;
+import io.rtgw.protocol.Message;
+import io.rtgw.protocol.PublishCommand;
+import io.rtgw.protocol.PublishResult;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import java.util.List;
+
+/**
+ * Registers the codecs of every record sent on the bus. Call once per Vertx instance, where the Vertx is
+ * built, never from a verticle's start(): a second verticle instance would register twice and fail.
+ */
+public final class Codecs {
+
+  private static final List<Class<? extends Record>> RECORDS = List.of(
+      Message.class, PublishCommand.class, PublishResult.class, AppendCommand.class, AppendResult.class,
+      HistoryRead.class, HistoryPage.class);
+
+  private Codecs() {
+  }
+
+  public static void register(Vertx vertx) {
+    EventBus bus = vertx.eventBus();
+    for (Class<? extends Record> type : RECORDS) {
+      registerOne(bus, type);
+    }
+  }
+
+  private static <T extends Record> void registerOne(EventBus bus, Class<T> type) {
+    bus.registerDefaultCodec(type, new RecordCodec<>(type));
+  }
+}

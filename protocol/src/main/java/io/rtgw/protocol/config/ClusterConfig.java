@@ -1,0 +1,24 @@
+package io.rtgw.protocol.config;
+
+import java.util.List;
+
+/**
+ * Clustering. Off: one JVM, a local event bus. On: join a Hazelcast cluster configured by
+ * {@code configFile} (conf/cluster.xml), with this member's {@code host}/{@code port} and the
+ * TCP-IP {@code members} to join (multicast stays off).
+ */
+public record ClusterConfig(Boolean enabled, String configFile, String host, Integer port, List<String> members,
+                            String busHost, Integer busPort) {
+
+  public ClusterConfig {
+    enabled = enabled != null && enabled;
+    configFile = configFile == null ? "conf/cluster.xml" : configFile;
+    host = host == null ? "127.0.0.1" : host;
+    port = port == null ? 5701 : port;
+    members = members == null ? List.of("127.0.0.1") : List.copyOf(members);
+    busHost = busHost == null ? host : busHost;
+    busPort = busPort == null ? 0 : busPort;
+    Check.range("cluster.port", port, 0, 65535);
+    Check.range("cluster.busPort", busPort, 0, 65535);
+  }
+}

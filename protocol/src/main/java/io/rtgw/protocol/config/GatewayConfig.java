@@ -1,0 +1,86 @@
+package io.rtgw.protocol.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rtgw.protocol.ChannelName;
+import io.rtgw.protocol.GatewayException;
+import io.rtgw.protocol.Json;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The whole gateway configuration. Read from conf/ JSON by {@link ConfigLoader}; every verticle gets it
+ * as its deployment config and turns it back into this record with {@link #fromJson}.
+ */
+public record GatewayConfig(
+    HttpConfig http,
+    WebSocketConfig websocket,
+    IdentityConfig identity,
+    DeliveryConfig delivery,
+    HistoryConfig history,
+    Map<String, NamespaceConfig> namespaces,
+    ClusterConfig cluster,
+    RolesConfig roles) {
+
+  static final ObjectMapper STRICT = Json.MAPPER.copy()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+      .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+
+  public GatewayConfig {
+    http = http == null ? new HttpConfig(null, null, null, null) : http;
+    websocket = websocket == null ? new WebSocketConfig(null, null, null, null, null) : websocket;
+    identity = identity == null ? new IdentityConfig(null) : identity;
+    delivery = delivery == null ? new DeliveryConfig(null, null, null) : delivery;
+    history = history == null ? new HistoryConfig(null, null) : history;
+    Map<String, NamespaceConfig> ns = new LinkedHashMap<>();
+    if (namespaces != null) {
+      namespaces.forEach((name, value) -> ns.put(name, value == null ? new NamespaceConfig(null, null, null, null) : value));
+    }
+    ns.putIfAbsent(ChannelName.DEFAULT_NAMESPACE, new NamespaceConfig(null, null, null, null));
+    namespaces = Map.copyOf(ns);
+    cluster = cluster == null ? new ClusterConfig(null, null, null, null, null, null, null) : cluster;
+    roles = roles == null ? new RolesConfig(null, null, null, null) : roles;
+  }
+
+  /** Every setting at its default. */
+  public static GatewayConfig defaults() {
+    return new GatewayConfig(null, null, null, null, null, null, null, null);
+  }
+
+  /**
+   * The policy of a channel's namespace. Channels of unconfigured namespaces are refused: a typo in a
+   * namespace would otherwise silently get default retention and permissions.
+   */
+  public NamespaceConfig namespaceOf(String channel) {
+    String name = ChannelName.namespace(channel);
+    NamespaceConfig ns = namespaces.get(name);
+    if (ns == null) {
+      throw GatewayException.badRequest("Unknown namespace '" + name + "' in channel '" + channel
+          + "'; the server configures which namespaces exist.");
+    }
+    return ns;
+  }
+
+  public JsonObject toJson() {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> map = Json.MAPPER.convertValue(this, Map.class);
+    return new JsonObject(map);
+  }
+
+  public static GatewayConfig fromJson(JsonObject json) {
+    if (json == null || json.isEmpty()) {
+      return defaults();
+    }
+    // through text: nested values may be JsonObjects, which Jackson would read as beans
+    return ConfigLoader.bind(parse(json.encode()), "the deployment config");
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode parse(String text) {
+    try {
+      return Json.MAPPER.readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new ConfigException("The deployment config is not valid JSON.");
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package io.rtgw.protocol.config;
+
+/**
+ * WebSocket transport settings. {@code outboundQueueBytes} is how much a connection may have waiting to
+ * be written before it counts as a slow consumer and is closed with 4000; {@code maxFrameBytes} is the
+ * largest frame accepted (past it the connection is closed with 1009).
+ */
+public record WebSocketConfig(Long pingIntervalMs, Long pongTimeoutMs, Integer maxFrameBytes, Integer outboundQueueBytes,
+                              Integer maxSubscriptions) {
+
+  public static final long DEFAULT_PING_INTERVAL_MS = 25_000;
+  public static final long DEFAULT_PONG_TIMEOUT_MS = 10_000;
+  public static final int DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+  public static final int DEFAULT_OUTBOUND_QUEUE_BYTES = 1024 * 1024;
+  public static final int DEFAULT_MAX_SUBSCRIPTIONS = 256;
+
+  public WebSocketConfig {
+    pingIntervalMs = pingIntervalMs == null ? DEFAULT_PING_INTERVAL_MS : pingIntervalMs;
+    pongTimeoutMs = pongTimeoutMs == null ? DEFAULT_PONG_TIMEOUT_MS : pongTimeoutMs;
+    maxFrameBytes = maxFrameBytes == null ? DEFAULT_MAX_FRAME_BYTES : maxFrameBytes;
+    outboundQueueBytes = outboundQueueBytes == null ? DEFAULT_OUTBOUND_QUEUE_BYTES : outboundQueueBytes;
+    maxSubscriptions = maxSubscriptions == null ? DEFAULT_MAX_SUBSCRIPTIONS : maxSubscriptions;
+    Check.range("websocket.pingIntervalMs", pingIntervalMs, 50, 3_600_000);
+    Check.range("websocket.pongTimeoutMs", pongTimeoutMs, 50, 3_600_000);
+    Check.range("websocket.maxFrameBytes", maxFrameBytes, 1024, 64 * 1024 * 1024);
+    Check.range("websocket.outboundQueueBytes", outboundQueueBytes, 1024, 1024 * 1024 * 1024);
+    Check.range("websocket.maxSubscriptions", maxSubscriptions, 1, 100_000);
+  }
+}
