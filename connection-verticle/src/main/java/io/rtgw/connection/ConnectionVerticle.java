@@ -51,7 +51,10 @@ public final class ConnectionVerticle extends VerticleBase {
 
   private HttpServerOptions serverOptions() {
     return new HttpServerOptions()
-        .setMaxWebSocketFrameSize(config.websocket().maxFrameBytes())
+        // The limit is enforced per message, where Vert.x reports it and the session can close with 1009
+        // cleanly. The frame decoder's cap sits above it: past that cap Netty drops the connection at once,
+        // with the rest of the frame unread, and the client sees a reset instead of 1009.
+        .setMaxWebSocketFrameSize(2 * config.websocket().maxFrameBytes())
         .setMaxWebSocketMessageSize(config.websocket().maxFrameBytes())
         .setRegisterWebSocketWriteHandlers(false)
         .setTcpNoDelay(true);

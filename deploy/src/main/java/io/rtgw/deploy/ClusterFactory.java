@@ -23,6 +23,7 @@ final class ClusterFactory {
 
   static HazelcastClusterManager create(ClusterConfig cluster) {
     Config hz = load(cluster.configFile());
+    hz.setClusterName(cluster.name());
     NetworkConfig net = hz.getNetworkConfig();
     net.setPort(cluster.port()).setPortAutoIncrement(true);
     net.getInterfaces().setEnabled(true).clear().addInterface(cluster.host());

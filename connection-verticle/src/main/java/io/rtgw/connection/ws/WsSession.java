@@ -55,7 +55,7 @@ final class WsSession implements Sink {
       sendError(null, GatewayException.badRequest("Binary frames are not supported; send JSON text frames."));
     });
     ws.pongHandler(b -> lastSeen = System.currentTimeMillis());
-    ws.exceptionHandler(e -> LOG.debug("WebSocket {} failed: {}", ws.remoteAddress(), e.getMessage()));
+    ws.exceptionHandler(this::onFailure);
     ws.closeHandler(v -> release());
   }
 
@@ -68,6 +68,18 @@ final class WsSession implements Sink {
       close(CloseCodes.NORMAL, "pong timeout");
     } else {
       ws.writePing(io.vertx.core.buffer.Buffer.buffer());
+    }
+  }
+
+  private void onFailure(Throwable e) {
+    String text = String.valueOf(e.getMessage());
+    boolean tooBig = (e instanceof IllegalStateException && text.contains("max message size"))
+        || (e instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException c
+            && c.closeStatus() == io.netty.handler.codec.http.websocketx.WebSocketCloseStatus.MESSAGE_TOO_BIG);
+    if (tooBig) {
+      close(CloseCodes.TOO_BIG, "message larger than " + config.websocket().maxFrameBytes() + " bytes");
+    } else {
+      LOG.debug("WebSocket {} failed: {}", ws.remoteAddress(), text);
     }
   }
 

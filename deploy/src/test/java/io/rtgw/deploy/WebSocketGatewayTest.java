@@ -1,0 +1,294 @@
+package io.rtgw.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rtgw.protocol.Addresses;
+import io.rtgw.testkit.Offsets;
+import io.rtgw.testkit.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The WebSocket transport end to end, over real sockets, on one standalone gateway. */
+class WebSocketGatewayTest {
+
+  private static Gateway gateway;
+  private static Vertx clients;
+  private static int port;
+
+  @BeforeAll
+  static void start() {
+    gateway = TestGateways.start("GATEWAY_NAMESPACES_NEWS_CLIENT_PUBLISH", "false");
+    port = gateway.httpPort();
+    clients = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() {
+    WsClient.await(clients.close());
+    WsClient.await(gateway.stop());
+  }
+
+  private WsClient connect(String query) {
+    return WsClient.connect(clients, port, query);
+  }
+
+  @Test
+  void a_subscriber_receives_what_another_client_publishes_until_it_unsubscribes() {
+    try (WsClient alice = connect("user=alice"); WsClient bob = connect("user=bob")) {
+      JsonObject sub = alice.subscribe("chat:basic");
+      assertThat(sub.getString("type")).isEqualTo("subscribed");
+      assertThat(sub.getBoolean("recovered")).isTrue();
+      long start = sub.getLong("offset");
+
+      JsonObject pub = bob.publish("chat:basic", new JsonObject().put("text", "hi"));
+      assertThat(pub.getString("type")).isEqualTo("published");
+      assertThat(pub.getLong("offset")).isEqualTo(start + 1);
+      assertThat(pub.getString("epoch")).isEqualTo(sub.getString("epoch"));
+
+      JsonObject msg = alice.awaitMessages("chat:basic", 1).get(0);
+      assertThat(msg.getJsonObject("data")).isEqualTo(new JsonObject().put("text", "hi"));
+      assertThat(msg.getString("from")).isEqualTo("bob");
+      assertThat(msg.getLong("offset")).isEqualTo(start + 1);
+      assertThat(msg.getLong("ts")).isPositive();
+
+      JsonObject unsub = alice.request(new JsonObject().put("type", "unsubscribe").put("channel", "chat:basic"));
+      assertThat(unsub.getString("type")).isEqualTo("unsubscribed");
+      bob.publish("chat:basic", "after");
+      // a ping round trip after the publish shows nothing more arrived for the channel
+      assertThat(alice.request(new JsonObject().put("type", "ping")).getString("type")).isEqualTo("pong");
+      assertThat(alice.messages("chat:basic")).hasSize(1);
+    }
+  }
+
+  @Test
+  void any_json_value_is_passed_through_untouched() {
+    try (WsClient c = connect(null)) {
+      c.subscribe("feed:values");
+      Object[] values = {42, "text", true, new io.vertx.core.json.JsonArray().add(1).add("x"),
+          new JsonObject().put("deep", new JsonObject().put("n", 1.5))};
+      for (Object v : values) {
+        c.publish("feed:values", v);
+      }
+      List<JsonObject> got = c.awaitMessages("feed:values", values.length);
+      for (int i = 0; i < values.length; i++) {
+        assertThat(got.get(i).getValue("data")).isEqualTo(values[i]);
+        assertThat(got.get(i).containsKey("from")).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void every_error_gets_its_code_and_the_connection_stays_open() {
+    try (WsClient c = connect("user=eve")) {
+      c.sendText("{not json");
+      JsonObject badJson = c.await(f -> "error".equals(f.getString("type")));
+      assertThat(badJson.getString("code")).isEqualTo("bad_request");
+      assertThat(badJson.getString("message")).isNotBlank();
+
+      assertError(c.request(new JsonObject().put("type", "dance")), "bad_request");
+      assertError(c.request(new JsonObject().put("type", "subscribe").put("channel", "bad channel!")), "bad_request");
+      assertError(c.request(new JsonObject().put("type", "subscribe").put("channel", "x".repeat(161))), "bad_request");
+      assertError(c.request(new JsonObject().put("type", "subscribe")), "bad_request");
+      assertError(c.request(new JsonObject().put("type", "publish").put("channel", "chat:x")), "bad_request");
+      assertError(c.request(new JsonObject().put("type", "subscribe").put("channel", "chat:x")
+          .put("since", "yesterday")), "bad_request");
+      assertError(c.request(new JsonObject().put("type", "subscribe").put("channel", "nowhere:x")), "bad_request");
+      assertError(c.publish("chat:big", "x".repeat(70_000)), "too_large");
+      assertError(c.publish("news:headlines", "clients may not"), "forbidden");
+      assertError(c.subscribe("user:mallory"), "forbidden");
+      assertError(c.request(new JsonObject().put("type", "history").put("channel", "user:mallory")), "forbidden");
+
+      assertThat(c.request(new JsonObject().put("type", "ping")).getString("type")).isEqualTo("pong");
+      assertThat(c.isClosed()).isFalse();
+    }
+  }
+
+  @Test
+  void a_frame_above_the_frame_limit_closes_with_1009() {
+    try (WsClient c = connect(null)) {
+      c.sendText("{\"type\":\"publish\",\"channel\":\"chat:x\",\"data\":\"" + "y".repeat(1_100_000) + "\"}");
+      assertThat(c.awaitClose()).isEqualTo((short) 1009);
+    }
+  }
+
+  @Test
+  void a_string_id_is_echoed() {
+    try (WsClient c = connect(null)) {
+      c.send(new JsonObject().put("id", "abc").put("type", "ping"));
+      assertThat(c.await(f -> "abc".equals(f.getValue("id"))).getString("type")).isEqualTo("pong");
+    }
+  }
+
+  @Test
+  void a_repeated_idempotency_key_gets_the_first_reply_and_publishes_once() {
+    try (WsClient c = connect("user=ida")) {
+      c.subscribe("chat:idem");
+      JsonObject cmd = new JsonObject().put("type", "publish").put("channel", "chat:idem").put("data", "once")
+          .put("key", "k-123");
+      JsonObject first = c.request(cmd);
+      JsonObject again = c.request(cmd);
+      assertThat(again.getLong("offset")).isEqualTo(first.getLong("offset"));
+      assertThat(again.getString("epoch")).isEqualTo(first.getString("epoch"));
+      JsonObject other = c.request(cmd.copy().put("key", "k-124"));
+      assertThat(other.getLong("offset")).isEqualTo(first.getLong("offset") + 1);
+      c.awaitMessages("chat:idem", 2);
+      c.request(new JsonObject().put("type", "ping"));
+      assertThat(Offsets.of(c.messages("chat:idem"))).containsExactly(first.getLong("offset"), other.getLong("offset"));
+    }
+  }
+
+  @Test
+  void history_returns_what_was_published_after_a_position() {
+    try (WsClient c = connect(null)) {
+      JsonObject sub = c.subscribe("chat:hist");
+      for (int i = 1; i <= 5; i++) {
+        c.publish("chat:hist", i);
+      }
+      JsonObject page = c.request(new JsonObject().put("type", "history").put("channel", "chat:hist")
+          .put("since", new JsonObject().put("epoch", sub.getString("epoch")).put("offset", 2)).put("limit", 2));
+      assertThat(page.getString("type")).isEqualTo("history");
+      assertThat(page.getBoolean("recovered")).isTrue();
+      assertThat(page.getLong("offset")).isEqualTo(5);
+      assertThat(Offsets.of(page.getJsonArray("messages").stream().map(o -> (JsonObject) o).toList()))
+          .containsExactly(3L, 4L);
+      JsonObject wrongEpoch = c.request(new JsonObject().put("type", "history").put("channel", "chat:hist")
+          .put("since", new JsonObject().put("epoch", "other").put("offset", 2)));
+      assertThat(wrongEpoch.getBoolean("recovered")).isFalse();
+      assertThat(wrongEpoch.getJsonArray("messages")).hasSize(5);
+    }
+  }
+
+  @Test
+  void a_client_resuming_while_publishes_continue_gets_every_offset_once_in_order() throws Exception {
+    String channel = "chat:resume";
+    int total = 600;
+    try (WsClient publisher = connect("user=pub")) {
+      WsClient first = connect(null);
+      JsonObject sub = first.subscribe(channel);
+      String epoch = sub.getString("epoch");
+      long start = sub.getLong("offset");
+      Thread pumping = new Thread(() -> {
+        for (int i = 0; i < total; i++) {
+          publisher.send(new JsonObject().put("type", "publish").put("channel", channel).put("data", i));
+          if (i % 50 == 0) {
+            sleep(5);
+          }
+        }
+      });
+      pumping.start();
+      first.awaitMessages(channel, 100);
+      first.close();
+      List<JsonObject> before = first.messages(channel);
+      long last = before.get(before.size() - 1).getLong("offset");
+
+      try (WsClient second = connect(null)) {
+        JsonObject resumed = second.subscribe(channel, epoch, last);
+        assertThat(resumed.getBoolean("recovered")).isTrue();
+        pumping.join();
+        List<JsonObject> after = second.awaitMessages(channel, (int) (start + total - last));
+        List<Long> all = new ArrayList<>(Offsets.of(before));
+        all.addAll(Offsets.of(after));
+        assertThat(all).containsExactlyElementsOf(Offsets.range(start + 1, start + total));
+      }
+    }
+  }
+
+  @Test
+  void resuming_from_an_unknown_epoch_is_told_recovered_false_and_gets_what_is_retained() {
+    try (WsClient c = connect(null)) {
+      c.publish("chat:lost", "a");
+      c.publish("chat:lost", "b");
+      JsonObject sub = c.subscribe("chat:lost", "gone", 7);
+      assertThat(sub.getBoolean("recovered")).isFalse();
+      assertThat(Offsets.of(c.awaitMessages("chat:lost", 2))).containsExactly(1L, 2L);
+    }
+  }
+
+  @Test
+  void two_hundred_subscribers_each_get_a_hundred_messages_in_order() {
+    String channel = "chat:crowd";
+    List<WsClient> subs = new ArrayList<>();
+    try (WsClient publisher = connect(null)) {
+      long start = -1;
+      for (int i = 0; i < 200; i++) {
+        WsClient c = connect(null);
+        subs.add(c);
+        start = c.subscribe(channel).getLong("offset");
+      }
+      for (int i = 0; i < 100; i++) {
+        publisher.send(new JsonObject().put("type", "publish").put("channel", channel).put("data", i));
+      }
+      for (WsClient c : subs) {
+        assertThat(Offsets.of(c.awaitMessages(channel, 100))).containsExactlyElementsOf(Offsets.range(start + 1, start + 100));
+      }
+    } finally {
+      subs.forEach(WsClient::close);
+    }
+  }
+
+  @Test
+  void a_service_publishes_through_the_event_bus() {
+    try (WsClient c = connect(null)) {
+      JsonObject sub = c.subscribe("feed:svc");
+      JsonObject reply = WsClient.await(gateway.vertx().eventBus().<JsonObject>request(Addresses.PUBLISH,
+          new JsonObject().put("channel", "feed:svc").put("data", new JsonObject().put("price", 9)).put("from", "svc-x")))
+          .body();
+      assertThat(reply.getLong("offset")).isEqualTo(sub.getLong("offset") + 1);
+      JsonObject msg = c.awaitMessages("feed:svc", 1).get(0);
+      assertThat(msg.getString("from")).isEqualTo("svc-x");
+      assertThat(msg.getJsonObject("data").getInteger("price")).isEqualTo(9);
+    }
+  }
+
+  @Test
+  void a_bad_service_publish_fails_with_the_protocol_code() {
+    var failure = gateway.vertx().eventBus().request(Addresses.PUBLISH, new JsonObject().put("channel", "bad name"))
+        .toCompletionStage().toCompletableFuture();
+    assertThat(failure).failsWithin(WsClient.TIMEOUT).withThrowableThat()
+        .havingCause().isInstanceOf(io.vertx.core.eventbus.ReplyException.class)
+        .satisfies(e -> assertThat(((io.vertx.core.eventbus.ReplyException) e).failureCode()).isEqualTo(400));
+  }
+
+  @Test
+  void the_demo_page_and_health_are_served() {
+    var http = clients.createHttpClient();
+    try {
+      String page = WsClient.await(http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/")
+          .compose(r -> r.send()).compose(r -> r.body())).toString();
+      assertThat(page).contains("new WebSocket");
+      JsonObject health = WsClient.await(http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/health")
+          .compose(r -> r.send()).compose(r -> r.body())).toJsonObject();
+      assertThat(health.getString("status")).isEqualTo("UP");
+      AtomicInteger status = new AtomicInteger();
+      JsonObject missing = WsClient.await(http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/nope")
+          .compose(r -> r.send()).compose(r -> {
+            status.set(r.statusCode());
+            return r.body();
+          })).toJsonObject();
+      assertThat(status.get()).isEqualTo(404);
+      assertThat(missing.getString("code")).isEqualTo("not_found");
+    } finally {
+      http.close();
+    }
+  }
+
+  private static void assertError(JsonObject reply, String code) {
+    assertThat(reply.getString("type")).as(reply.encode()).isEqualTo("error");
+    assertThat(reply.getString("code")).as(reply.encode()).isEqualTo(code);
+    assertThat(reply.getString("message")).isNotBlank();
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

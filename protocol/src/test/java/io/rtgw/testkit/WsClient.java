@@ -1,0 +1,164 @@
+package io.rtgw.testkit;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * A WebSocket test client built on Vert.x's own client: it records every frame it receives, in order,
+ * and lets a test wait for a frame that matches.
+ */
+public final class WsClient implements AutoCloseable {
+
+  public static final Duration TIMEOUT = Duration.ofSeconds(20);
+  private static final AtomicLong IDS = new AtomicLong();
+
+  private final WebSocketClient client;
+  private final WebSocket ws;
+  private final List<JsonObject> frames = new ArrayList<>();
+  private final CompletableFuture<Short> closed = new CompletableFuture<>();
+
+  private WsClient(WebSocketClient client, WebSocket ws) {
+    this.client = client;
+    this.ws = ws;
+    ws.textMessageHandler(text -> {
+      synchronized (frames) {
+        frames.add(new JsonObject(text));
+        frames.notifyAll();
+      }
+    });
+    ws.closeHandler(v -> {
+      closed.complete(ws.closeStatusCode());
+      synchronized (frames) {
+        frames.notifyAll();
+      }
+    });
+  }
+
+  public static WsClient connect(Vertx vertx, int port, String query) {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024));
+    WebSocketConnectOptions options = new WebSocketConnectOptions()
+        .setHost("127.0.0.1").setPort(port).setURI("/ws" + (query == null ? "" : "?" + query));
+    WebSocket ws = await(client.connect(options).toCompletionStage().toCompletableFuture());
+    return new WsClient(client, ws);
+  }
+
+  public WebSocket socket() {
+    return ws;
+  }
+
+  public void send(JsonObject frame) {
+    ws.writeTextMessage(frame.encode());
+  }
+
+  public void sendText(String text) {
+    ws.writeTextMessage(text);
+  }
+
+  /** Sends a command with a fresh id and waits for the frame that echoes it. */
+  public JsonObject request(JsonObject command) {
+    long id = IDS.incrementAndGet();
+    send(command.copy().put("id", id));
+    return await(f -> Long.valueOf(id).equals(f.getLong("id")));
+  }
+
+  public JsonObject subscribe(String channel) {
+    return request(new JsonObject().put("type", "subscribe").put("channel", channel));
+  }
+
+  public JsonObject subscribe(String channel, String epoch, long offset) {
+    return request(new JsonObject().put("type", "subscribe").put("channel", channel)
+        .put("since", new JsonObject().put("epoch", epoch).put("offset", offset)));
+  }
+
+  public JsonObject publish(String channel, Object data) {
+    return request(new JsonObject().put("type", "publish").put("channel", channel).put("data", data));
+  }
+
+  /** Waits for the first received frame matching {@code p}. */
+  public JsonObject await(Predicate<JsonObject> p) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    synchronized (frames) {
+      while (true) {
+        for (JsonObject f : frames) {
+          if (p.test(f)) {
+            return f;
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("no matching frame within " + TIMEOUT + "; received " + frames.size()
+              + " frames, last: " + (frames.isEmpty() ? "none" : frames.get(frames.size() - 1)));
+        }
+        try {
+          frames.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
+      }
+    }
+  }
+
+  /** Waits until {@code n} message frames of {@code channel} arrived; returns all of them, in order. */
+  public List<JsonObject> awaitMessages(String channel, int n) {
+    await(f -> messages(channel).size() >= n);
+    return messages(channel);
+  }
+
+  public List<JsonObject> messages(String channel) {
+    return frames(f -> "message".equals(f.getString("type")) && channel.equals(f.getString("channel")));
+  }
+
+  public List<JsonObject> frames(Predicate<JsonObject> p) {
+    synchronized (frames) {
+      List<JsonObject> out = new ArrayList<>();
+      for (JsonObject f : frames) {
+        if (p.test(f)) {
+          out.add(f);
+        }
+      }
+      return out;
+    }
+  }
+
+  /** The close status the server sent, waiting for the close if needed. */
+  public short awaitClose() {
+    return await(closed);
+  }
+
+  public boolean isClosed() {
+    return closed.isDone();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.isDone()) {
+      ws.close();
+    }
+    client.close();
+  }
+
+  public static <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  public static <T> T await(io.vertx.core.Future<T> f) {
+    return await(f.toCompletionStage().toCompletableFuture());
+  }
+}
