@@ -26,14 +26,19 @@ public final class WsClient implements AutoCloseable {
   private final WebSocketClient client;
   private final WebSocket ws;
   private final List<JsonObject> frames = new ArrayList<>();
+  private final java.util.Map<String, Integer> messageCounts = new java.util.HashMap<>();
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
 
   private WsClient(WebSocketClient client, WebSocket ws) {
     this.client = client;
     this.ws = ws;
     ws.textMessageHandler(text -> {
+      JsonObject frame = new JsonObject(text);
       synchronized (frames) {
-        frames.add(new JsonObject(text));
+        frames.add(frame);
+        if ("message".equals(frame.getString("type"))) {
+          messageCounts.merge(frame.getString("channel"), 1, Integer::sum);
+        }
         frames.notifyAll();
       }
     });
@@ -86,20 +91,32 @@ public final class WsClient implements AutoCloseable {
     return request(new JsonObject().put("type", "publish").put("channel", channel).put("data", data));
   }
 
-  /** Waits for the first received frame matching {@code p}. */
+  /** Waits for the first received frame matching {@code p}; each frame is tested once. */
   public JsonObject await(Predicate<JsonObject> p) {
+    int[] scanned = {0};
+    JsonObject[] found = {null};
+    waitUntil(() -> {
+      for (; scanned[0] < frames.size(); scanned[0]++) {
+        if (p.test(frames.get(scanned[0]))) {
+          found[0] = frames.get(scanned[0]);
+          return true;
+        }
+      }
+      return false;
+    });
+    return found[0];
+  }
+
+  /** Waits, holding the frame lock while checking, until {@code condition} holds. */
+  private void waitUntil(java.util.function.BooleanSupplier condition) {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     synchronized (frames) {
-      while (true) {
-        for (JsonObject f : frames) {
-          if (p.test(f)) {
-            return f;
-          }
-        }
+      while (!condition.getAsBoolean()) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new AssertionError("no matching frame within " + TIMEOUT + "; received " + frames.size()
-              + " frames, last: " + (frames.isEmpty() ? "none" : frames.get(frames.size() - 1)));
+          String last = frames.isEmpty() ? "none" : frames.get(frames.size() - 1).encode();
+          throw new AssertionError("condition not met within " + TIMEOUT + "; received " + frames.size()
+              + " frames, last: " + (last.length() > 300 ? last.substring(0, 300) + "..." : last));
         }
         try {
           frames.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
@@ -113,7 +130,7 @@ public final class WsClient implements AutoCloseable {
 
   /** Waits until {@code n} message frames of {@code channel} arrived; returns all of them, in order. */
   public List<JsonObject> awaitMessages(String channel, int n) {
-    await(f -> messages(channel).size() >= n);
+    waitUntil(() -> messageCounts.getOrDefault(channel, 0) >= n);
     return messages(channel);
   }
 

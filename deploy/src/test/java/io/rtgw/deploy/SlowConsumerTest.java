@@ -1,0 +1,77 @@
+package io.rtgw.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rtgw.testkit.Offsets;
+import io.rtgw.testkit.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A client that stops reading is closed with 4000 and released; the others keep receiving. */
+class SlowConsumerTest {
+
+  private static Gateway gateway;
+  private static Vertx clients;
+
+  @BeforeAll
+  static void start() {
+    gateway = TestGateways.start("GATEWAY_WEBSOCKET_OUTBOUND_QUEUE_BYTES", "65536");
+    clients = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() {
+    WsClient.await(clients.close());
+    WsClient.await(gateway.stop());
+  }
+
+  @Test
+  void a_stalled_reader_is_closed_with_4000_while_other_clients_keep_receiving() throws Exception {
+    String channel = "feed:firehose";
+    int total = 2500;
+    String payload = "x".repeat(10_000);
+    try (WsClient stalled = WsClient.connect(clients, gateway.httpPort(), null);
+         WsClient healthy = WsClient.connect(clients, gateway.httpPort(), null);
+         WsClient publisher = WsClient.connect(clients, gateway.httpPort(), null)) {
+      long start = stalled.subscribe(channel).getLong("offset");
+      healthy.subscribe(channel);
+      assertThat(connections()).isEqualTo(3);
+      stalled.socket().pause();
+
+      for (int i = 0; i < total; i++) {
+        publisher.send(new JsonObject().put("type", "publish").put("channel", channel).put("data", payload));
+      }
+      List<JsonObject> got = healthy.awaitMessages(channel, total);
+      assertThat(Offsets.of(got)).containsExactlyElementsOf(Offsets.range(start + 1, start + total));
+
+      // the server let go of the stalled connection: its count dropped while the socket still exists
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (connections() != 2 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(connections()).isEqualTo(2);
+
+      stalled.socket().resume();
+      assertThat(stalled.awaitClose()).isEqualTo((short) 4000);
+      // what it did receive is a gap-free prefix, so it can resume from its last offset
+      List<Long> prefix = Offsets.of(stalled.messages(channel));
+      assertThat(prefix).containsExactlyElementsOf(Offsets.range(start + 1, start + prefix.size()));
+      assertThat(prefix.size()).isLessThan(total);
+    }
+  }
+
+  private static int connections() {
+    var http = clients.createHttpClient();
+    try {
+      return WsClient.await(http.request(HttpMethod.GET, gateway.httpPort(), "127.0.0.1", "/health")
+          .compose(r -> r.send()).compose(r -> r.body())).toJsonObject().getInteger("connections");
+    } finally {
+      http.close();
+    }
+  }
+}

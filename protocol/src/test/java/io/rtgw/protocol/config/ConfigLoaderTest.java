@@ -1,0 +1,92 @@
+package io.rtgw.protocol.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir
+  Path dir;
+
+  private String file(String json) throws IOException {
+    Path p = dir.resolve("gateway.json");
+    Files.writeString(p, json);
+    return p.toString();
+  }
+
+  @Test
+  void unset_settings_take_their_defaults() throws IOException {
+    GatewayConfig c = ConfigLoader.load(file("{}"), Map.of());
+    assertThat(c.http().port()).isEqualTo(HttpConfig.DEFAULT_PORT);
+    assertThat(c.websocket().pingIntervalMs()).isEqualTo(WebSocketConfig.DEFAULT_PING_INTERVAL_MS);
+    assertThat(c.identity().allowUserParam()).isFalse();
+    assertThat(c.http().corsOrigins()).isEmpty();
+    assertThat(c.namespaces()).containsKey("default");
+    assertThat(c.history().store()).isEqualTo("memory");
+  }
+
+  @Test
+  void every_setting_is_overridden_by_its_environment_variable() throws IOException {
+    GatewayConfig c = ConfigLoader.load(file("{\"namespaces\":{\"chat\":{\"historySize\":5}}}"), Map.of(
+        "GATEWAY_HTTP_PORT", "9090",
+        "GATEWAY_WEBSOCKET_PING_INTERVAL_MS", "1000",
+        "GATEWAY_IDENTITY_ALLOW_USER_PARAM", "true",
+        "GATEWAY_NAMESPACES_CHAT_HISTORY_SIZE", "7",
+        "GATEWAY_HTTP_CORS_ORIGINS", "https://a.example, https://b.example",
+        "GATEWAY_CLUSTER_MEMBERS", "10.0.0.1:5701,10.0.0.2:5701"));
+    assertThat(c.http().port()).isEqualTo(9090);
+    assertThat(c.websocket().pingIntervalMs()).isEqualTo(1000);
+    assertThat(c.identity().allowUserParam()).isTrue();
+    assertThat(c.namespaces().get("chat").historySize()).isEqualTo(7);
+    assertThat(c.http().corsOrigins()).containsExactly("https://a.example", "https://b.example");
+    assertThat(c.cluster().members()).containsExactly("10.0.0.1:5701", "10.0.0.2:5701");
+  }
+
+  @Test
+  void the_standalone_configuration_has_the_protocol_namespaces() {
+    GatewayConfig c = ConfigLoader.load("../conf/standalone.json", Map.of());
+    assertThat(c.namespaces().keySet()).contains("chat", "news", "feed", "user", "default");
+    assertThat(c.namespaces().get("chat").presence()).isTrue();
+    assertThat(c.namespaces().get("chat").historySize()).isEqualTo(1000);
+    assertThat(c.namespaces().get("chat").historyAgeSeconds()).isEqualTo(86_400);
+    assertThat(c.namespaces().get("news").presence()).isFalse();
+    assertThat(c.namespaces().get("news").historyAgeSeconds()).isEqualTo(3600);
+    assertThat(c.namespaces().get("default").historySize()).isEqualTo(100);
+    assertThat(c.namespaces().get("default").historyAgeSeconds()).isEqualTo(600);
+    assertThat(c.http().port()).isEqualTo(8080);
+    assertThat(c.identity().allowUserParam()).isTrue();
+  }
+
+  @Test
+  void a_config_survives_the_trip_through_deployment_json() {
+    GatewayConfig c = ConfigLoader.load("../conf/standalone.json", Map.of("GATEWAY_HTTP_PORT", "0"));
+    assertThat(GatewayConfig.fromJson(c.toJson())).isEqualTo(c);
+  }
+
+  @Test
+  void bad_configurations_are_refused_with_one_clear_sentence() throws IOException {
+    assertRefused(file("{\"http\":{\"prot\":1}}"), Map.of(), "Unknown setting 'http.prot'");
+    assertRefused(file("{\"http\":{\"port\":\"eighty\"}}"), Map.of(), "'http.port'");
+    assertRefused(file("{\"http\":{\"port\":70000}}"), Map.of(), "http.port must be between 0 and 65535");
+    assertRefused(file("{\"http\": {"), Map.of(), "is not valid JSON (line");
+    assertRefused(file("[]"), Map.of(), "must be a JSON object");
+    assertRefused(dir.resolve("missing.json").toString(), Map.of(), "does not exist");
+    assertRefused(file("{}"), Map.of("GATEWAY_HTTP_PORT", "x"), "GATEWAY_HTTP_PORT must be a number");
+    assertRefused(file("{}"), Map.of("GATEWAY_IDENTITY_ALLOW_USER_PARAM", "yes"), "must be true or false");
+    assertRefused(file("{\"history\":{\"store\":\"mongo\"}}"), Map.of(), "history.store must be");
+  }
+
+  private static void assertRefused(String path, Map<String, String> env, String sentencePart) {
+    assertThatThrownBy(() -> ConfigLoader.load(path, env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(sentencePart)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("Exception"));
+  }
+}
