@@ -1,7 +1,6 @@
 package io.rtgw.connection;
 
 import io.rtgw.protocol.Addresses;
-import io.rtgw.protocol.Message;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
@@ -96,7 +95,7 @@ public final class ChannelHub {
 
   private LocalChannel open(String name) {
     LocalChannel ch = new LocalChannel(name, tiers);
-    ch.open(bus.<Message>consumer(Addresses.delivery(name)));
+    ch.open(bus.consumer(Addresses.delivery(name)));
     return ch;
   }
 

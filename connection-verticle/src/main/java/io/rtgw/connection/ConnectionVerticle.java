@@ -25,6 +25,7 @@ public final class ConnectionVerticle extends VerticleBase {
   private GatewayConfig config;
   private ChannelHub hub;
   private WsTransport ws;
+  private PresenceReporter presence;
   private HttpServer server;
 
   @Override
@@ -32,7 +33,9 @@ public final class ConnectionVerticle extends VerticleBase {
     config = GatewayConfig.fromJson(config());
     Tiers tiers = new Tiers(vertx.eventBus(), config.delivery().requestTimeoutMs());
     hub = new ChannelHub(vertx, tiers, config.delivery().positionCheckMs());
-    ws = new WsTransport(vertx, config, hub);
+    String node = config.nodeId() != null ? config.nodeId() : java.util.UUID.randomUUID().toString();
+    presence = new PresenceReporter(vertx, node, config.presence());
+    ws = new WsTransport(vertx, config, hub, presence);
     server = vertx.createHttpServer(serverOptions()).requestHandler(router());
     return server.listen(config.http().port(), config.http().host())
         .onSuccess(s -> LOG.info("Connection tier listening on {}:{}", config.http().host(), s.actualPort()));
@@ -41,6 +44,7 @@ public final class ConnectionVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     ws.closeAll(GOING_AWAY, "server stopping");
+    presence.close();
     return Future.join(server.close(), hub.close());
   }
 

@@ -4,6 +4,7 @@ import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Message;
 import io.rtgw.protocol.Position;
+import io.rtgw.protocol.PresenceEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -31,7 +32,7 @@ final class LocalChannel {
   private final List<Subscription> subscriptions = new ArrayList<>();
   private final TreeMap<Long, Message> pending = new TreeMap<>();
   private final List<Subscription> detachedWhileDelivering = new ArrayList<>();
-  private MessageConsumer<Message> consumer;
+  private MessageConsumer<Object> consumer;
   private String epoch;
   private long last;
   private boolean ready;
@@ -78,9 +79,15 @@ final class LocalChannel {
    * matters: once the consumer is registered cluster-wide nothing published later can be missed, and what
    * arrives before the position is known waits in {@code pending}.
    */
-  void open(MessageConsumer<Message> consumer) {
+  void open(MessageConsumer<Object> consumer) {
     this.consumer = consumer;
-    consumer.handler(m -> onDelivery(m.body()));
+    consumer.handler(m -> {
+      if (m.body() instanceof Message message) {
+        onDelivery(message);
+      } else if (m.body() instanceof PresenceEvent event) {
+        onPresence(event);
+      }
+    });
     consumer.completion()
         .compose(v -> tiers.read(new HistoryRead(name, null, 0)))
         .onSuccess(page -> {
@@ -131,6 +138,13 @@ final class LocalChannel {
     } else {
       pending.put(m.offset(), m);
       fill();
+    }
+  }
+
+  /** Presence events are not sequenced: they go to the subscribers as they come. */
+  void onPresence(PresenceEvent event) {
+    if (ready) {
+      fanOut(new Outbound(event));
     }
   }
 
@@ -218,7 +232,10 @@ final class LocalChannel {
   private void deliver(Message m) {
     last = m.offset();
     delivered++;
-    Outbound out = new Outbound(m);
+    fanOut(new Outbound(m));
+  }
+
+  private void fanOut(Outbound out) {
     delivering = true;
     try {
       for (int i = 0, n = subscriptions.size(); i < n; i++) {

@@ -6,6 +6,9 @@ public interface Sink {
   /** A message of a subscribed channel, in offset order with no holes. */
   void message(Outbound message);
 
+  /** A join or leave in a subscribed channel ({@link Outbound#event()}). */
+  void presence(Outbound event);
+
   /**
    * The channel's continuity was lost (its history was lost and a new epoch began, or a gap could not be
    * filled because history no longer reaches back): delivery continues from {@code epoch}/{@code offset}.

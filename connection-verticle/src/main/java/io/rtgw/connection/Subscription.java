@@ -32,8 +32,10 @@ public final class Subscription {
     }
     if (heldBack != null) {
       heldBack.add(m);
-    } else {
+    } else if (m.isMessage()) {
       sink.message(m);
+    } else {
+      sink.presence(m);
     }
   }
 
@@ -65,7 +67,9 @@ public final class Subscription {
     }
     for (Outbound o : held) {
       Message m = o.message();
-      if (m.epoch().equals(page.epoch()) && m.offset() > last) {
+      if (m == null) {
+        sink.presence(o);
+      } else if (m.epoch().equals(page.epoch()) && m.offset() > last) {
         sink.message(o);
         last = m.offset();
       }

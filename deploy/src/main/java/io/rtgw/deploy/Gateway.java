@@ -3,6 +3,9 @@ package io.rtgw.deploy;
 import io.rtgw.connection.ConnectionVerticle;
 import io.rtgw.fanout.FanoutVerticle;
 import io.rtgw.history.HistoryVerticle;
+import io.rtgw.presence.PresenceVerticle;
+import io.rtgw.protocol.Addresses;
+import io.rtgw.protocol.config.PresenceConfig;
 import io.rtgw.protocol.codec.Codecs;
 import io.rtgw.protocol.config.ConfigException;
 import io.rtgw.protocol.config.GatewayConfig;
@@ -13,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,9 +31,12 @@ public final class Gateway {
   private final boolean ownsVertx;
   private final List<ConnectionVerticle> connections;
   private final List<String> deployments;
+  private final String nodeId;
 
-  private Gateway(Vertx vertx, boolean ownsVertx, List<ConnectionVerticle> connections, List<String> deployments) {
+  private Gateway(Vertx vertx, boolean ownsVertx, List<ConnectionVerticle> connections, List<String> deployments,
+                  String nodeId) {
     this.vertx = vertx;
+    this.nodeId = nodeId;
     this.ownsVertx = ownsVertx;
     this.connections = connections;
     this.deployments = deployments;
@@ -39,19 +46,26 @@ public final class Gateway {
   public static Future<Gateway> start(GatewayConfig config) {
     validate(config);
     Future<Vertx> vertx;
+    HazelcastClusterManager manager = null;
     if (config.cluster().enabled()) {
       VertxOptions options = new VertxOptions();
       options.getEventBusOptions().setHost(config.cluster().busHost()).setPort(config.cluster().busPort());
-      vertx = Vertx.builder().with(options).withClusterManager(ClusterFactory.create(config.cluster())).buildClustered();
+      manager = ClusterFactory.create(config.cluster());
+      vertx = Vertx.builder().with(options).withClusterManager(manager).buildClustered();
     } else {
       vertx = Future.succeededFuture(Vertx.vertx());
     }
+    HazelcastClusterManager cluster = manager;
     // completed outside any Vertx context: after a failed start the Vertx is closed, so its event
     // loops can no longer run the caller's callbacks
     io.vertx.core.Promise<Gateway> result = io.vertx.core.Promise.promise();
     vertx.onFailure(result::fail).onSuccess(v -> {
       Codecs.register(v);
-      deploy(v, config, true).onSuccess(result::complete).onFailure(e -> {
+      String nodeId = cluster != null ? cluster.getNodeId() : java.util.UUID.randomUUID().toString();
+      if (cluster != null) {
+        announceDepartures(v, cluster);
+      }
+      deploy(v, config.withNodeId(nodeId), true).onSuccess(result::complete).onFailure(e -> {
         result.fail(e);
         v.close();
       });
@@ -59,21 +73,43 @@ public final class Gateway {
     return result.future();
   }
 
+  /**
+   * Publishes each member that leaves the cluster on the bus, so the presence tier (wherever it runs)
+   * drops that node's clients at once instead of waiting for their TTL. Every surviving process
+   * publishes it; the presence store removes each entry once, so the copies are harmless. A Hazelcast
+   * membership listener is used because the Vert.x cluster manager takes one node listener only, and
+   * Vert.x itself holds it.
+   */
+  private static void announceDepartures(Vertx vertx, HazelcastClusterManager cluster) {
+    cluster.getHazelcastInstance().getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+      @Override
+      public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
+        vertx.runOnContext(x -> vertx.eventBus().publish(Addresses.NODE_LEFT, event.getMember().getUuid().toString()));
+      }
+    });
+  }
+
   /** Deploys the configured tiers on a Vertx someone else built (and registered the codecs on). */
   public static Future<Gateway> deploy(Vertx vertx, GatewayConfig config, boolean ownsVertx) {
     validate(config);
-    JsonObject json = config.toJson();
+    GatewayConfig withNode = config.nodeId() == null ? config.withNodeId(java.util.UUID.randomUUID().toString()) : config;
+    JsonObject json = withNode.toJson();
     List<ConnectionVerticle> connections = new CopyOnWriteArrayList<>();
     List<String> ids = new ArrayList<>();
     // history first, connection last: a connection node that accepts clients can reach the tiers it needs
     return deployRole(vertx, config.roles().history(), json, HistoryVerticle::new, ids)
+        .compose(v -> deployRole(vertx, config.roles().presence(), json, PresenceVerticle::new, ids))
         .compose(v -> deployRole(vertx, config.roles().fanout(), json, FanoutVerticle::new, ids))
         .compose(v -> deployRole(vertx, config.roles().connection(), json, () -> {
           ConnectionVerticle c = new ConnectionVerticle();
           connections.add(c);
           return c;
         }, ids))
-        .map(v -> new Gateway(vertx, ownsVertx, connections, ids));
+        .map(v -> new Gateway(vertx, ownsVertx, connections, ids, withNode.nodeId()));
   }
 
   /** Rules that span sections, checked before anything starts. */
@@ -83,6 +119,16 @@ public final class Gateway {
       throw new ConfigException("history.store \"memory\" allows one history instance (roles.history.instances = 1);"
           + " use the redis store to run more.");
     }
+    RoleConfig presence = config.roles().presence();
+    if (presence.enabled() && presence.instances() > 1 && config.presence().store().equals(PresenceConfig.MEMORY)) {
+      throw new ConfigException("presence.store \"memory\" allows one presence instance (roles.presence.instances = 1);"
+          + " use the redis store to run more.");
+    }
+  }
+
+  /** This process's node id: the cluster member id when clustered. */
+  public String nodeId() {
+    return nodeId;
   }
 
   public Vertx vertx() {

@@ -22,6 +22,14 @@ public final class Addresses {
   /** Connection nodes read history ({@link HistoryRead} -> {@link HistoryPage}). */
   public static final String HISTORY_READ = "rt.internal.history.read";
 
+  /** Connection nodes report joins, leaves and heartbeats here ({@link PresenceReport}), batched. */
+  public static final String PRESENCE_REPORT = "rt.internal.presence.report";
+  /**
+   * The launcher publishes a cluster member's node id here when the cluster manager reports that it
+   * left; the presence tier removes that node's clients at once.
+   */
+  public static final String NODE_LEFT = "rt.internal.cluster.node-left";
+
   private static final String DELIVERY_PREFIX = "rt.internal.delivery.";
 
   private Addresses() {

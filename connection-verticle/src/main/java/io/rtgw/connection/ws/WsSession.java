@@ -2,6 +2,7 @@ package io.rtgw.connection.ws;
 
 import io.rtgw.connection.ChannelHub;
 import io.rtgw.connection.Outbound;
+import io.rtgw.connection.PresenceReporter;
 import io.rtgw.connection.Sink;
 import io.rtgw.connection.Subscription;
 import io.rtgw.protocol.ChannelName;
@@ -9,6 +10,7 @@ import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Position;
+import io.rtgw.protocol.PresenceEntry;
 import io.rtgw.protocol.PublishCommand;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.rtgw.protocol.config.NamespaceConfig;
@@ -34,12 +36,17 @@ final class WsSession implements Sink {
   private final GatewayConfig config;
   private final ChannelHub hub;
   private final WsTransport transport;
+  private final PresenceReporter presence;
+  private final String clientId;
   private final Map<String, Subscription> subscriptions = new HashMap<>();
   private long lastSeen;
   private boolean closed;
 
-  WsSession(ServerWebSocket ws, String user, GatewayConfig config, ChannelHub hub, WsTransport transport) {
+  WsSession(ServerWebSocket ws, String user, String clientId, GatewayConfig config, ChannelHub hub,
+            WsTransport transport, PresenceReporter presence) {
     this.ws = ws;
+    this.clientId = clientId;
+    this.presence = presence;
     this.user = user;
     this.config = config;
     this.hub = hub;
@@ -93,6 +100,11 @@ final class WsSession implements Sink {
   @Override
   public void message(Outbound message) {
     write(message.wsFrame());
+  }
+
+  @Override
+  public void presence(Outbound event) {
+    write(event.wsFrame());
   }
 
   @Override
@@ -152,6 +164,7 @@ final class WsSession implements Sink {
         return;
       }
       ChannelHub.Position live = ar.result();
+      joinPresence(channel);
       if (since == null) {
         send(subscribed(cmd, channel, live.epoch(), live.offset(), true));
       } else if (since.epoch().equals(live.epoch()) && since.offset() == live.offset()) {
@@ -172,6 +185,7 @@ final class WsSession implements Sink {
       if (ar.failed()) {
         subscriptions.remove(channel);
         hub.detach(s);
+        leavePresence(channel);
         sendError(cmd.id(), GatewayException.from(ar.cause(), "history"));
         return;
       }
@@ -186,6 +200,7 @@ final class WsSession implements Sink {
     Subscription s = subscriptions.remove(channel);
     if (s != null) {
       hub.detach(s);
+      leavePresence(channel);
     }
     send(reply(cmd, "unsubscribed").put("channel", channel));
   }
@@ -236,6 +251,19 @@ final class WsSession implements Sink {
       JsonArray members = ar.result().getJsonArray("members", new JsonArray());
       send(reply(cmd, "presence").put("channel", channel).put("members", members));
     });
+  }
+
+  /** Identified clients in namespaces with presence on are reported; anonymous ones are nobody to show. */
+  private void joinPresence(String channel) {
+    if (user != null && config.namespaceOf(channel).presence()) {
+      presence.join(new PresenceEntry(channel, user, clientId));
+    }
+  }
+
+  private void leavePresence(String channel) {
+    if (user != null) {
+      presence.leave(new PresenceEntry(channel, user, clientId));
+    }
   }
 
   private void checkPersonal(String channel, String action) {
@@ -295,6 +323,7 @@ final class WsSession implements Sink {
     subscriptions.clear();
     for (Subscription s : all) {
       hub.detach(s);
+      leavePresence(s.channel());
     }
     transport.removed(this);
   }

@@ -3,6 +3,7 @@ package io.rtgw.connection.ws;
 import io.rtgw.connection.ChannelHub;
 import io.rtgw.connection.HttpErrors;
 import io.rtgw.connection.Identity;
+import io.rtgw.connection.PresenceReporter;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.vertx.core.Vertx;
@@ -20,11 +21,14 @@ public final class WsTransport {
   private final Vertx vertx;
   private final GatewayConfig config;
   private final ChannelHub hub;
+  private final PresenceReporter presence;
+  private final ClientIds clientIds = new ClientIds();
   private final Set<WsSession> sessions = new HashSet<>();
   private final long pingTimer;
 
-  public WsTransport(Vertx vertx, GatewayConfig config, ChannelHub hub) {
+  public WsTransport(Vertx vertx, GatewayConfig config, ChannelHub hub, PresenceReporter presence) {
     this.vertx = vertx;
+    this.presence = presence;
     this.config = config;
     this.hub = hub;
     this.pingTimer = vertx.setPeriodic(config.websocket().pingIntervalMs(), id -> pingAll());
@@ -39,7 +43,7 @@ public final class WsTransport {
       return;
     }
     request.toWebSocket().onSuccess(ws -> {
-      WsSession session = new WsSession(ws, user, config, hub, this);
+      WsSession session = new WsSession(ws, user, clientIds.next(), config, hub, this, presence);
       sessions.add(session);
       session.start();
     });

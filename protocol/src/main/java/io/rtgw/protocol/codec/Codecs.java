@@ -5,6 +5,8 @@ import io.rtgw.protocol.AppendResult;
 import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Message;
+import io.rtgw.protocol.PresenceEvent;
+import io.rtgw.protocol.PresenceReport;
 import io.rtgw.protocol.PublishCommand;
 import io.rtgw.protocol.PublishResult;
 import io.vertx.core.Vertx;
@@ -19,7 +21,7 @@ public final class Codecs {
 
   private static final List<Class<? extends Record>> RECORDS = List.of(
       Message.class, PublishCommand.class, PublishResult.class, AppendCommand.class, AppendResult.class,
-      HistoryRead.class, HistoryPage.class);
+      HistoryRead.class, HistoryPage.class, PresenceReport.class, PresenceEvent.class);
 
   private Codecs() {
   }

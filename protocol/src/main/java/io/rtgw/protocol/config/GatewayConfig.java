@@ -19,9 +19,11 @@ public record GatewayConfig(
     IdentityConfig identity,
     DeliveryConfig delivery,
     HistoryConfig history,
+    PresenceConfig presence,
     Map<String, NamespaceConfig> namespaces,
     ClusterConfig cluster,
-    RolesConfig roles) {
+    RolesConfig roles,
+    String nodeId) {
 
   static final ObjectMapper STRICT = Json.MAPPER.copy()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
@@ -33,6 +35,7 @@ public record GatewayConfig(
     identity = identity == null ? new IdentityConfig(null) : identity;
     delivery = delivery == null ? new DeliveryConfig(null, null, null) : delivery;
     history = history == null ? new HistoryConfig(null, null) : history;
+    presence = presence == null ? new PresenceConfig(null, null, null, null, null) : presence;
     Map<String, NamespaceConfig> ns = new LinkedHashMap<>();
     if (namespaces != null) {
       namespaces.forEach((name, value) -> ns.put(name, value == null ? new NamespaceConfig(null, null, null, null) : value));
@@ -43,9 +46,17 @@ public record GatewayConfig(
     roles = roles == null ? new RolesConfig(null, null, null, null) : roles;
   }
 
+  /**
+   * This process's identity in the cluster (the cluster manager's node id), filled in by the launcher;
+   * presence entries carry it so the entries of a node that leaves can be dropped at once.
+   */
+  public GatewayConfig withNodeId(String id) {
+    return new GatewayConfig(http, websocket, identity, delivery, history, presence, namespaces, cluster, roles, id);
+  }
+
   /** Every setting at its default. */
   public static GatewayConfig defaults() {
-    return new GatewayConfig(null, null, null, null, null, null, null, null);
+    return new GatewayConfig(null, null, null, null, null, null, null, null, null, null);
   }
 
   /**

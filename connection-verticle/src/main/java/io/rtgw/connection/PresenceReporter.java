@@ -1,0 +1,115 @@
+package io.rtgw.connection;
+
+import io.rtgw.protocol.Addresses;
+import io.rtgw.protocol.PresenceEntry;
+import io.rtgw.protocol.PresenceReport;
+import io.rtgw.protocol.config.PresenceConfig;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This connection verticle's side of presence. Joins and leaves are reported within
+ * {@code reportDelayMs}, batched, so a reconnect storm costs a few bus messages, not one per client;
+ * every {@code heartbeatMs} one batch refreshes every live entry. Reports are fire-and-forget: if the
+ * presence tier missed one, the next heartbeat puts the entries back.
+ */
+public final class PresenceReporter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PresenceReporter.class);
+  /** Most entries in one report, so a big node's heartbeat stays a handful of moderate messages. */
+  static final int MAX_BATCH = 5000;
+
+  private final Vertx vertx;
+  private final String node;
+  private final PresenceConfig config;
+  private final Map<PresenceEntry, Boolean> live = new LinkedHashMap<>();
+  private List<PresenceEntry> joins = new ArrayList<>();
+  private List<PresenceEntry> leaves = new ArrayList<>();
+  private long flushTimer = -1;
+  private final long heartbeatTimer;
+
+  public PresenceReporter(Vertx vertx, String node, PresenceConfig config) {
+    this.vertx = vertx;
+    this.node = node;
+    this.config = config;
+    this.heartbeatTimer = vertx.setPeriodic(config.heartbeatMs(), id -> heartbeat());
+  }
+
+  public void join(PresenceEntry e) {
+    if (live.put(e, Boolean.TRUE) == null) {
+      joins.add(e);
+      schedule();
+    }
+  }
+
+  public void leave(PresenceEntry e) {
+    if (live.remove(e) != null) {
+      leaves.add(e);
+      schedule();
+    }
+  }
+
+  public int size() {
+    return live.size();
+  }
+
+  public void close() {
+    vertx.cancelTimer(heartbeatTimer);
+    if (flushTimer >= 0) {
+      vertx.cancelTimer(flushTimer);
+    }
+    // a stopping node says goodbye for its clients rather than leaving them to the TTL
+    leaves.addAll(live.keySet());
+    live.clear();
+    flush();
+  }
+
+  private void schedule() {
+    if (joins.size() + leaves.size() >= MAX_BATCH) {
+      flush();
+    } else if (flushTimer < 0) {
+      flushTimer = vertx.setTimer(config.reportDelayMs(), id -> flush());
+    }
+  }
+
+  private void flush() {
+    if (flushTimer >= 0) {
+      vertx.cancelTimer(flushTimer);
+      flushTimer = -1;
+    }
+    if (joins.isEmpty() && leaves.isEmpty()) {
+      return;
+    }
+    send(new PresenceReport(node, joins, leaves, List.of()));
+    joins = new ArrayList<>();
+    leaves = new ArrayList<>();
+  }
+
+  private void heartbeat() {
+    flush();
+    List<PresenceEntry> batch = new ArrayList<>();
+    for (PresenceEntry e : live.keySet()) {
+      batch.add(e);
+      if (batch.size() == MAX_BATCH) {
+        send(new PresenceReport(node, List.of(), List.of(), batch));
+        batch = new ArrayList<>();
+      }
+    }
+    if (!batch.isEmpty()) {
+      send(new PresenceReport(node, List.of(), List.of(), batch));
+    }
+  }
+
+  private void send(PresenceReport report) {
+    try {
+      vertx.eventBus().send(Addresses.PRESENCE_REPORT, report);
+    } catch (RuntimeException e) {
+      LOG.debug("Presence report not sent: {}", e.getMessage());
+    }
+  }
+}

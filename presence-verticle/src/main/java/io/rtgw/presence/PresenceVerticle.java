@@ -1,0 +1,126 @@
+package io.rtgw.presence;
+
+import io.rtgw.protocol.Addresses;
+import io.rtgw.protocol.ChannelName;
+import io.rtgw.protocol.GatewayException;
+import io.rtgw.protocol.PresenceEvent;
+import io.rtgw.protocol.PresenceMember;
+import io.rtgw.protocol.PresenceReport;
+import io.rtgw.protocol.Replies;
+import io.rtgw.protocol.config.GatewayConfig;
+import io.rtgw.protocol.config.PresenceConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The presence tier: applies the connection nodes' batched reports, expires entries that stopped being
+ * refreshed, drops the entries of cluster members that left, answers queries, and publishes each join
+ * and leave once on the channel's delivery address, where every node with subscribers hears it.
+ */
+public final class PresenceVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PresenceVerticle.class);
+
+  private GatewayConfig config;
+  private PresenceStore store;
+  private EventBus bus;
+  private long sweepTimer;
+  private boolean sweeping;
+
+  @Override
+  public Future<?> start() {
+    config = GatewayConfig.fromJson(config());
+    store = createStore();
+    bus = vertx.eventBus();
+    sweepTimer = vertx.setPeriodic(config.presence().sweepMs(), id -> sweep());
+    return Future.join(
+        bus.<PresenceReport>consumer(Addresses.PRESENCE_REPORT, this::report).completion(),
+        bus.<String>consumer(Addresses.NODE_LEFT, this::nodeLeft).completion(),
+        bus.<JsonObject>consumer(Addresses.PRESENCE_QUERY, this::query).completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    return store.close();
+  }
+
+  private PresenceStore createStore() {
+    if (config.presence().store().equals(PresenceConfig.MEMORY)) {
+      return new MemoryPresenceStore();
+    }
+    throw new IllegalStateException("presence store '" + config.presence().store() + "' is not available yet");
+  }
+
+  private void report(Message<PresenceReport> msg) {
+    store.apply(msg.body(), System.currentTimeMillis(), config.presence().ttlMs())
+        .onSuccess(this::fanOut)
+        .onFailure(e -> LOG.warn("Could not apply a presence report from {}: {}", msg.body().node(), e.getMessage()));
+  }
+
+  private void nodeLeft(Message<String> msg) {
+    store.removeNode(msg.body())
+        .onSuccess(events -> {
+          if (!events.isEmpty()) {
+            LOG.info("Node {} left the cluster: {} presence leaves", msg.body(), events.size());
+          }
+          fanOut(events);
+        })
+        .onFailure(e -> LOG.warn("Could not drop the presence of node {}: {}", msg.body(), e.getMessage()));
+  }
+
+  private void sweep() {
+    if (sweeping) {
+      return;
+    }
+    sweeping = true;
+    store.expire(System.currentTimeMillis())
+        .onComplete(ar -> {
+          sweeping = false;
+          if (ar.succeeded()) {
+            fanOut(ar.result());
+          } else {
+            LOG.warn("Presence sweep failed: {}", ar.cause().getMessage());
+          }
+        });
+  }
+
+  private void query(Message<JsonObject> msg) {
+    try {
+      Object body = msg.body();
+      if (!(body instanceof JsonObject q)) {
+        throw GatewayException.badRequest("A presence query must be a JSON object {\"channel\"}.");
+      }
+      String channel = ChannelName.require(q.getValue("channel"));
+      if (!config.namespaceOf(channel).presence()) {
+        throw GatewayException.forbidden("Presence is off for namespace '" + ChannelName.namespace(channel) + "'.");
+      }
+      store.members(channel)
+          .onSuccess(members -> msg.reply(new JsonObject().put("channel", channel).put("members", toJson(members))))
+          .onFailure(e -> Replies.fail(msg, e));
+    } catch (RuntimeException e) {
+      Replies.fail(msg, e);
+    }
+  }
+
+  private static JsonArray toJson(List<PresenceMember> members) {
+    JsonArray out = new JsonArray();
+    for (PresenceMember m : members) {
+      out.add(new JsonObject().put("user", m.user()).put("clients", m.clients()));
+    }
+    return out;
+  }
+
+  private void fanOut(List<PresenceEvent> events) {
+    for (PresenceEvent e : events) {
+      bus.publish(Addresses.delivery(e.channel()), e);
+    }
+  }
+}
