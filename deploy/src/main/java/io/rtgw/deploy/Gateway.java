@@ -27,6 +27,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Gateway {
 
+  /** The member attribute vertx-hazelcast keeps its node id in. */
+  private static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+
   private final Vertx vertx;
   private final boolean ownsVertx;
   private final List<ConnectionVerticle> connections;
@@ -88,7 +91,11 @@ public final class Gateway {
 
       @Override
       public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
-        vertx.runOnContext(x -> vertx.eventBus().publish(Addresses.NODE_LEFT, event.getMember().getUuid().toString()));
+        // Vert.x names members by this attribute, not by their Hazelcast UUID
+        String node = event.getMember().getAttribute(VERTX_NODE_ID_ATTRIBUTE);
+        if (node != null) {
+          vertx.runOnContext(x -> vertx.eventBus().publish(Addresses.NODE_LEFT, node));
+        }
       }
     });
   }
