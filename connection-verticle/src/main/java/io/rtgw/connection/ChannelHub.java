@@ -40,7 +40,9 @@ public final class ChannelHub {
    */
   public Future<Position> attach(Subscription s, boolean catchUp) {
     LocalChannel ch = channels.computeIfAbsent(s.channel(), this::open);
+    ch.attaching(1);
     return ch.ready().map(c -> {
+      c.attaching(-1);
       if (s.detached()) {
         releaseIfUnused(c);
         return null;
@@ -51,6 +53,7 @@ public final class ChannelHub {
       c.add(s);
       return new Position(c.epoch(), c.last());
     }).onFailure(e -> {
+      ch.attaching(-1);
       if (channels.get(ch.name()) == ch) {
         channels.remove(ch.name());
         ch.close();
@@ -100,7 +103,8 @@ public final class ChannelHub {
   }
 
   private void releaseIfUnused(LocalChannel ch) {
-    if (ch.isReady() && ch.size() == 0 && channels.get(ch.name()) == ch) {
+    // a channel with attaches still in flight is not unused: releasing it would strand them
+    if (ch.isReady() && ch.size() == 0 && ch.attaching() == 0 && channels.get(ch.name()) == ch) {
       channels.remove(ch.name());
       ch.close();
     }
@@ -108,7 +112,7 @@ public final class ChannelHub {
 
   private void checkPositions() {
     for (LocalChannel ch : new ArrayList<>(channels.values())) {
-      if (ch.isReady() && ch.size() == 0) {
+      if (ch.isReady() && ch.size() == 0 && ch.attaching() == 0) {
         releaseIfUnused(ch);
       } else {
         ch.checkPosition();

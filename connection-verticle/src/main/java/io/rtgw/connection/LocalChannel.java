@@ -39,6 +39,7 @@ final class LocalChannel {
   private boolean filling;
   private boolean delivering;
   private long delivered;
+  private int attaching;
 
   LocalChannel(String name, Tiers tiers) {
     this.name = name;
@@ -68,6 +69,15 @@ final class LocalChannel {
 
   int size() {
     return subscriptions.size();
+  }
+
+  /** Counts subscriptions waiting for this channel to be ready. */
+  void attaching(int delta) {
+    attaching += delta;
+  }
+
+  int attaching() {
+    return attaching;
   }
 
   long deliveredCount() {

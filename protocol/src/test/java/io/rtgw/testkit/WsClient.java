@@ -55,8 +55,9 @@ public final class WsClient implements AutoCloseable {
         .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024));
     WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(port).setURI("/ws" + (query == null ? "" : "?" + query));
-    WebSocket ws = await(client.connect(options).toCompletionStage().toCompletableFuture());
-    return new WsClient(client, ws);
+    // the client is built on the event loop as the connection completes, so its handlers are in place
+    // before the first frame (the server may send some at once, e.g. the automatic inbox subscription)
+    return await(client.connect(options).map(ws -> new WsClient(client, ws)).toCompletionStage().toCompletableFuture());
   }
 
   public WebSocket socket() {

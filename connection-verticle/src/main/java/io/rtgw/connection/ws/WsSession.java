@@ -39,6 +39,8 @@ final class WsSession implements Sink {
   private final PresenceReporter presence;
   private final String clientId;
   private final Map<String, Subscription> subscriptions = new HashMap<>();
+  /** The personal channel while it is subscribed automatically, not (yet) by the client itself. */
+  private String autoSubscribed;
   private long lastSeen;
   private boolean closed;
 
@@ -64,6 +66,23 @@ final class WsSession implements Sink {
     ws.pongHandler(b -> lastSeen = System.currentTimeMillis());
     ws.exceptionHandler(this::onFailure);
     ws.closeHandler(v -> release());
+    subscribeInbox();
+  }
+
+  /**
+   * An identified client is subscribed to its personal channel at once, so direct messages reach it
+   * without asking. Its first explicit subscribe to that channel (e.g. with {@code since}, to collect
+   * what arrived while it was offline) replaces this automatic one.
+   */
+  private void subscribeInbox() {
+    if (user == null || !config.namespaces().containsKey(ChannelName.PERSONAL_NAMESPACE)) {
+      return;
+    }
+    String inbox = ChannelName.personal(user);
+    if (ChannelName.isValid(inbox)) {
+      autoSubscribed = inbox;
+      open(null, inbox, null);
+    }
   }
 
   /** Pings a live client; closes one that has not been heard from within the ping interval plus timeout. */
@@ -145,6 +164,13 @@ final class WsSession implements Sink {
     config.namespaceOf(channel);
     checkPersonal(channel, "subscribe to");
     Position since = cmd.since();
+    if (channel.equals(autoSubscribed)) {
+      autoSubscribed = null;
+      Subscription auto = subscriptions.remove(channel);
+      if (auto != null) {
+        hub.detach(auto);
+      }
+    }
     if (subscriptions.containsKey(channel)) {
       throw GatewayException.badRequest("Already subscribed to '" + channel + "'.");
     }
@@ -152,6 +178,11 @@ final class WsSession implements Sink {
       throw GatewayException.badRequest("Too many subscriptions on one connection (at most "
           + config.websocket().maxSubscriptions() + ").");
     }
+    open(cmd.id(), channel, since);
+  }
+
+  /** Subscribes this session to a checked channel; {@code id} is the command's (null when automatic). */
+  private void open(Object id, String channel, Position since) {
     Subscription s = new Subscription(channel, this);
     subscriptions.put(channel, s);
     hub.attach(s, since != null).onComplete(ar -> {
@@ -160,23 +191,23 @@ final class WsSession implements Sink {
       }
       if (ar.failed()) {
         subscriptions.remove(channel);
-        sendError(cmd.id(), GatewayException.from(ar.cause(), "history"));
+        sendError(id, GatewayException.from(ar.cause(), "history"));
         return;
       }
       ChannelHub.Position live = ar.result();
       joinPresence(channel);
       if (since == null) {
-        send(subscribed(cmd, channel, live.epoch(), live.offset(), true));
+        send(subscribed(id, channel, live.epoch(), live.offset(), true));
       } else if (since.epoch().equals(live.epoch()) && since.offset() == live.offset()) {
-        send(subscribed(cmd, channel, live.epoch(), live.offset(), true));
+        send(subscribed(id, channel, live.epoch(), live.offset(), true));
         s.finishCatchUp(new HistoryPage(channel, live.epoch(), live.offset(), true, List.of()));
       } else {
-        catchUp(cmd, s, since);
+        catchUp(id, s, since);
       }
     });
   }
 
-  private void catchUp(Command cmd, Subscription s, Position since) {
+  private void catchUp(Object id, Subscription s, Position since) {
     String channel = s.channel();
     hub.tiers().read(new HistoryRead(channel, since, -1)).onComplete(ar -> {
       if (closed || subscriptions.get(channel) != s) {
@@ -186,17 +217,20 @@ final class WsSession implements Sink {
         subscriptions.remove(channel);
         hub.detach(s);
         leavePresence(channel);
-        sendError(cmd.id(), GatewayException.from(ar.cause(), "history"));
+        sendError(id, GatewayException.from(ar.cause(), "history"));
         return;
       }
       HistoryPage page = ar.result();
-      send(subscribed(cmd, channel, page.epoch(), page.offset(), page.recovered()));
+      send(subscribed(id, channel, page.epoch(), page.offset(), page.recovered()));
       s.finishCatchUp(page);
     });
   }
 
   private void unsubscribe(Command cmd) {
     String channel = cmd.channel();
+    if (channel.equals(autoSubscribed)) {
+      autoSubscribed = null;
+    }
     Subscription s = subscriptions.remove(channel);
     if (s != null) {
       hub.detach(s);
@@ -274,15 +308,19 @@ final class WsSession implements Sink {
   }
 
   private static JsonObject reply(Command cmd, String type) {
+    return reply(cmd.id(), type);
+  }
+
+  private static JsonObject reply(Object id, String type) {
     JsonObject o = new JsonObject();
-    if (cmd.id() != null) {
-      o.put("id", cmd.id());
+    if (id != null) {
+      o.put("id", id);
     }
     return o.put("type", type);
   }
 
-  private static JsonObject subscribed(Command cmd, String channel, String epoch, long offset, boolean recovered) {
-    return reply(cmd, "subscribed").put("channel", channel).put("epoch", epoch).put("offset", offset)
+  private static JsonObject subscribed(Object id, String channel, String epoch, long offset, boolean recovered) {
+    return reply(id, "subscribed").put("channel", channel).put("epoch", epoch).put("offset", offset)
         .put("recovered", recovered);
   }
 
