@@ -230,6 +230,15 @@ final class LocalChannel {
     }
   }
 
+  /** One subscriber's failure must not keep the message from the others. */
+  private void deliverTo(Subscription s, Outbound out) {
+    try {
+      s.deliver(out);
+    } catch (RuntimeException e) {
+      LOG.warn("Channel {}: delivery to one subscriber failed; the others still get it", name, e);
+    }
+  }
+
   private void resetTo(String newEpoch, long offset) {
     LOG.info("Channel {}: continuity lost (epoch {} -> {}, offset {} -> {})", name, epoch, newEpoch, last, offset);
     epoch = newEpoch;
@@ -249,7 +258,7 @@ final class LocalChannel {
     delivering = true;
     try {
       for (int i = 0, n = subscriptions.size(); i < n; i++) {
-        subscriptions.get(i).deliver(out);
+        deliverTo(subscriptions.get(i), out);
       }
     } finally {
       delivering = false;

@@ -56,7 +56,6 @@ class NodeCrashPresenceTest {
     env.put("GATEWAY_CLUSTER_PORT", String.valueOf(hazelcastPort));
     env.put("GATEWAY_CLUSTER_MEMBERS", members);
     env.put("GATEWAY_PRESENCE_HEARTBEAT_MS", "20000");
-    env.put("GATEWAY_PRESENCE_TTL_MS", "60000");
     env.put("GATEWAY_ROLES_FANOUT_ENABLED", String.valueOf(isCore));
     env.put("GATEWAY_ROLES_HISTORY_ENABLED", String.valueOf(isCore));
     env.put("GATEWAY_ROLES_PRESENCE_ENABLED", String.valueOf(isCore));

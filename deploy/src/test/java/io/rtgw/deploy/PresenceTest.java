@@ -24,7 +24,6 @@ class PresenceTest {
   static void start() {
     gateway = TestGateways.start(
         "GATEWAY_PRESENCE_HEARTBEAT_MS", "200",
-        "GATEWAY_PRESENCE_TTL_MS", "700",
         "GATEWAY_PRESENCE_SWEEP_MS", "50");
     gateway.vertx().eventBus().addOutboundInterceptor(ctx -> {
       if (heartbeatsLost.get() && ctx.message().address().equals(Addresses.PRESENCE_REPORT)) {

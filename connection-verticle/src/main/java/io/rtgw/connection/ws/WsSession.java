@@ -111,7 +111,9 @@ final class WsSession implements Sink {
 
   void close(short code, String reason) {
     if (!closed) {
-      ws.close(code, reason);
+      if (!ws.isClosed()) {
+        ws.close(code, reason);
+      }
       release();
     }
   }
@@ -341,7 +343,8 @@ final class WsSession implements Sink {
    * enough, and it is closed with 4000 so it resumes from its last position instead of growing our heap.
    */
   private void write(byte[] frame) {
-    if (closed) {
+    // the socket can be closed before its close handler has run: check it too, since Vert.x then throws
+    if (closed || ws.isClosed()) {
       return;
     }
     if (ws.writeQueueFull()) {
