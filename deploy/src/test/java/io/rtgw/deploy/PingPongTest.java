@@ -1,0 +1,94 @@
+package io.rtgw.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rtgw.testkit.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server pings every pingIntervalMs and closes a client it has not heard from within the interval
+ * plus the pong timeout. The silent client here is raw TCP: it upgrades, then never answers a ping.
+ */
+class PingPongTest {
+
+  private static Gateway gateway;
+  private static Vertx clients;
+
+  @BeforeAll
+  static void start() {
+    gateway = TestGateways.start("GATEWAY_WEBSOCKET_PING_INTERVAL_MS", "150", "GATEWAY_WEBSOCKET_PONG_TIMEOUT_MS", "150");
+    clients = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() {
+    WsClient.await(clients.close());
+    WsClient.await(gateway.stop());
+  }
+
+  @Test
+  void a_client_that_never_answers_pings_is_closed_and_one_that_does_stays() throws Exception {
+    try (WsClient answering = WsClient.connect(clients, gateway.httpPort(), null)) {
+      CompletableFuture<Void> pinged = new CompletableFuture<>();
+      CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+      NetSocket silent = WsClient.await(clients.createNetClient().connect(gateway.httpPort(), "127.0.0.1"));
+      Buffer head = Buffer.buffer();
+      Buffer frames = Buffer.buffer();
+      boolean[] upgraded = {false};
+      silent.handler(chunk -> {
+        if (upgraded[0]) {
+          frames.appendBuffer(chunk);
+        } else {
+          head.appendBuffer(chunk);
+          String text = head.toString(StandardCharsets.ISO_8859_1);
+          int end = text.indexOf("\r\n\r\n");
+          if (end < 0) {
+            return;
+          }
+          assertThat(text).startsWith("HTTP/1.1 101");
+          upgraded[0] = true;
+          frames.appendBuffer(head.getBuffer(end + 4, head.length()));
+        }
+        scanFrames(frames, pinged, closeCode);
+      });
+      silent.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+
+      WsClient.await(pinged);
+      long start = System.currentTimeMillis();
+      assertThat(WsClient.await(closeCode)).isEqualTo(1000);
+      assertThat(System.currentTimeMillis() - start).isLessThan(5_000);
+
+      // the client whose Vert.x stack answers pings is still served
+      assertThat(answering.request(new JsonObject().put("type", "ping")).getString("type")).isEqualTo("pong");
+      assertThat(answering.isClosed()).isFalse();
+      silent.close();
+    }
+  }
+
+  /** Reads server frames (unmasked, short payloads): 0x89 ping, 0x88 close with a 2-byte code. */
+  private static void scanFrames(Buffer b, CompletableFuture<Void> pinged, CompletableFuture<Integer> closeCode) {
+    int pos = 0;
+    while (b.length() - pos >= 2) {
+      int opcode = b.getByte(pos) & 0x0f;
+      int len = b.getByte(pos + 1) & 0x7f;
+      if (len > 125 || b.length() - pos < 2 + len) {
+        return;
+      }
+      if (opcode == 0x9) {
+        pinged.complete(null);
+      } else if (opcode == 0x8 && len >= 2) {
+        closeCode.complete(b.getUnsignedShort(pos + 2));
+      }
+      pos += 2 + len;
+    }
+  }
+}
