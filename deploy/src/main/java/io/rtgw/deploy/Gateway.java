@@ -116,6 +116,9 @@ public final class Gateway {
           connections.add(c);
           return c;
         }, ids))
+        .compose(v -> config.demo().ticker()
+            ? deployRole(vertx, new RoleConfig(true, 1), json, io.rtgw.deploy.demo.TickerVerticle::new, ids)
+            : Future.succeededFuture())
         .map(v -> new Gateway(vertx, ownsVertx, connections, ids, withNode.nodeId()));
   }
 

@@ -16,6 +16,8 @@ final class TestGateways {
     Map<String, String> env = new HashMap<>();
     env.put("GATEWAY_HTTP_HOST", "127.0.0.1");
     env.put("GATEWAY_HTTP_PORT", "0");
+    // the demo ticker publishes every second: only the demo's own tests want it
+    env.put("GATEWAY_DEMO_TICKER", "false");
     for (int i = 0; i < envPairs.length; i += 2) {
       env.put(envPairs[i], envPairs[i + 1]);
     }

@@ -261,7 +261,10 @@ class WebSocketGatewayTest {
     try {
       String page = WsClient.await(http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/")
           .compose(r -> r.send()).compose(r -> r.body())).toString();
-      assertThat(page).contains("new WebSocket");
+      assertThat(page).contains("import { connect } from './realtime.js'");
+      String lib = WsClient.await(http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/realtime.js")
+          .compose(r -> r.send()).compose(r -> r.body())).toString();
+      assertThat(lib).contains("export function connect(");
       JsonObject health = WsClient.await(http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/health")
           .compose(r -> r.send()).compose(r -> r.body())).toJsonObject();
       assertThat(health.getString("status")).isEqualTo("UP");

@@ -23,6 +23,7 @@ public record GatewayConfig(
     Map<String, NamespaceConfig> namespaces,
     ClusterConfig cluster,
     RolesConfig roles,
+    DemoConfig demo,
     String nodeId) {
 
   static final ObjectMapper STRICT = Json.MAPPER.copy()
@@ -44,6 +45,7 @@ public record GatewayConfig(
     namespaces = Map.copyOf(ns);
     cluster = cluster == null ? new ClusterConfig(null, null, null, null, null, null, null, null) : cluster;
     roles = roles == null ? new RolesConfig(null, null, null, null) : roles;
+    demo = demo == null ? new DemoConfig(null, null, null) : demo;
   }
 
   /**
@@ -51,12 +53,12 @@ public record GatewayConfig(
    * presence entries carry it so the entries of a node that leaves can be dropped at once.
    */
   public GatewayConfig withNodeId(String id) {
-    return new GatewayConfig(http, websocket, identity, delivery, history, presence, namespaces, cluster, roles, id);
+    return new GatewayConfig(http, websocket, identity, delivery, history, presence, namespaces, cluster, roles, demo, id);
   }
 
   /** Every setting at its default. */
   public static GatewayConfig defaults() {
-    return new GatewayConfig(null, null, null, null, null, null, null, null, null, null);
+    return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
