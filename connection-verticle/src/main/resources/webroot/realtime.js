@@ -66,9 +66,10 @@ export class Realtime {
   constructor(url, options = {}) {
     const base = new URL(url || globalThis.location?.origin || 'http://localhost:8080');
     this.base = base.origin + base.pathname.replace(/\/$/, '');
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined && v !== null));
     this.options = {
       transports: TRANSPORTS.slice(), minBackoffMs: 1000, maxBackoffMs: 30000, pollTimeoutS: 25,
-      requestTimeoutMs: 10000, ...options,
+      requestTimeoutMs: 10000, ...given,
     };
     for (const t of this.options.transports) {
       if (!TRANSPORTS.includes(t)) throw new RealtimeError('bad_request', `unknown transport '${t}'`);
