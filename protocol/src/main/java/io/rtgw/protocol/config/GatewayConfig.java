@@ -19,6 +19,7 @@ public record GatewayConfig(
     IdentityConfig identity,
     DeliveryConfig delivery,
     HistoryConfig history,
+    RedisConfig redis,
     Map<String, NamespaceConfig> namespaces,
     ClusterConfig cluster,
     RolesConfig roles) {
@@ -33,6 +34,7 @@ public record GatewayConfig(
     identity = identity == null ? new IdentityConfig(null) : identity;
     delivery = delivery == null ? new DeliveryConfig(null, null, null) : delivery;
     history = history == null ? new HistoryConfig(null, null) : history;
+    redis = redis == null ? new RedisConfig(null, null, null, null, null) : redis;
     Map<String, NamespaceConfig> ns = new LinkedHashMap<>();
     if (namespaces != null) {
       namespaces.forEach((name, value) -> ns.put(name, value == null ? new NamespaceConfig(null, null, null, null) : value));
@@ -45,7 +47,7 @@ public record GatewayConfig(
 
   /** Every setting at its default. */
   public static GatewayConfig defaults() {
-    return new GatewayConfig(null, null, null, null, null, null, null, null);
+    return new GatewayConfig(null, null, null, null, null, null, null, null, null);
   }
 
   /**
