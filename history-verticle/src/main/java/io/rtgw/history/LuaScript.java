@@ -2,7 +2,6 @@ package io.rtgw.history;
 
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
@@ -50,11 +49,11 @@ final class LuaScript {
     return sha1;
   }
 
-  Future<Response> run(Redis redis, List<String> keys, List<String> args) {
-    return redis.send(request(Command.EVALSHA, sha1, keys, args))
+  Future<Response> run(RedisLink link, List<String> keys, List<String> args) {
+    return link.send(request(Command.EVALSHA, sha1, keys, args))
         // NOSCRIPT means it did not run, so sending it whole cannot apply it twice
         .recover(e -> isNoScript(e)
-            ? redis.send(request(Command.EVAL, source, keys, args))
+            ? link.send(request(Command.EVAL, source, keys, args))
             : Future.failedFuture(e));
   }
 

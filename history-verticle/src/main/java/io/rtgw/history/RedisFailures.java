@@ -2,7 +2,6 @@ package io.rtgw.history;
 
 import io.rtgw.protocol.ErrorCode;
 import io.rtgw.protocol.GatewayException;
-import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import java.util.Set;
@@ -20,21 +19,40 @@ final class RedisFailures {
   private static final Set<String> PASSING_ERRORS = Set.of(
       "LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN", "OOM", "NOREPLICAS");
 
+  /**
+   * The client fails calls still waiting on a connection that closed with this error reply of its own
+   * making: the connection was lost, Redis said nothing.
+   */
+  private static final String CONNECTION_CLOSED = "CONNECTION_CLOSED";
+
   private RedisFailures() {
   }
 
-  static boolean isUnavailable(Throwable failure) {
-    return !(failure instanceof Response r && r.type() == ResponseType.ERROR) || PASSING_ERRORS.contains(errorCode(r));
+  /**
+   * Whether a failed call means Redis cannot be reached or cannot serve now, as opposed to a bug or a
+   * burst past this store's own waiting limit, while Redis is fine.
+   */
+  static boolean meansRedisDown(Throwable failure) {
+    if (failure instanceof RedisLink.Overloaded) {
+      return false;
+    }
+    return !isRedisError(failure) || PASSING_ERRORS.contains(errorCode((Response) failure));
+  }
+
+  /** An error Redis itself answered, as opposed to the call not reaching it or not coming back. */
+  static boolean isRedisError(Throwable failure) {
+    return failure instanceof Response r && r.type() == ResponseType.ERROR && !CONNECTION_CLOSED.equals(errorCode(r));
   }
 
   static Throwable toProtocol(Throwable failure, long timeoutMs) {
     if (failure instanceof TimeoutException) {
       return unavailable("The history store (Redis) did not answer within " + timeoutMs + " ms; retry later.");
     }
-    if (failure instanceof ConnectionPoolTooBusyException) {
+    if (failure instanceof RedisLink.Overloaded) {
       return unavailable("The history store (Redis) has too many requests waiting; retry later.");
     }
-    if (failure instanceof Response r && r.type() == ResponseType.ERROR) {
+    if (isRedisError(failure)) {
+      Response r = (Response) failure;
       String code = errorCode(r);
       return PASSING_ERRORS.contains(code)
           ? unavailable("The history store (Redis) cannot serve requests right now (" + code + "); retry later.")

@@ -13,13 +13,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * expired, was evicted or Redis restarted empty, the next append or read starts a new epoch, so a client
  * holding an old position is told {@code recovered = false} instead of being handed reused offsets.
  *
- * <p>The client keeps a pool of connections and opens them on demand: after Redis comes back the next
- * call simply connects again. Every call is bounded by the command timeout and a failure that means
+ * <p>Calls go over one held, pipelined connection ({@link RedisLink}) that reconnects by itself, with
+ * backoff, when Redis comes back. Every call is bounded by the command timeout and a failure that means
  * "Redis is not there" becomes {@code unavailable}. A call that timed out may still have run in Redis:
  * a client retrying with its idempotency key is not published twice.
  */
@@ -43,16 +43,16 @@ public final class RedisHistoryStore implements HistoryStore {
   private static final LuaScript APPEND = LuaScript.load("append.lua");
   private static final LuaScript READ = LuaScript.load("read.lua");
 
-  private final Redis redis;
+  private final RedisLink link;
   private final RedisKeys keys;
   private final long idempotencyWindowMs;
   private final long timeoutMs;
   private final LongSupplier clock;
   /** Only for logging the change between reachable and not once, instead of at every failed call. */
-  private volatile boolean reachable = true;
+  private boolean reachable = true;
 
   public RedisHistoryStore(Vertx vertx, RedisConfig config, long idempotencyWindowMs, LongSupplier clock) {
-    this.redis = Redis.createClient(vertx, options(config));
+    this.link = new RedisLink(vertx, options(config));
     this.keys = new RedisKeys(config.keyPrefix());
     this.idempotencyWindowMs = idempotencyWindowMs;
     this.timeoutMs = config.commandTimeoutMs();
@@ -62,8 +62,6 @@ public final class RedisHistoryStore implements HistoryStore {
   static RedisOptions options(RedisConfig config) {
     return new RedisOptions()
         .setConnectionString(config.endpoint())
-        .setMaxPoolSize(config.maxPoolSize())
-        .setMaxPoolWaiting(config.maxWaitingHandlers())
         .setMaxWaitingHandlers(config.maxWaitingHandlers())
         // an unreachable host must fail a call within its timeout, not after the default 60 s
         .setNetClientOptions(new NetClientOptions()
@@ -109,15 +107,14 @@ public final class RedisHistoryStore implements HistoryStore {
   /** One PING within the command timeout. */
   @Override
   public Future<Boolean> healthy() {
-    return redis.send(Request.cmd(Command.PING))
-        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+    return bounded(link.send(Request.cmd(Command.PING)))
         .map(r -> "PONG".equals(r.toString()))
         .otherwise(false);
   }
 
   @Override
   public Future<Void> close() {
-    return redis.close();
+    return link.close();
   }
 
   /**
@@ -131,14 +128,22 @@ public final class RedisHistoryStore implements HistoryStore {
   }
 
   private Future<Response> call(LuaScript script, List<String> scriptKeys, List<String> args) {
-    return script.run(redis, scriptKeys, args)
-        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+    return bounded(script.run(link, scriptKeys, args))
         .andThen(ar -> noteReachability(ar.succeeded() ? null : ar.cause()))
         .recover(e -> Future.failedFuture(RedisFailures.toProtocol(e, timeoutMs)));
   }
 
+  private <T> Future<T> bounded(Future<T> call) {
+    long sentAt = link.now();
+    return call.timeout(timeoutMs, TimeUnit.MILLISECONDS).andThen(ar -> {
+      if (ar.failed() && ar.cause() instanceof TimeoutException) {
+        link.timedOut(sentAt);
+      }
+    });
+  }
+
   private void noteReachability(Throwable failure) {
-    boolean now = failure == null || !RedisFailures.isUnavailable(failure);
+    boolean now = failure == null || !RedisFailures.meansRedisDown(failure);
     if (now != reachable) {
       reachable = now;
       if (now) {

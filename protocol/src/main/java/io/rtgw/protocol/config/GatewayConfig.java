@@ -34,7 +34,7 @@ public record GatewayConfig(
     identity = identity == null ? new IdentityConfig(null) : identity;
     delivery = delivery == null ? new DeliveryConfig(null, null, null) : delivery;
     history = history == null ? new HistoryConfig(null, null) : history;
-    redis = redis == null ? new RedisConfig(null, null, null, null, null) : redis;
+    redis = redis == null ? new RedisConfig(null, null, null, null) : redis;
     Map<String, NamespaceConfig> ns = new LinkedHashMap<>();
     if (namespaces != null) {
       namespaces.forEach((name, value) -> ns.put(name, value == null ? new NamespaceConfig(null, null, null, null) : value));
