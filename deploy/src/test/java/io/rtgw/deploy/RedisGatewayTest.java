@@ -33,6 +33,7 @@ class RedisGatewayTest {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisGatewayTest.class);
   private static final int PUBLISHES = 10_000;
+  private static final int HISTORY_INSTANCES = 4;
   /**
    * The burst puts 2,500 appends at once on each history instance, and this machine's two cores are shared:
    * the last appends can wait seconds. These tests are about exact sequencing, so calls get time; the
@@ -56,7 +57,7 @@ class RedisGatewayTest {
         "GATEWAY_REDIS_ENDPOINT", redis.endpoint(),
         "GATEWAY_REDIS_COMMAND_TIMEOUT_MS", String.valueOf(REDIS_TIMEOUT_MS),
         "GATEWAY_DELIVERY_REQUEST_TIMEOUT_MS", String.valueOf(BUS_TIMEOUT_MS),
-        "GATEWAY_ROLES_HISTORY_INSTANCES", "4",
+        "GATEWAY_ROLES_HISTORY_INSTANCES", String.valueOf(HISTORY_INSTANCES),
         "GATEWAY_ROLES_FANOUT_INSTANCES", "4",
         // the burst test's subscriber heals reordered deliveries from history: the history must reach
         // back over the whole burst, as it must over any gap a node is to heal
@@ -185,7 +186,7 @@ class RedisGatewayTest {
         assertThat(retained.get(0).getLong("offset")).isEqualTo(1);
       }
     } finally {
-      ensureRedisRuns();
+      ensureRedisIsBack();
     }
   }
 
@@ -210,7 +211,7 @@ class RedisGatewayTest {
       assertThat(c.request(new JsonObject().put("type", "ping")).getString("type")).isEqualTo("pong");
       assertThat(c.isClosed()).isFalse();
     } finally {
-      ensureRedisRuns();
+      ensureRedisIsBack();
     }
   }
 
@@ -229,9 +230,28 @@ class RedisGatewayTest {
     }
   }
 
-  private static void ensureRedisRuns() {
+  /**
+   * Leaves Redis running and every history instance reconnected, for the tests that follow: each instance
+   * reconnects on its own backoff, and point-to-point requests go round-robin over the four, so two
+   * successful history queries in a row per instance mean all are back.
+   */
+  private static void ensureRedisIsBack() {
     if (!redis.isRunning()) {
       redis.restart();
+    }
+    long deadline = System.currentTimeMillis() + 10_000;
+    int inARow = 0;
+    while (inARow < 2 * HISTORY_INSTANCES) {
+      var reply = gateway.vertx().eventBus().request(Addresses.HISTORY_QUERY, new JsonObject().put("channel", "chat:probe"))
+          .toCompletionStage().toCompletableFuture();
+      try {
+        reply.get(BUS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        inARow++;
+      } catch (Exception e) {
+        assertThat(System.currentTimeMillis()).as("history back within the reconnect backoff").isLessThan(deadline);
+        inARow = 0;
+        sleep(50);
+      }
     }
   }
 
