@@ -18,7 +18,9 @@ import io.vertx.core.Future;
  *   <li>An append whose idempotency key was seen on the same channel within the window stores nothing
  *   and returns the first append's message with {@code duplicate = true}.</li>
  *   <li>A channel's epoch is created when its log is first touched (append or read) and changes only when
- *   the log's state is lost; offsets never continue across epochs.</li>
+ *   the log's state is lost; offsets never continue across epochs. An idle channel keeps its epoch and
+ *   latest offset for its namespace's age plus {@link #EPOCH_GRACE_MS} after its last append or read, so a
+ *   client that resumes a quiet channel after its messages aged out still learns it missed nothing.</li>
  *   <li>{@link #read} with a position answers {@code recovered = true} only if every message after it is
  *   still retained in the same epoch; otherwise {@code recovered = false} with what is retained.</li>
  *   <li>A negative {@code limit} means no limit; {@code 0} reads only the position.</li>
@@ -26,9 +28,20 @@ import io.vertx.core.Future;
  */
 public interface HistoryStore {
 
+  /** How much longer than its messages an idle channel keeps its epoch and latest offset. */
+  long EPOCH_GRACE_MS = 3_600_000;
+
   Future<AppendResult> append(AppendCommand command, NamespaceConfig namespace);
 
   Future<HistoryPage> read(HistoryRead read, NamespaceConfig namespace);
+
+  /**
+   * Whether the store can serve requests now; cheap enough to call per health check. A store that
+   * depends on nothing outside this process is always healthy.
+   */
+  default Future<Boolean> healthy() {
+    return Future.succeededFuture(true);
+  }
 
   /** Drops what expired; called periodically by the verticle. */
   default void sweep() {

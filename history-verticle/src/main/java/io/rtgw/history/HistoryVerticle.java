@@ -14,12 +14,16 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The history tier: sequences appends (it is the only place offsets are assigned) and answers reads,
  * internal ({@link Addresses#HISTORY_READ}) and public ({@link Addresses#HISTORY_QUERY}).
  */
 public final class HistoryVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HistoryVerticle.class);
 
   static final long SWEEP_INTERVAL_MS = 10_000;
   /** The most messages one public history query returns. */
@@ -35,6 +39,14 @@ public final class HistoryVerticle extends VerticleBase {
     store = createStore();
     EventBus bus = vertx.eventBus();
     sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> store.sweep());
+    // a store that is down at start is no reason to fail the deployment: calls fail with 'unavailable'
+    // until it is back, and it recovers by itself
+    store.healthy().onSuccess(ok -> {
+      if (!ok) {
+        LOG.warn("The {} history store is not reachable at start; history calls fail until it is",
+            config.history().store());
+      }
+    });
     return Future.join(
         bus.<AppendCommand>consumer(Addresses.HISTORY_APPEND, this::append).completion(),
         bus.<HistoryRead>consumer(Addresses.HISTORY_READ, this::read).completion(),
@@ -48,11 +60,12 @@ public final class HistoryVerticle extends VerticleBase {
   }
 
   private HistoryStore createStore() {
-    if (config.history().store().equals(HistoryConfig.MEMORY)) {
-      return new MemoryHistoryStore(config.history().idempotencyWindowMs(), System::currentTimeMillis,
-          config::namespaceOf);
+    if (config.history().store().equals(HistoryConfig.REDIS)) {
+      return new RedisHistoryStore(vertx, config.redis(), config.history().idempotencyWindowMs(),
+          System::currentTimeMillis);
     }
-    throw new IllegalStateException("history store '" + config.history().store() + "' is not available yet");
+    return new MemoryHistoryStore(config.history().idempotencyWindowMs(), System::currentTimeMillis,
+        config::namespaceOf);
   }
 
   private void append(Message<AppendCommand> msg) {

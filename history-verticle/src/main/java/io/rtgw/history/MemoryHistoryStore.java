@@ -21,9 +21,6 @@ import java.util.function.LongSupplier;
  */
 public final class MemoryHistoryStore implements HistoryStore {
 
-  /** How long an empty, untouched log keeps its epoch and offset after its namespace's age. */
-  static final long IDLE_GRACE_MS = 3_600_000;
-
   private final Map<String, ChannelLog> logs = new HashMap<>();
   private final LinkedHashMap<String, Remembered> keys = new LinkedHashMap<>();
   private final long idempotencyWindowMs;
@@ -72,7 +69,7 @@ public final class MemoryHistoryStore implements HistoryStore {
       Map.Entry<String, ChannelLog> e = it.next();
       NamespaceConfig ns = namespaces.apply(e.getKey());
       e.getValue().trim(ns, now);
-      if (e.getValue().idle(now, ns.historyAgeMs() + IDLE_GRACE_MS)) {
+      if (e.getValue().idle(now, ns.historyAgeMs() + EPOCH_GRACE_MS)) {
         it.remove();
       }
     }

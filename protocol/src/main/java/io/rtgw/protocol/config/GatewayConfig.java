@@ -20,6 +20,7 @@ public record GatewayConfig(
     DeliveryConfig delivery,
     HistoryConfig history,
     PresenceConfig presence,
+    RedisConfig redis,
     Map<String, NamespaceConfig> namespaces,
     ClusterConfig cluster,
     RolesConfig roles,
@@ -37,6 +38,7 @@ public record GatewayConfig(
     delivery = delivery == null ? new DeliveryConfig(null, null, null) : delivery;
     history = history == null ? new HistoryConfig(null, null) : history;
     presence = presence == null ? new PresenceConfig(null, null, null, null, null) : presence;
+    redis = redis == null ? new RedisConfig(null, null, null, null) : redis;
     Map<String, NamespaceConfig> ns = new LinkedHashMap<>();
     if (namespaces != null) {
       namespaces.forEach((name, value) -> ns.put(name, value == null ? new NamespaceConfig(null, null, null, null) : value));
@@ -53,12 +55,13 @@ public record GatewayConfig(
    * presence entries carry it so the entries of a node that leaves can be dropped at once.
    */
   public GatewayConfig withNodeId(String id) {
-    return new GatewayConfig(http, websocket, identity, delivery, history, presence, namespaces, cluster, roles, demo, id);
+    return new GatewayConfig(http, websocket, identity, delivery, history, presence, redis, namespaces, cluster, roles,
+        demo, id);
   }
 
   /** Every setting at its default. */
   public static GatewayConfig defaults() {
-    return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**

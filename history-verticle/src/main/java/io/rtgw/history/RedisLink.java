@@ -1,0 +1,153 @@
+package io.rtgw.history;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection to Redis, held and pipelined: calls go out without waiting for earlier replies, which
+ * (measured on a two-core machine) sends two to three times as many appends per second as a pool that
+ * leases a connection per call.
+ *
+ * <p>When the connection breaks, the next call connects again; while attempts fail, calls fail at once
+ * with {@link Down} and attempts are spaced by a backoff that doubles from {@link #FIRST_BACKOFF_MS} to
+ * {@link #MAX_BACKOFF_MS}, so a Redis that is down costs neither a connect per call nor a hang. A
+ * connection that answers nothing while a call waits out its timeout (Redis hung, a host gone without a
+ * reset) is closed, so the next attempt replaces it.
+ *
+ * <p>Confined to the event loop of the verticle that owns the store, like the store itself.
+ */
+final class RedisLink {
+
+  static final long FIRST_BACKOFF_MS = 50;
+  static final long MAX_BACKOFF_MS = 2_000;
+  private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
+
+  /** Redis is not connected and the next attempt is not due yet. */
+  static final class Down extends RuntimeException {
+    Down(String sentence) {
+      super(sentence, null, false, false);
+    }
+  }
+
+  /** More calls are waiting for replies than the connection may hold. */
+  static final class Overloaded extends RuntimeException {
+    Overloaded(String sentence) {
+      super(sentence, null, false, false);
+    }
+  }
+
+  private final Vertx vertx;
+  private final RedisOptions options;
+  private Redis client;
+  private RedisConnection connection;
+  private Future<RedisConnection> connecting;
+  private long connectedAt;
+  private long lastReplyAt;
+  private long nextAttemptAt;
+  private long backoffMs = FIRST_BACKOFF_MS;
+  private boolean closed;
+
+  RedisLink(Vertx vertx, RedisOptions options) {
+    this.vertx = vertx;
+    this.options = options;
+  }
+
+  /**
+   * Sends over the held connection, connecting first if there is none. Every future that completes later
+   * comes from the connection or the connect, which are bound to the caller's event loop: so do their
+   * callbacks and a timeout set on them.
+   */
+  Future<Response> send(Request request) {
+    return connection != null ? sendOn(connection, request) : connect().compose(c -> sendOn(c, request));
+  }
+
+  private Future<Response> sendOn(RedisConnection c, Request request) {
+    if (c.pendingQueueFull()) {
+      return Future.failedFuture(new Overloaded("too many Redis calls waiting for replies"));
+    }
+    return c.send(request).andThen(ar -> {
+      if (ar.succeeded() || RedisFailures.isRedisError(ar.cause())) {
+        lastReplyAt = now();
+      }
+    });
+  }
+
+  /**
+   * A call sent at {@code sentAt} timed out. If the connection has not answered anything since, it is of
+   * no use (Redis hung, or the host is gone without a reset that would tell): drop it.
+   */
+  void timedOut(long sentAt) {
+    if (connection != null && connectedAt <= sentAt && lastReplyAt < sentAt) {
+      LOG.warn("Redis answered nothing within a call's timeout; closing the connection to open a new one");
+      drop(connection);
+    }
+  }
+
+  long now() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+  }
+
+  Future<Void> close() {
+    closed = true;
+    connection = null;
+    return client == null ? Future.succeededFuture() : client.close();
+  }
+
+  private Future<RedisConnection> connect() {
+    if (closed) {
+      return Future.failedFuture(new Down("the history store is closed"));
+    }
+    if (connecting != null) {
+      return connecting;
+    }
+    long now = now();
+    if (now < nextAttemptAt) {
+      return Future.failedFuture(new Down("Redis is down; next connection attempt in " + (nextAttemptAt - now) + " ms"));
+    }
+    Redis fresh = Redis.createClient(vertx, options);
+    Future<RedisConnection> attempt = fresh.connect().transform(ar -> {
+      connecting = null;
+      if (ar.succeeded() && !closed) {
+        RedisConnection c = ar.result();
+        client = fresh;
+        connection = c;
+        connectedAt = lastReplyAt = now();
+        backoffMs = FIRST_BACKOFF_MS;
+        c.exceptionHandler(e -> drop(c));
+        c.endHandler(v -> drop(c));
+        return Future.succeededFuture(c);
+      }
+      fresh.close();
+      if (ar.succeeded()) {
+        return Future.failedFuture(new Down("the history store is closed"));
+      }
+      nextAttemptAt = now() + backoffMs;
+      backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+      return Future.failedFuture(ar.cause());
+    });
+    // calls made while it is under way share it; one that failed at once is not kept
+    if (!attempt.isComplete()) {
+      connecting = attempt;
+    }
+    return attempt;
+  }
+
+  private void drop(RedisConnection c) {
+    if (connection != c) {
+      return;
+    }
+    connection = null;
+    // closing the client closes the socket; calls still waiting on it fail and the next call reconnects
+    Redis old = client;
+    client = null;
+    old.close();
+  }
+}

@@ -1,0 +1,39 @@
+-- Appends one message to one channel. Redis runs a script alone, so the key check, the offset and the
+-- write are one atomic step however many gateway instances append at once.
+--
+-- KEYS[1] meta: hash {epoch, top}; top is the latest offset
+-- KEYS[2] log: stream, one entry per retained message, entry id "<offset>-0", fields t (ts) and m (JSON)
+-- KEYS[3] idempotency key, only when the publish has one: the first message's JSON
+-- ARGV[1] the epoch to start if the channel has none (its state is new or was lost)
+-- ARGV[2], ARGV[3] the message's JSON before and after its offset and epoch, which only this script knows
+-- ARGV[4] ts, ARGV[5] history size, ARGV[6] history age ms (the log's TTL), ARGV[7] the meta's TTL ms,
+-- ARGV[8] the idempotency window ms
+-- Returns {0, epoch, offset} for a new message, {1, first message JSON} for a key seen within the window.
+
+local meta, log, key = KEYS[1], KEYS[2], KEYS[3]
+
+if key then
+  local first = redis.call('GET', key)
+  if first then
+    return {1, first}
+  end
+end
+
+local epoch = redis.call('HGET', meta, 'epoch')
+if not epoch then
+  -- no metadata: the channel is new or Redis lost it; a log left without it (eviction) belongs to a
+  -- forgotten epoch and must not be continued
+  epoch = ARGV[1]
+  redis.call('DEL', log)
+  redis.call('HSET', meta, 'epoch', epoch, 'top', 0)
+end
+local offset = redis.call('HINCRBY', meta, 'top', 1)
+
+local message = ARGV[2] .. ',"offset":' .. string.format('%d', offset) .. ',"epoch":"' .. epoch .. '"' .. ARGV[3]
+redis.call('XADD', log, 'MAXLEN', '=', ARGV[5], string.format('%d-0', offset), 't', ARGV[4], 'm', message)
+redis.call('PEXPIRE', log, ARGV[6])
+redis.call('PEXPIRE', meta, ARGV[7])
+if key then
+  redis.call('SET', key, message, 'NX', 'PX', ARGV[8])
+end
+return {0, epoch, offset}
