@@ -67,9 +67,7 @@ public final class ConnectionVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     router.get("/ws").handler(ctx -> ws.upgrade(ctx.request()));
-    router.get("/health").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "application/json")
-        .end(health().encode()));
+    router.get("/health").handler(new HealthCheck(vertx.eventBus(), this::counters, () -> false)::handle);
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().last().handler(ctx -> HttpErrors.send(ctx.response(), ErrorCode.NOT_FOUND,
         "No such endpoint: " + ctx.request().method() + " " + ctx.request().path() + "."));
@@ -80,9 +78,8 @@ public final class ConnectionVerticle extends VerticleBase {
     return router;
   }
 
-  private JsonObject health() {
+  private JsonObject counters() {
     return new JsonObject()
-        .put("status", "UP")
         .put("connections", ws.size())
         .put("channels", hub.channelCount());
   }

@@ -204,14 +204,37 @@ class RedisGatewayTest {
       assertThat(failed.getString("code")).isEqualTo("unavailable");
       assertThat(failed.getString("message")).contains("Redis");
       assertThat(ms).isLessThan(FAIL_FAST_MS);
+      // the node stays in service (its live connections are fine) but says what is wrong
+      JsonObject degraded = health();
+      assertThat(degraded.getString("status")).isEqualTo("DEGRADED");
+      assertThat(degraded.getString("history")).isEqualTo("down");
 
       redis.restart();
       JsonObject back = publishOnceAvailable(c, channel, "after");
       assertThat(back.getString("type")).as(back.encode()).isEqualTo("published");
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (!"UP".equals(health().getString("status")) && System.currentTimeMillis() < deadline) {
+        sleep(100);
+      }
+      assertThat(health().getString("status")).isEqualTo("UP");
       assertThat(c.request(new JsonObject().put("type", "ping")).getString("type")).isEqualTo("pong");
       assertThat(c.isClosed()).isFalse();
     } finally {
       ensureRedisIsBack();
+    }
+  }
+
+  /** GET /health, which answers 200 for UP and DEGRADED alike. */
+  private static JsonObject health() {
+    var http = clients.createHttpClient();
+    try {
+      return WsClient.await(http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/health")
+          .compose(req -> req.send()).compose(r -> {
+            assertThat(r.statusCode()).isEqualTo(200);
+            return r.body();
+          })).toJsonObject();
+    } finally {
+      http.close();
     }
   }
 

@@ -50,7 +50,10 @@ public final class HistoryVerticle extends VerticleBase {
     return Future.join(
         bus.<AppendCommand>consumer(Addresses.HISTORY_APPEND, this::append).completion(),
         bus.<HistoryRead>consumer(Addresses.HISTORY_READ, this::read).completion(),
-        bus.<JsonObject>consumer(Addresses.HISTORY_QUERY, this::query).completion());
+        bus.<JsonObject>consumer(Addresses.HISTORY_QUERY, this::query).completion(),
+        bus.<JsonObject>consumer(Addresses.HISTORY_HEALTH, msg -> store.healthy().onComplete(ar ->
+            msg.reply(new JsonObject().put("store", config.history().store())
+                .put("healthy", ar.succeeded() && ar.result())))).completion());
   }
 
   @Override

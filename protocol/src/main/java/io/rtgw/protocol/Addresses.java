@@ -30,6 +30,9 @@ public final class Addresses {
    */
   public static final String NODE_LEFT = "rt.internal.cluster.node-left";
 
+  /** Any history instance answers whether its store is reachable: JsonObject {store, healthy}. */
+  public static final String HISTORY_HEALTH = "rt.internal.history.health";
+
   private static final String DELIVERY_PREFIX = "rt.internal.delivery.";
 
   private Addresses() {
