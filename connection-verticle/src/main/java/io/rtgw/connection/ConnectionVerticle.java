@@ -26,6 +26,7 @@ public final class ConnectionVerticle extends VerticleBase {
   private ChannelHub hub;
   private WsTransport ws;
   private PresenceReporter presence;
+  private volatile boolean draining;
   private HttpServer server;
 
   @Override
@@ -41,11 +42,26 @@ public final class ConnectionVerticle extends VerticleBase {
         .onSuccess(s -> LOG.info("Connection tier listening on {}:{}", config.http().host(), s.actualPort()));
   }
 
+  /**
+   * Drains: health turns 503 and new connections are refused, clients are told to reconnect within
+   * the drain window, and whoever is still here at its end is closed with 1001.
+   */
   @Override
   public Future<?> stop() {
-    ws.closeAll(GOING_AWAY, "server stopping");
-    presence.close();
-    return Future.join(server.close(), hub.close());
+    draining = true;
+    long window = config.http().drainMs();
+    ws.drain(window);
+    io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+    if (window <= 0 || ws.size() == 0) {
+      drained.complete();
+    } else {
+      vertx.setTimer(window, id -> drained.complete());
+    }
+    return drained.future().compose(v -> {
+      ws.closeAll(GOING_AWAY, "server stopping");
+      presence.close();
+      return Future.join(server.close(), hub.close());
+    });
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -67,7 +83,7 @@ public final class ConnectionVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     router.get("/ws").handler(ctx -> ws.upgrade(ctx.request()));
-    router.get("/health").handler(new HealthCheck(vertx.eventBus(), this::counters, () -> false)::handle);
+    router.get("/health").handler(new HealthCheck(vertx.eventBus(), this::counters, () -> draining)::handle);
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().last().handler(ctx -> HttpErrors.send(ctx.response(), ErrorCode.NOT_FOUND,
         "No such endpoint: " + ctx.request().method() + " " + ctx.request().path() + "."));

@@ -50,6 +50,7 @@ class NodeCrashPresenceTest {
   private static GatewayConfig config(String name, int hazelcastPort, String members, boolean isCore) {
     Map<String, String> env = new HashMap<>();
     env.put("GATEWAY_HTTP_HOST", "127.0.0.1");
+    env.put("GATEWAY_HTTP_DRAIN_MS", "0");
     env.put("GATEWAY_HTTP_PORT", "0");
     env.put("GATEWAY_CLUSTER_ENABLED", "true");
     env.put("GATEWAY_CLUSTER_NAME", name);

@@ -18,6 +18,8 @@ final class TestGateways {
     env.put("GATEWAY_HTTP_PORT", "0");
     // the demo ticker publishes every second: only the demo's own tests want it
     env.put("GATEWAY_DEMO_TICKER", "false");
+    // tests stop gateways often: no drain window unless a test asks for one
+    env.put("GATEWAY_HTTP_DRAIN_MS", "0");
     for (int i = 0; i < envPairs.length; i += 2) {
       env.put(envPairs[i], envPairs[i + 1]);
     }

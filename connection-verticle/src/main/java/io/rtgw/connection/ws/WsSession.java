@@ -109,6 +109,11 @@ final class WsSession implements Sink {
     }
   }
 
+  /** Asks the client to reconnect (to any node) after {@code afterMs}; used while the node drains. */
+  void reconnect(long afterMs) {
+    send(new JsonObject().put("type", "reconnect").put("after_ms", afterMs));
+  }
+
   void close(short code, String reason) {
     if (!closed) {
       if (!ws.isClosed()) {

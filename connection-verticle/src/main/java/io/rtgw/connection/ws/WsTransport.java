@@ -25,6 +25,7 @@ public final class WsTransport {
   private final ClientIds clientIds = new ClientIds();
   private final Set<WsSession> sessions = new HashSet<>();
   private final long pingTimer;
+  private boolean draining;
 
   public WsTransport(Vertx vertx, GatewayConfig config, ChannelHub hub, PresenceReporter presence) {
     this.vertx = vertx;
@@ -35,6 +36,11 @@ public final class WsTransport {
   }
 
   public void upgrade(HttpServerRequest request) {
+    if (draining) {
+      HttpErrors.send(request.response(), io.rtgw.protocol.ErrorCode.UNAVAILABLE,
+          "This node is shutting down; connect to another node or retry shortly.");
+      return;
+    }
     String user;
     try {
       user = Identity.resolve(request, config.identity());
@@ -51,6 +57,18 @@ public final class WsTransport {
 
   public int size() {
     return sessions.size();
+  }
+
+  /**
+   * Starts draining: no new sessions, and every client is told to reconnect after a random delay within
+   * {@code windowMs}, so they leave spread out instead of all at once. Returns at once.
+   */
+  public void drain(long windowMs) {
+    draining = true;
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (WsSession s : new ArrayList<>(sessions)) {
+      s.reconnect(windowMs <= 0 ? 0 : random.nextLong(windowMs));
+    }
   }
 
   /** Closes every session with {@code code}; used when the node stops. */

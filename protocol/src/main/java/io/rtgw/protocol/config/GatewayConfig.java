@@ -32,7 +32,7 @@ public record GatewayConfig(
       .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
 
   public GatewayConfig {
-    http = http == null ? new HttpConfig(null, null, null, null) : http;
+    http = http == null ? new HttpConfig(null, null, null, null, null) : http;
     websocket = websocket == null ? new WebSocketConfig(null, null, null, null, null) : websocket;
     identity = identity == null ? new IdentityConfig(null) : identity;
     delivery = delivery == null ? new DeliveryConfig(null, null, null) : delivery;
