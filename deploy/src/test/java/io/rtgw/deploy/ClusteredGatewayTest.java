@@ -3,15 +3,11 @@ package io.rtgw.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtgw.protocol.Addresses;
-import io.rtgw.protocol.config.ConfigLoader;
-import io.rtgw.protocol.config.GatewayConfig;
 import io.rtgw.testkit.Offsets;
 import io.rtgw.testkit.Ports;
 import io.rtgw.testkit.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +30,8 @@ class ClusteredGatewayTest {
     int portA = Ports.free();
     int portB = Ports.free();
     String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
-    nodeA = WsClient.await(Gateway.start(clustered(name, portA, members, true)));
-    nodeB = WsClient.await(Gateway.start(clustered(name, portB, members, false)));
+    nodeA = WsClient.await(Gateway.start(TestGateways.clustered(name, portA, members, true)));
+    nodeB = WsClient.await(Gateway.start(TestGateways.clustered(name, portB, members, false)));
     clients = Vertx.vertx();
   }
 
@@ -50,21 +46,6 @@ class ClusteredGatewayTest {
     if (nodeA != null) {
       WsClient.await(nodeA.stop());
     }
-  }
-
-  private static GatewayConfig clustered(String name, int hazelcastPort, String members, boolean core) {
-    Map<String, String> env = new HashMap<>();
-    env.put("GATEWAY_HTTP_HOST", "127.0.0.1");
-    env.put("GATEWAY_HTTP_DRAIN_MS", "0");
-    env.put("GATEWAY_HTTP_PORT", "0");
-    env.put("GATEWAY_CLUSTER_ENABLED", "true");
-    env.put("GATEWAY_CLUSTER_NAME", name);
-    env.put("GATEWAY_CLUSTER_PORT", String.valueOf(hazelcastPort));
-    env.put("GATEWAY_CLUSTER_MEMBERS", members);
-    env.put("GATEWAY_ROLES_FANOUT_ENABLED", String.valueOf(core));
-    env.put("GATEWAY_ROLES_HISTORY_ENABLED", String.valueOf(core));
-    env.put("GATEWAY_ROLES_PRESENCE_ENABLED", String.valueOf(core));
-    return ConfigLoader.load(null, env);
   }
 
   @Test

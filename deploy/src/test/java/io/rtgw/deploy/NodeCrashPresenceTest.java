@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import io.rtgw.protocol.config.ConfigLoader;
-import io.rtgw.protocol.config.GatewayConfig;
 import io.rtgw.testkit.Ports;
 import io.rtgw.testkit.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +30,8 @@ class NodeCrashPresenceTest {
     int portA = Ports.free();
     int portB = Ports.free();
     String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
-    core = WsClient.await(Gateway.start(config(name, portA, members, true)));
-    edge = WsClient.await(Gateway.start(config(name, portB, members, false)));
+    core = WsClient.await(Gateway.start(TestGateways.clustered(name, portA, members, true, "GATEWAY_PRESENCE_HEARTBEAT_MS", "20000")));
+    edge = WsClient.await(Gateway.start(TestGateways.clustered(name, portB, members, false, "GATEWAY_PRESENCE_HEARTBEAT_MS", "20000")));
     clients = Vertx.vertx();
   }
 
@@ -45,22 +41,6 @@ class NodeCrashPresenceTest {
     // the crashed node's Vertx lost its cluster; close it without waiting on the cluster
     edge.vertx().close();
     WsClient.await(core.stop());
-  }
-
-  private static GatewayConfig config(String name, int hazelcastPort, String members, boolean isCore) {
-    Map<String, String> env = new HashMap<>();
-    env.put("GATEWAY_HTTP_HOST", "127.0.0.1");
-    env.put("GATEWAY_HTTP_DRAIN_MS", "0");
-    env.put("GATEWAY_HTTP_PORT", "0");
-    env.put("GATEWAY_CLUSTER_ENABLED", "true");
-    env.put("GATEWAY_CLUSTER_NAME", name);
-    env.put("GATEWAY_CLUSTER_PORT", String.valueOf(hazelcastPort));
-    env.put("GATEWAY_CLUSTER_MEMBERS", members);
-    env.put("GATEWAY_PRESENCE_HEARTBEAT_MS", "20000");
-    env.put("GATEWAY_ROLES_FANOUT_ENABLED", String.valueOf(isCore));
-    env.put("GATEWAY_ROLES_HISTORY_ENABLED", String.valueOf(isCore));
-    env.put("GATEWAY_ROLES_PRESENCE_ENABLED", String.valueOf(isCore));
-    return ConfigLoader.load(null, env);
   }
 
   @Test

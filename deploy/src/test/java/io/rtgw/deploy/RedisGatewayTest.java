@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * sequencing, resume and idempotency guarantees over real sockets, and what clients see when Redis loses
  * its state or goes away.
  */
-class RedisGatewayTest {
+class RedisGatewayTest extends DeliveryGuaranteesContract {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisGatewayTest.class);
   private static final int PUBLISHES = 10_000;
@@ -80,7 +80,8 @@ class RedisGatewayTest {
     redis.close();
   }
 
-  private WsClient connect(String query) {
+  @Override
+  protected WsClient connect(String query) {
     return WsClient.connect(clients, port, query);
   }
 
@@ -108,59 +109,6 @@ class RedisGatewayTest {
     assertThat(all.stream().map(m -> m.body().getString("epoch")).distinct()).hasSize(1);
     assertThat(subscriber.resets).isEmpty();
     assertThat(subscriber.offsets).isEqualTo(Offsets.range(1, PUBLISHES));
-  }
-
-  @Test
-  void a_repeated_idempotency_key_gets_the_first_reply_and_publishes_once() {
-    try (WsClient c = connect("user=ida")) {
-      c.subscribe("chat:idem");
-      JsonObject cmd = new JsonObject().put("type", "publish").put("channel", "chat:idem").put("data", "once")
-          .put("key", "k-123");
-      JsonObject first = c.request(cmd);
-      JsonObject again = c.request(cmd);
-      assertThat(again.getLong("offset")).isEqualTo(first.getLong("offset"));
-      assertThat(again.getString("epoch")).isEqualTo(first.getString("epoch"));
-      JsonObject other = c.request(cmd.copy().put("key", "k-124"));
-      assertThat(other.getLong("offset")).isEqualTo(first.getLong("offset") + 1);
-      c.awaitMessages("chat:idem", 2);
-      c.request(new JsonObject().put("type", "ping"));
-      assertThat(Offsets.of(c.messages("chat:idem"))).containsExactly(first.getLong("offset"), other.getLong("offset"));
-    }
-  }
-
-  @Test
-  void a_client_resuming_while_publishes_continue_gets_every_offset_once_in_order() throws Exception {
-    String channel = "chat:resume";
-    int total = 600;
-    try (WsClient publisher = connect("user=pub")) {
-      WsClient first = connect(null);
-      JsonObject sub = first.subscribe(channel);
-      String epoch = sub.getString("epoch");
-      long start = sub.getLong("offset");
-      Thread pumping = new Thread(() -> {
-        for (int i = 0; i < total; i++) {
-          publisher.send(new JsonObject().put("type", "publish").put("channel", channel).put("data", i));
-          if (i % 50 == 0) {
-            sleep(5);
-          }
-        }
-      });
-      pumping.start();
-      first.awaitMessages(channel, 100);
-      first.close();
-      List<JsonObject> before = first.messages(channel);
-      long last = before.get(before.size() - 1).getLong("offset");
-
-      try (WsClient second = connect(null)) {
-        JsonObject resumed = second.subscribe(channel, epoch, last);
-        assertThat(resumed.getBoolean("recovered")).isTrue();
-        pumping.join();
-        List<JsonObject> after = second.awaitMessages(channel, (int) (start + total - last));
-        List<Long> all = new ArrayList<>(Offsets.of(before));
-        all.addAll(Offsets.of(after));
-        assertThat(all).containsExactlyElementsOf(Offsets.range(start + 1, start + total));
-      }
-    }
   }
 
   @Test

@@ -3,7 +3,9 @@ package io.rtgw.deploy;
 import io.rtgw.protocol.config.ConfigLoader;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.rtgw.testkit.WsClient;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Gateways for tests: the standalone configuration on a random loopback port, with overrides. */
@@ -24,6 +26,23 @@ final class TestGateways {
       env.put(envPairs[i], envPairs[i + 1]);
     }
     return ConfigLoader.load(null, env);
+  }
+
+  /**
+   * A clustered member of cluster {@code name} (Hazelcast on {@code hazelcastPort}, TCP-IP join to
+   * {@code members}). A core member runs every tier; an edge member runs only the connection tier.
+   */
+  static GatewayConfig clustered(String name, int hazelcastPort, String members, boolean core, String... envPairs) {
+    List<String> env = new ArrayList<>(List.of(
+        "GATEWAY_CLUSTER_ENABLED", "true",
+        "GATEWAY_CLUSTER_NAME", name,
+        "GATEWAY_CLUSTER_PORT", String.valueOf(hazelcastPort),
+        "GATEWAY_CLUSTER_MEMBERS", members,
+        "GATEWAY_ROLES_FANOUT_ENABLED", String.valueOf(core),
+        "GATEWAY_ROLES_HISTORY_ENABLED", String.valueOf(core),
+        "GATEWAY_ROLES_PRESENCE_ENABLED", String.valueOf(core)));
+    env.addAll(List.of(envPairs));
+    return standalone(env.toArray(String[]::new));
   }
 
   static Gateway start(String... envPairs) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The WebSocket transport end to end, over real sockets, on one standalone gateway. */
-class WebSocketGatewayTest {
+class WebSocketGatewayTest extends DeliveryGuaranteesContract {
 
   private static Gateway gateway;
   private static Vertx clients;
@@ -34,7 +34,8 @@ class WebSocketGatewayTest {
     WsClient.await(gateway.stop());
   }
 
-  private WsClient connect(String query) {
+  @Override
+  protected WsClient connect(String query) {
     return WsClient.connect(clients, port, query);
   }
 
@@ -122,91 +123,6 @@ class WebSocketGatewayTest {
     try (WsClient c = connect(null)) {
       c.send(new JsonObject().put("id", "abc").put("type", "ping"));
       assertThat(c.await(f -> "abc".equals(f.getValue("id"))).getString("type")).isEqualTo("pong");
-    }
-  }
-
-  @Test
-  void a_repeated_idempotency_key_gets_the_first_reply_and_publishes_once() {
-    try (WsClient c = connect("user=ida")) {
-      c.subscribe("chat:idem");
-      JsonObject cmd = new JsonObject().put("type", "publish").put("channel", "chat:idem").put("data", "once")
-          .put("key", "k-123");
-      JsonObject first = c.request(cmd);
-      JsonObject again = c.request(cmd);
-      assertThat(again.getLong("offset")).isEqualTo(first.getLong("offset"));
-      assertThat(again.getString("epoch")).isEqualTo(first.getString("epoch"));
-      JsonObject other = c.request(cmd.copy().put("key", "k-124"));
-      assertThat(other.getLong("offset")).isEqualTo(first.getLong("offset") + 1);
-      c.awaitMessages("chat:idem", 2);
-      c.request(new JsonObject().put("type", "ping"));
-      assertThat(Offsets.of(c.messages("chat:idem"))).containsExactly(first.getLong("offset"), other.getLong("offset"));
-    }
-  }
-
-  @Test
-  void history_returns_what_was_published_after_a_position() {
-    try (WsClient c = connect(null)) {
-      JsonObject sub = c.subscribe("chat:hist");
-      for (int i = 1; i <= 5; i++) {
-        c.publish("chat:hist", i);
-      }
-      JsonObject page = c.request(new JsonObject().put("type", "history").put("channel", "chat:hist")
-          .put("since", new JsonObject().put("epoch", sub.getString("epoch")).put("offset", 2)).put("limit", 2));
-      assertThat(page.getString("type")).isEqualTo("history");
-      assertThat(page.getBoolean("recovered")).isTrue();
-      assertThat(page.getLong("offset")).isEqualTo(5);
-      assertThat(Offsets.of(page.getJsonArray("messages").stream().map(o -> (JsonObject) o).toList()))
-          .containsExactly(3L, 4L);
-      JsonObject wrongEpoch = c.request(new JsonObject().put("type", "history").put("channel", "chat:hist")
-          .put("since", new JsonObject().put("epoch", "other").put("offset", 2)));
-      assertThat(wrongEpoch.getBoolean("recovered")).isFalse();
-      assertThat(wrongEpoch.getJsonArray("messages")).hasSize(5);
-    }
-  }
-
-  @Test
-  void a_client_resuming_while_publishes_continue_gets_every_offset_once_in_order() throws Exception {
-    String channel = "chat:resume";
-    int total = 600;
-    try (WsClient publisher = connect("user=pub")) {
-      WsClient first = connect(null);
-      JsonObject sub = first.subscribe(channel);
-      String epoch = sub.getString("epoch");
-      long start = sub.getLong("offset");
-      Thread pumping = new Thread(() -> {
-        for (int i = 0; i < total; i++) {
-          publisher.send(new JsonObject().put("type", "publish").put("channel", channel).put("data", i));
-          if (i % 50 == 0) {
-            sleep(5);
-          }
-        }
-      });
-      pumping.start();
-      first.awaitMessages(channel, 100);
-      first.close();
-      List<JsonObject> before = first.messages(channel);
-      long last = before.get(before.size() - 1).getLong("offset");
-
-      try (WsClient second = connect(null)) {
-        JsonObject resumed = second.subscribe(channel, epoch, last);
-        assertThat(resumed.getBoolean("recovered")).isTrue();
-        pumping.join();
-        List<JsonObject> after = second.awaitMessages(channel, (int) (start + total - last));
-        List<Long> all = new ArrayList<>(Offsets.of(before));
-        all.addAll(Offsets.of(after));
-        assertThat(all).containsExactlyElementsOf(Offsets.range(start + 1, start + total));
-      }
-    }
-  }
-
-  @Test
-  void resuming_from_an_unknown_epoch_is_told_recovered_false_and_gets_what_is_retained() {
-    try (WsClient c = connect(null)) {
-      c.publish("chat:lost", "a");
-      c.publish("chat:lost", "b");
-      JsonObject sub = c.subscribe("chat:lost", "gone", 7);
-      assertThat(sub.getBoolean("recovered")).isFalse();
-      assertThat(Offsets.of(c.awaitMessages("chat:lost", 2))).containsExactly(1L, 2L);
     }
   }
 
