@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Presence in Redis, shared by any number of presence instances and processes (layout in
- * {@link PresenceKeys}). Every change is one call of one Lua script, which Redis runs alone: an entry is
- * added or removed by exactly one call, and the join or leave it causes is returned to that caller only.
+ * {@link PresenceKeys}). Every change is made inside a call of one Lua script, which Redis runs alone: an
+ * entry is added or removed by exactly one call, and the join or leave it causes is returned to that caller only.
  * So when every instance sweeps the same expired entries, or every instance hears that the same node
  * left, each leave is published once. Users' client counts sit beside the entries, updated by the same
  * script, so a user joins with its first client and leaves with its last.
@@ -37,8 +37,11 @@ public final class RedisPresenceStore implements PresenceStore {
    * any entry in them, with a whole TTL to spare for a sweep to see each expiry.
    */
   static final int KEY_TTL_TTLS = 2;
-  /** Most entries one sweep or node removal takes per call: Redis runs a script alone, so keep each short. */
-  static final int MAX_REMOVALS_PER_CALL = 1000;
+  /**
+   * Most entries one script call adds, refreshes or removes. Redis serves nothing else while a script
+   * runs: 500 entries keep a call to a few milliseconds, so history appends behind it barely wait.
+   */
+  static final int MAX_ENTRIES_PER_CALL = 500;
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisPresenceStore.class);
   private static final LuaScript SCRIPT = LuaScript.load(RedisPresenceStore.class, "presence.lua");
@@ -52,26 +55,45 @@ public final class RedisPresenceStore implements PresenceStore {
   }
 
   /**
-   * One call per report: a connection node sends at most a few thousand entries in one, and one call
-   * means the report's events come back all together or not at all.
+   * A report in calls of at most {@link #MAX_ENTRIES_PER_CALL} entries, sent at once: one connection runs
+   * them in order, leaves first. The events of the calls that succeeded are returned even if another
+   * failed, since those changes happened; what a failed call missed, the node's next heartbeat restores.
    */
   @Override
   public Future<List<PresenceEvent>> apply(PresenceReport report, long now, long ttlMs) {
-    int size = report.leaves().size() + report.joins().size() + report.refresh().size();
-    if (size == 0) {
-      return Future.succeededFuture(List.of());
+    List<PresenceEntry> entries = new ArrayList<>(report.leaves());
+    entries.addAll(report.joins());
+    entries.addAll(report.refresh());
+    int leaves = report.leaves().size();
+    List<Future<Response>> calls = new ArrayList<>();
+    for (int from = 0; from < entries.size(); from += MAX_ENTRIES_PER_CALL) {
+      int to = Math.min(from + MAX_ENTRIES_PER_CALL, entries.size());
+      List<String> args = new ArrayList<>(6 + 3 * (to - from));
+      args.add(keys.base());
+      args.add("apply");
+      args.add(report.node());
+      args.add(String.valueOf(now + ttlMs));
+      args.add(String.valueOf(KEY_TTL_TTLS * ttlMs));
+      args.add(String.valueOf(Math.max(0, Math.min(leaves, to) - from)));
+      for (PresenceEntry e : entries.subList(from, to)) {
+        args.add(e.channel());
+        args.add(e.user());
+        args.add(e.client());
+      }
+      calls.add(link.call(SCRIPT, keys.declared(), args));
     }
-    List<String> args = new ArrayList<>(6 + 3 * size);
-    args.add(keys.base());
-    args.add("apply");
-    args.add(report.node());
-    args.add(String.valueOf(now + ttlMs));
-    args.add(String.valueOf(KEY_TTL_TTLS * ttlMs));
-    args.add(String.valueOf(report.leaves().size()));
-    addAll(args, report.leaves());
-    addAll(args, report.joins());
-    addAll(args, report.refresh());
-    return link.call(SCRIPT, keys.declared(), args).map(r -> events(r, new ArrayList<>()));
+    return Future.join(calls).transform(ar -> {
+      List<PresenceEvent> events = new ArrayList<>();
+      Throwable failure = null;
+      for (Future<Response> call : calls) {
+        if (call.succeeded()) {
+          events(call.result(), events);
+        } else if (failure == null) {
+          failure = call.cause();
+        }
+      }
+      return partly(events, failure, "report from " + report.node());
+    });
   }
 
   @Override
@@ -102,20 +124,16 @@ public final class RedisPresenceStore implements PresenceStore {
   }
 
   /**
-   * Removes in calls of at most {@link #MAX_REMOVALS_PER_CALL} entries until none is left. The events of
-   * the calls that succeeded are returned even if a later call fails: they happened, and must be
-   * published. What the failed call left is still in Redis and due, so the next sweep takes it.
+   * Removes in calls of at most {@link #MAX_ENTRIES_PER_CALL} entries until none is left. The events of
+   * the calls that succeeded are returned even if a later call fails: those changes happened, and their
+   * events must be published. What the failed call left is still in Redis, and still due: the next sweep
+   * takes it (for a departed node, its entries' TTL does).
    */
   private Future<List<PresenceEvent>> drain(String op, String arg, List<PresenceEvent> done) {
-    List<String> args = List.of(keys.base(), op, arg, String.valueOf(MAX_REMOVALS_PER_CALL));
+    List<String> args = List.of(keys.base(), op, arg, String.valueOf(MAX_ENTRIES_PER_CALL));
     return link.call(SCRIPT, keys.declared(), args).transform(ar -> {
       if (ar.failed()) {
-        if (done.isEmpty()) {
-          return Future.failedFuture(ar.cause());
-        }
-        LOG.warn("Presence {} {} stopped after {} leaves; the rest follow at the next sweep: {}", op, arg,
-            done.size(), ar.cause().getMessage());
-        return Future.succeededFuture(done);
+        return partly(done, ar.cause(), op + " " + arg);
       }
       boolean more = ar.result().get(0).toInteger() == 1;
       events(ar.result(), done);
@@ -123,12 +141,16 @@ public final class RedisPresenceStore implements PresenceStore {
     });
   }
 
-  private static void addAll(List<String> args, List<PresenceEntry> entries) {
-    for (PresenceEntry e : entries) {
-      args.add(e.channel());
-      args.add(e.user());
-      args.add(e.client());
+  /** The events of the calls that went through; a failure only if none did. */
+  private static Future<List<PresenceEvent>> partly(List<PresenceEvent> events, Throwable failure, String what) {
+    if (failure == null) {
+      return Future.succeededFuture(events);
     }
+    if (events.isEmpty()) {
+      return Future.failedFuture(failure);
+    }
+    LOG.warn("Presence {} partly applied ({} events); the rest failed: {}", what, events.size(), failure.getMessage());
+    return Future.succeededFuture(events);
   }
 
   /** Reads the script's {more, type, channel, user, client, ...} reply into {@code into}. */

@@ -139,8 +139,8 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
   }
 
   @Test
-  void one_sweep_takes_everything_due_in_as_many_calls_as_it_needs() {
-    int entries = 2 * RedisPresenceStore.MAX_REMOVALS_PER_CALL + 500;
+  void a_report_and_a_sweep_larger_than_one_call_take_as_many_calls_as_they_need() {
+    int entries = 5 * RedisPresenceStore.MAX_ENTRIES_PER_CALL + 100;
     List<PresenceEntry> all = new ArrayList<>();
     for (int u = 0; u < entries; u++) {
       all.add(new PresenceEntry("chat:many", "u" + u, "c" + u));
@@ -157,6 +157,23 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
     assertThat(joined).hasSize(entries);
     assertThat(left).hasSize(entries).allSatisfy(e -> assertThat(e.type()).isEqualTo(PresenceEvent.LEAVE));
     assertThat(members("chat:many")).isEmpty();
+  }
+
+  @Test
+  void a_report_split_over_calls_still_applies_every_leave_before_every_join() {
+    // clients that unsubscribed and subscribed again within one report, more than one call holds
+    List<PresenceEntry> again = new ArrayList<>();
+    for (int u = 0; u < RedisPresenceStore.MAX_ENTRIES_PER_CALL + 200; u++) {
+      again.add(new PresenceEntry("chat:again", "u" + u, "c" + u));
+    }
+    joins("n1", 0, again.toArray(PresenceEntry[]::new));
+
+    List<PresenceEvent> events = await(() -> store.apply(new PresenceReport("n1", again, again, null), 5, TTL));
+
+    List<PresenceEvent> expected = new ArrayList<>(again.stream().map(PresenceEvent::leave).toList());
+    expected.addAll(again.stream().map(PresenceEvent::join).toList());
+    assertThat(events).containsExactlyElementsOf(expected);
+    assertThat(members("chat:again")).hasSize(again.size());
   }
 
   @Test
