@@ -9,20 +9,14 @@ import io.rtgw.protocol.Json;
 import io.rtgw.protocol.Message;
 import io.rtgw.protocol.config.NamespaceConfig;
 import io.rtgw.protocol.config.RedisConfig;
+import io.rtgw.protocol.redis.LuaScript;
+import io.rtgw.protocol.redis.RedisLink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.RedisOptions;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * History in Redis, shared by any number of history instances and processes. Each append and each read
@@ -39,35 +33,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisHistoryStore implements HistoryStore {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RedisHistoryStore.class);
-  private static final LuaScript APPEND = LuaScript.load("append.lua");
-  private static final LuaScript READ = LuaScript.load("read.lua");
+  private static final LuaScript APPEND = LuaScript.load(RedisHistoryStore.class, "append.lua");
+  private static final LuaScript READ = LuaScript.load(RedisHistoryStore.class, "read.lua");
 
   private final RedisLink link;
   private final RedisKeys keys;
   private final long idempotencyWindowMs;
-  private final long timeoutMs;
   private final LongSupplier clock;
-  /** Only for logging the change between reachable and not once, instead of at every failed call. */
-  private boolean reachable = true;
 
   public RedisHistoryStore(Vertx vertx, RedisConfig config, long idempotencyWindowMs, LongSupplier clock) {
-    this.link = new RedisLink(vertx, options(config));
+    this.link = new RedisLink(vertx, config, "history");
     this.keys = new RedisKeys(config.keyPrefix());
     this.idempotencyWindowMs = idempotencyWindowMs;
-    this.timeoutMs = config.commandTimeoutMs();
     this.clock = clock;
-  }
-
-  static RedisOptions options(RedisConfig config) {
-    return new RedisOptions()
-        .setConnectionString(config.endpoint())
-        .setMaxWaitingHandlers(config.maxWaitingHandlers())
-        // an unreachable host must fail a call within its timeout, not after the default 60 s
-        .setNetClientOptions(new NetClientOptions()
-            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.commandTimeoutMs()))
-            .setTcpNoDelay(true)
-            .setTcpKeepAlive(true));
   }
 
   @Override
@@ -79,7 +57,7 @@ public final class RedisHistoryStore implements HistoryStore {
     List<String> args = List.of(Epochs.next(), template.head(), template.tail(), String.valueOf(cmd.ts()),
         String.valueOf(ns.historySize()), String.valueOf(ns.historyAgeMs()), String.valueOf(metaTtlMs(ns)),
         String.valueOf(idempotencyWindowMs));
-    return call(APPEND, scriptKeys, args).map(r -> {
+    return link.call(APPEND, scriptKeys, args).map(r -> {
       if (r.get(0).toInteger() == 1) {
         return new AppendResult(parse(r.get(1)), true);
       }
@@ -95,7 +73,7 @@ public final class RedisHistoryStore implements HistoryStore {
     List<String> args = List.of(Epochs.next(), String.valueOf(clock.getAsLong()), String.valueOf(ns.historyAgeMs()),
         String.valueOf(metaTtlMs(ns)), hasSince ? "1" : "0", hasSince ? read.since().epoch() : "",
         hasSince ? String.valueOf(read.since().offset()) : "0", String.valueOf(read.limit()));
-    return call(READ, List.of(keys.meta(channel), keys.log(channel)), args).map(r -> {
+    return link.call(READ, List.of(keys.meta(channel), keys.log(channel)), args).map(r -> {
       List<Message> messages = new ArrayList<>(r.size() - 3);
       for (int i = 3; i < r.size(); i++) {
         messages.add(parse(r.get(i)));
@@ -107,9 +85,7 @@ public final class RedisHistoryStore implements HistoryStore {
   /** One PING within the command timeout. */
   @Override
   public Future<Boolean> healthy() {
-    return bounded(link.send(Request.cmd(Command.PING)))
-        .map(r -> "PONG".equals(r.toString()))
-        .otherwise(false);
+    return link.healthy();
   }
 
   @Override
@@ -125,33 +101,6 @@ public final class RedisHistoryStore implements HistoryStore {
    */
   private static long metaTtlMs(NamespaceConfig ns) {
     return ns.historyAgeMs() + EPOCH_GRACE_MS;
-  }
-
-  private Future<Response> call(LuaScript script, List<String> scriptKeys, List<String> args) {
-    return bounded(script.run(link, scriptKeys, args))
-        .andThen(ar -> noteReachability(ar.succeeded() ? null : ar.cause()))
-        .recover(e -> Future.failedFuture(RedisFailures.toProtocol(e, timeoutMs)));
-  }
-
-  private <T> Future<T> bounded(Future<T> call) {
-    long sentAt = link.now();
-    return call.timeout(timeoutMs, TimeUnit.MILLISECONDS).andThen(ar -> {
-      if (ar.failed() && ar.cause() instanceof TimeoutException) {
-        link.timedOut(sentAt);
-      }
-    });
-  }
-
-  private void noteReachability(Throwable failure) {
-    boolean now = failure == null || !RedisFailures.meansRedisDown(failure);
-    if (now != reachable) {
-      reachable = now;
-      if (now) {
-        LOG.info("Redis is reachable again; history calls succeed");
-      } else {
-        LOG.warn("Redis cannot serve history calls; they fail with 'unavailable' until it is back: {}", failure.toString());
-      }
-    }
   }
 
   private static Message parse(Response json) {

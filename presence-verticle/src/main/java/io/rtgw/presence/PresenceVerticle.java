@@ -2,6 +2,7 @@ package io.rtgw.presence;
 
 import io.rtgw.protocol.Addresses;
 import io.rtgw.protocol.ChannelName;
+import io.rtgw.protocol.ErrorCode;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.PresenceEvent;
 import io.rtgw.protocol.PresenceMember;
@@ -53,16 +54,16 @@ public final class PresenceVerticle extends VerticleBase {
   }
 
   private PresenceStore createStore() {
-    if (config.presence().store().equals(PresenceConfig.MEMORY)) {
-      return new MemoryPresenceStore();
+    if (config.presence().store().equals(PresenceConfig.REDIS)) {
+      return new RedisPresenceStore(vertx, config.redis());
     }
-    throw new IllegalStateException("presence store '" + config.presence().store() + "' is not available yet");
+    return new MemoryPresenceStore();
   }
 
   private void report(Message<PresenceReport> msg) {
     store.apply(msg.body(), System.currentTimeMillis(), config.presence().ttlMs())
         .onSuccess(this::fanOut)
-        .onFailure(e -> LOG.warn("Could not apply a presence report from {}: {}", msg.body().node(), e.getMessage()));
+        .onFailure(e -> logFailure("Could not apply a presence report from " + msg.body().node(), e));
   }
 
   private void nodeLeft(Message<String> msg) {
@@ -73,7 +74,7 @@ public final class PresenceVerticle extends VerticleBase {
           }
           fanOut(events);
         })
-        .onFailure(e -> LOG.warn("Could not drop the presence of node {}: {}", msg.body(), e.getMessage()));
+        .onFailure(e -> logFailure("Could not drop the presence of node " + msg.body(), e));
   }
 
   private void sweep() {
@@ -87,7 +88,7 @@ public final class PresenceVerticle extends VerticleBase {
           if (ar.succeeded()) {
             fanOut(ar.result());
           } else {
-            LOG.warn("Presence sweep failed: {}", ar.cause().getMessage());
+            logFailure("Presence sweep failed", ar.cause());
           }
         });
   }
@@ -116,6 +117,18 @@ public final class PresenceVerticle extends VerticleBase {
       out.add(new JsonObject().put("user", m.user()).put("clients", m.clients()));
     }
     return out;
+  }
+
+  /**
+   * A store that is unavailable (Redis down) fails every report and sweep until it is back; the store
+   * logs that change once, so the failures themselves are not worth a line each.
+   */
+  private static void logFailure(String what, Throwable e) {
+    if (e instanceof GatewayException g && g.code() == ErrorCode.UNAVAILABLE) {
+      LOG.debug("{}: {}", what, e.getMessage());
+    } else {
+      LOG.warn("{}: {}", what, e.getMessage());
+    }
   }
 
   private void fanOut(List<PresenceEvent> events) {

@@ -1,4 +1,4 @@
-package io.rtgw.history;
+package io.rtgw.protocol.redis;
 
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -17,7 +17,7 @@ import java.util.List;
  * A Lua script shipped in the jar. It runs by its SHA1 (EVALSHA), so the source crosses the network only
  * when Redis does not have it yet, e.g. after a restart, when one EVAL loads it again. Immutable.
  */
-final class LuaScript {
+public final class LuaScript {
 
   private final String name;
   private final String source;
@@ -29,9 +29,9 @@ final class LuaScript {
     this.sha1 = sha1(source);
   }
 
-  /** Loads a script that sits beside this class. */
-  static LuaScript load(String resource) {
-    try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
+  /** Loads a script that sits beside {@code owner} (same package) in its jar. */
+  public static LuaScript load(Class<?> owner, String resource) {
+    try (InputStream in = owner.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("the script " + resource + " is missing from the jar");
       }
@@ -41,11 +41,11 @@ final class LuaScript {
     }
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  String sha1() {
+  public String sha1() {
     return sha1;
   }
 

@@ -1,13 +1,18 @@
-package io.rtgw.history;
+package io.rtgw.protocol.redis;
 
+import io.rtgw.protocol.config.RedisConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,12 +27,17 @@ import org.slf4j.LoggerFactory;
  * connection that answers nothing while a call waits out its timeout (Redis hung, a host gone without a
  * reset) is closed, so the next attempt replaces it.
  *
- * <p>Confined to the event loop of the verticle that owns the store, like the store itself.
+ * <p>Every {@link #call} is bounded by the command timeout, and a failure that means "Redis is not there
+ * or cannot serve now" becomes {@code unavailable} with a sentence naming the store. The change between
+ * reachable and not is logged once, not at every failed call.
+ *
+ * <p>Each Redis store (history, presence) holds one per verticle instance, confined to that instance's
+ * event loop like the store itself.
  */
-final class RedisLink {
+public final class RedisLink {
 
-  static final long FIRST_BACKOFF_MS = 50;
-  static final long MAX_BACKOFF_MS = 2_000;
+  public static final long FIRST_BACKOFF_MS = 50;
+  public static final long MAX_BACKOFF_MS = 2_000;
   private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
 
   /** Redis is not connected and the next attempt is not due yet. */
@@ -46,6 +56,8 @@ final class RedisLink {
 
   private final Vertx vertx;
   private final RedisOptions options;
+  private final String store;
+  private final long timeoutMs;
   private Redis client;
   private RedisConnection connection;
   private Future<RedisConnection> connecting;
@@ -54,10 +66,70 @@ final class RedisLink {
   private long nextAttemptAt;
   private long backoffMs = FIRST_BACKOFF_MS;
   private boolean closed;
+  /** Only for logging the change between reachable and not once, instead of at every failed call. */
+  private boolean reachable = true;
 
-  RedisLink(Vertx vertx, RedisOptions options) {
+  /** A link for the named store ("history", "presence"), which names it in failures and logs. */
+  public RedisLink(Vertx vertx, RedisConfig config, String store) {
     this.vertx = vertx;
-    this.options = options;
+    this.options = options(config);
+    this.store = store;
+    this.timeoutMs = config.commandTimeoutMs();
+  }
+
+  static RedisOptions options(RedisConfig config) {
+    return new RedisOptions()
+        .setConnectionString(config.endpoint())
+        .setMaxWaitingHandlers(config.maxWaitingHandlers())
+        // an unreachable host must fail a call within its timeout, not after the default 60 s
+        .setNetClientOptions(new NetClientOptions()
+            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.commandTimeoutMs()))
+            .setTcpNoDelay(true)
+            .setTcpKeepAlive(true));
+  }
+
+  /** Runs a script within the command timeout; failures come back as protocol errors. */
+  public Future<Response> call(LuaScript script, List<String> keys, List<String> args) {
+    return settled(bounded(script.run(this, keys, args)));
+  }
+
+  /** Sends one command within the command timeout; failures come back as protocol errors. */
+  public Future<Response> call(Request request) {
+    return settled(bounded(send(request)));
+  }
+
+  /** One PING within the command timeout. */
+  public Future<Boolean> healthy() {
+    return call(Request.cmd(Command.PING))
+        .map(r -> "PONG".equals(r.toString()))
+        .otherwise(false);
+  }
+
+  private Future<Response> settled(Future<Response> call) {
+    return call
+        .andThen(ar -> noteReachability(ar.succeeded() ? null : ar.cause()))
+        .recover(e -> Future.failedFuture(RedisFailures.toProtocol(e, timeoutMs, store)));
+  }
+
+  private <T> Future<T> bounded(Future<T> call) {
+    long sentAt = now();
+    return call.timeout(timeoutMs, TimeUnit.MILLISECONDS).andThen(ar -> {
+      if (ar.failed() && ar.cause() instanceof TimeoutException) {
+        timedOut(sentAt);
+      }
+    });
+  }
+
+  private void noteReachability(Throwable failure) {
+    boolean now = failure == null || !RedisFailures.meansRedisDown(failure);
+    if (now != reachable) {
+      reachable = now;
+      if (now) {
+        LOG.info("Redis is reachable again; {} calls succeed", store);
+      } else {
+        LOG.warn("Redis cannot serve {} calls; they fail with 'unavailable' until it is back: {}", store, failure.toString());
+      }
+    }
   }
 
   /**
@@ -84,18 +156,18 @@ final class RedisLink {
    * A call sent at {@code sentAt} timed out. If the connection has not answered anything since, it is of
    * no use (Redis hung, or the host is gone without a reset that would tell): drop it.
    */
-  void timedOut(long sentAt) {
+  private void timedOut(long sentAt) {
     if (connection != null && connectedAt <= sentAt && lastReplyAt < sentAt) {
       LOG.warn("Redis answered nothing within a call's timeout; closing the connection to open a new one");
       drop(connection);
     }
   }
 
-  long now() {
+  private long now() {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
   }
 
-  Future<Void> close() {
+  public Future<Void> close() {
     closed = true;
     connection = null;
     return client == null ? Future.succeededFuture() : client.close();
@@ -103,7 +175,7 @@ final class RedisLink {
 
   private Future<RedisConnection> connect() {
     if (closed) {
-      return Future.failedFuture(new Down("the history store is closed"));
+      return Future.failedFuture(new Down("the " + store + " store is closed"));
     }
     if (connecting != null) {
       return connecting;
@@ -127,7 +199,7 @@ final class RedisLink {
       }
       fresh.close();
       if (ar.succeeded()) {
-        return Future.failedFuture(new Down("the history store is closed"));
+        return Future.failedFuture(new Down("the " + store + " store is closed"));
       }
       nextAttemptAt = now() + backoffMs;
       backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);

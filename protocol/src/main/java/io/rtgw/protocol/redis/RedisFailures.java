@@ -1,4 +1,4 @@
-package io.rtgw.history;
+package io.rtgw.protocol.redis;
 
 import io.rtgw.protocol.ErrorCode;
 import io.rtgw.protocol.GatewayException;
@@ -44,21 +44,23 @@ final class RedisFailures {
     return failure instanceof Response r && r.type() == ResponseType.ERROR && !CONNECTION_CLOSED.equals(errorCode(r));
   }
 
-  static Throwable toProtocol(Throwable failure, long timeoutMs) {
+  /** {@code store} names the store in the sentence: "history", "presence". */
+  static Throwable toProtocol(Throwable failure, long timeoutMs, String store) {
+    String which = "The " + store + " store (Redis)";
     if (failure instanceof TimeoutException) {
-      return unavailable("The history store (Redis) did not answer within " + timeoutMs + " ms; retry later.");
+      return unavailable(which + " did not answer within " + timeoutMs + " ms; retry later.");
     }
     if (failure instanceof RedisLink.Overloaded) {
-      return unavailable("The history store (Redis) has too many requests waiting; retry later.");
+      return unavailable(which + " has too many requests waiting; retry later.");
     }
     if (isRedisError(failure)) {
       Response r = (Response) failure;
       String code = errorCode(r);
       return PASSING_ERRORS.contains(code)
-          ? unavailable("The history store (Redis) cannot serve requests right now (" + code + "); retry later.")
+          ? unavailable(which + " cannot serve requests right now (" + code + "); retry later.")
           : new IllegalStateException("Redis answered an error: " + r, failure);
     }
-    return unavailable("The history store (Redis) cannot be reached; retry later.");
+    return unavailable(which + " cannot be reached; retry later.");
   }
 
   private static GatewayException unavailable(String sentence) {
