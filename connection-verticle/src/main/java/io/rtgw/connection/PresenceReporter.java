@@ -49,8 +49,12 @@ public final class PresenceReporter {
 
   public void leave(PresenceEntry e) {
     if (live.remove(e) != null) {
-      leaves.add(e);
-      schedule();
+      // a client that came and went within one report window was never reported: report nothing.
+      // Sending both would leave a ghost, since the registry applies a batch's leaves before its joins.
+      if (!joins.remove(e)) {
+        leaves.add(e);
+        schedule();
+      }
     }
   }
 
