@@ -16,6 +16,8 @@ import java.util.Map;
 public record GatewayConfig(
     HttpConfig http,
     WebSocketConfig websocket,
+    SseConfig sse,
+    PollConfig poll,
     IdentityConfig identity,
     DeliveryConfig delivery,
     HistoryConfig history,
@@ -30,6 +32,8 @@ public record GatewayConfig(
   public GatewayConfig {
     http = http == null ? new HttpConfig(null, null, null, null) : http;
     websocket = websocket == null ? new WebSocketConfig(null, null, null, null, null) : websocket;
+    sse = sse == null ? new SseConfig(null, null, null, null) : sse;
+    poll = poll == null ? new PollConfig(null, null, null, null) : poll;
     identity = identity == null ? new IdentityConfig(null) : identity;
     delivery = delivery == null ? new DeliveryConfig(null, null, null) : delivery;
     history = history == null ? new HistoryConfig(null, null) : history;
@@ -45,7 +49,7 @@ public record GatewayConfig(
 
   /** Every setting at its default. */
   public static GatewayConfig defaults() {
-    return new GatewayConfig(null, null, null, null, null, null, null, null);
+    return new GatewayConfig(null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
