@@ -12,6 +12,8 @@ public final class Outbound {
 
   private final Message message;
   private byte[] wsFrame;
+  private byte[] json;
+  private byte[] sseData;
 
   public Outbound(Message message) {
     this.message = message;
@@ -28,5 +30,24 @@ public final class Outbound {
       wsFrame = MessageJson.appendFields(sb, message).append('}').toString().getBytes(StandardCharsets.UTF_8);
     }
     return wsFrame;
+  }
+
+  /** The message object of PROTOCOL.md as UTF-8: what polls splice into their {@code messages} array. */
+  public byte[] json() {
+    if (json == null) {
+      json = MessageJson.toText(message).getBytes(StandardCharsets.UTF_8);
+    }
+    return json;
+  }
+
+  /**
+   * The {@code data:} field of an SSE message event, blank line included. The {@code event:} and
+   * {@code id:} lines go before it per stream, since the id is the stream's own cursor.
+   */
+  public byte[] sseData() {
+    if (sseData == null) {
+      sseData = SseData.of(json());
+    }
+    return sseData;
   }
 }
