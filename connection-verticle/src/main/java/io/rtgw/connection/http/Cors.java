@@ -49,7 +49,7 @@ public final class Cors implements Handler<RoutingContext> {
     HttpServerRequest request = ctx.request();
     HttpServerResponse response = ctx.response();
     // the answer depends on Origin, so caches must keep answers for different origins apart
-    response.headers().add(HttpHeaders.VARY, HttpHeaders.ORIGIN);
+    response.headers().add(HttpHeaders.VARY, "Origin");
     String origin = request.getHeader(HttpHeaders.ORIGIN);
     if (origin == null) {
       ctx.next();
