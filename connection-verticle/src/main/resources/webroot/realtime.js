@@ -183,7 +183,8 @@ export class Realtime {
   _sinceParams() {
     const out = [];
     for (const [channel, e] of this.channels) {
-      if (e.epoch !== undefined) out.push('since=' + sinceParam(channel, e.epoch, e.offset));
+      const at = this._position(e);
+      if (at) out.push('since=' + sinceParam(channel, at.epoch, at.offset));
     }
     return out;
   }
@@ -216,6 +217,7 @@ export class Realtime {
     if (e.epoch === m.epoch && m.offset <= e.offset) return;
     e.epoch = m.epoch;
     e.offset = m.offset;
+    e.fallback = undefined;
     call(e.opts.onMessage, m);
   }
 
@@ -229,15 +231,18 @@ export class Realtime {
     const e = this.channels.get(p.channel);
     if (!e) return;
     const hadPosition = e.epoch !== undefined;
-    if (!hadPosition || p.recovered === false || e.epoch !== p.epoch) {
-      if (hadPosition && (p.recovered === false || e.epoch !== p.epoch)) {
+    if (p.recovered === false || (hadPosition && e.epoch !== p.epoch)) {
+      if (hadPosition || p.recovered === false) {
         call(e.opts.onReset, {channel: p.channel, epoch: p.epoch, offset: p.offset});
       }
-      // without a position (or after a reset) we start at the server's position
-      if (!hadPosition || p.recovered === false) {
-        e.epoch = p.epoch;
-        e.offset = p.offset;
-      }
+      // what is retained follows: take the next message as the new start. Until one arrives, a
+      // reconnect resumes from the server's position at the reset.
+      e.epoch = undefined;
+      e.offset = undefined;
+      e.fallback = {epoch: p.epoch, offset: p.offset};
+    } else if (!hadPosition) {
+      e.epoch = p.epoch;
+      e.offset = p.offset;
     }
     call(e.opts.onSubscribed, p);
   }
@@ -247,7 +252,14 @@ export class Realtime {
     if (!e) return;
     e.epoch = p.epoch;
     e.offset = p.offset;
+    e.fallback = undefined;
     call(e.opts.onReset, p);
+  }
+
+  /** The position to resume a channel from, or undefined to start at "now". */
+  _position(e) {
+    if (e.epoch !== undefined) return {epoch: e.epoch, offset: e.offset};
+    return e.fallback?.epoch !== undefined ? e.fallback : undefined;
   }
 
   _publishAck(key, result) {
@@ -428,7 +440,8 @@ class WebSocketTransport extends Transport {
       if (this.subscribed.has(channel)) continue;
       this.subscribed.add(channel);
       const cmd = {type: 'subscribe', channel};
-      if (e.epoch !== undefined) cmd.since = {epoch: e.epoch, offset: e.offset};
+      const at = rt._position(e);
+      if (at) cmd.since = at;
       this._send(cmd, f => {
         if (f.type === 'subscribed') {
           rt._subscribed(f);
@@ -608,11 +621,8 @@ class LongPollTransport extends Transport {
       }
       this._firstFrame();
       if (key !== [...rt.channels.keys()].join('\n')) continue;
-      const resets = new Set(body.resets ?? []);
-      for (const c of body.positions ?? []) rt._subscribed({...c, recovered: !resets.has(c.channel)});
-      for (const c of resets) {
-        if (!(body.positions ?? []).some(p => p.channel === c)) rt._reset({channel: c, epoch: undefined, offset: 0});
-      }
+      // a channel that could not be continued: the app reloads it; what follows starts a new position
+      for (const c of body.resets ?? []) rt._reset({channel: c, epoch: undefined, offset: undefined});
       for (const m of body.messages ?? []) rt._deliver(m);
       cursor = body.cursor;
     }

@@ -70,6 +70,19 @@ public final class ChannelHub {
     }
   }
 
+  /**
+   * Like {@link #detach}, but a channel left without subscribers stays open until the next position
+   * check: a long-polling client detaches after every reply and is back within moments, and reopening
+   * would cost a bus registration (cluster-wide) and a history read each time.
+   */
+  public void detachLingering(Subscription s) {
+    s.markDetached();
+    LocalChannel ch = channels.get(s.channel());
+    if (ch != null) {
+      ch.remove(s);
+    }
+  }
+
   public int channelCount() {
     return channels.size();
   }

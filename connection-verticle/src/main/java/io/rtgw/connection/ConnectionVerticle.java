@@ -1,5 +1,11 @@
 package io.rtgw.connection;
 
+import io.rtgw.connection.http.Cors;
+import io.rtgw.connection.http.HttpApi;
+import io.rtgw.connection.http.RequestChecks;
+import io.rtgw.connection.http.RouteErrors;
+import io.rtgw.connection.poll.PollTransport;
+import io.rtgw.connection.sse.SseTransport;
 import io.rtgw.connection.ws.WsTransport;
 import io.rtgw.protocol.ErrorCode;
 import io.rtgw.protocol.config.GatewayConfig;
@@ -9,7 +15,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +29,18 @@ public final class ConnectionVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionVerticle.class);
   private static final short GOING_AWAY = 1001;
+  /** The endpoints browsers call from other origins, under the CORS allow-list. */
+  private static final List<String> CROSS_ORIGIN_PATHS = List.of("/sse", "/poll", "/messages", "/publish", "/history",
+      "/presence");
 
   private GatewayConfig config;
   private ChannelHub hub;
   private WsTransport ws;
   private PresenceReporter presence;
   private volatile boolean draining;
+  private SseTransport sse;
+  private PollTransport polls;
+  private HttpApi api;
   private HttpServer server;
 
   @Override
@@ -37,7 +51,12 @@ public final class ConnectionVerticle extends VerticleBase {
     String node = config.nodeId() != null ? config.nodeId() : java.util.UUID.randomUUID().toString();
     presence = new PresenceReporter(vertx, node, config.presence());
     ws = new WsTransport(vertx, config, hub, presence);
-    server = vertx.createHttpServer(serverOptions()).requestHandler(router());
+    sse = new SseTransport(vertx, config, hub, presence);
+    polls = new PollTransport(vertx, config, hub, presence);
+    api = new HttpApi(config, tiers);
+    server = vertx.createHttpServer(serverOptions())
+        .invalidRequestHandler(RequestChecks::invalid)
+        .requestHandler(router());
     return server.listen(config.http().port(), config.http().host())
         .onSuccess(s -> LOG.info("Connection tier listening on {}:{}", config.http().host(), s.actualPort()));
   }
@@ -59,6 +78,8 @@ public final class ConnectionVerticle extends VerticleBase {
     }
     return drained.future().compose(v -> {
       ws.closeAll(GOING_AWAY, "server stopping");
+      sse.closeAll();
+      polls.closeAll();
       presence.close();
       return Future.join(server.close(), hub.close());
     });
@@ -76,27 +97,37 @@ public final class ConnectionVerticle extends VerticleBase {
         // with the rest of the frame unread, and the client sees a reset instead of 1009.
         .setMaxWebSocketFrameSize(2 * config.websocket().maxFrameBytes())
         .setMaxWebSocketMessageSize(config.websocket().maxFrameBytes())
+        .setMaxInitialLineLength(RequestChecks.MAX_REQUEST_LINE)
         .setRegisterWebSocketWriteHandlers(false)
         .setTcpNoDelay(true);
   }
 
   private Router router() {
     Router router = Router.router(vertx);
+    router.route().handler(RequestChecks::query);
+    Cors cors = new Cors(config.http().corsOrigins());
+    CROSS_ORIGIN_PATHS.forEach(path -> router.route(path).handler(cors));
     router.get("/ws").handler(ctx -> ws.upgrade(ctx.request()));
+    router.get("/sse").handler(sse::open);
+    router.get("/poll").handler(polls::longPoll);
+    router.get("/messages").handler(polls::shortPoll);
+    router.post("/publish")
+        .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+        .handler(api::publish);
+    router.get("/history").handler(api::history);
+    router.get("/presence").handler(api::presence);
     router.get("/health").handler(new HealthCheck(vertx.eventBus(), this::counters, () -> draining)::handle);
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
-    router.route().last().handler(ctx -> HttpErrors.send(ctx.response(), ErrorCode.NOT_FOUND,
-        "No such endpoint: " + ctx.request().method() + " " + ctx.request().path() + "."));
-    router.errorHandler(500, ctx -> {
-      LOG.error("Request {} failed", ctx.request().path(), ctx.failure());
-      HttpErrors.send(ctx.response(), ErrorCode.INTERNAL, "Internal error; the server logged the cause.");
-    });
+    router.route().last().handler(ctx -> HttpErrors.send(ctx.response(), ErrorCode.NOT_FOUND, RouteErrors.notFound(ctx)));
+    RouteErrors.install(router, config.http().maxBodyBytes());
     return router;
   }
 
   private JsonObject counters() {
     return new JsonObject()
         .put("connections", ws.size())
+        .put("sseStreams", sse.size())
+        .put("heldPolls", polls.size())
         .put("channels", hub.channelCount());
   }
 }

@@ -15,6 +15,8 @@ public final class Outbound {
   private final Message message;
   private final PresenceEvent event;
   private byte[] wsFrame;
+  private byte[] json;
+  private byte[] sseData;
 
   public Outbound(Message message) {
     this.message = message;
@@ -51,5 +53,27 @@ public final class Outbound {
       }
     }
     return wsFrame;
+  }
+
+  /**
+   * The message object of PROTOCOL.md as UTF-8 (what polls splice into their {@code messages} array), or
+   * for a presence event its object without the type (SSE names the type in {@code event:}).
+   */
+  public byte[] json() {
+    if (json == null) {
+      json = message != null ? MessageJson.toText(message).getBytes(StandardCharsets.UTF_8) : event.bodyBytes();
+    }
+    return json;
+  }
+
+  /**
+   * The {@code data:} field of an SSE message or presence event, blank line included. The {@code event:} and
+   * {@code id:} lines go before it per stream, since the id is the stream's own cursor.
+   */
+  public byte[] sseData() {
+    if (sseData == null) {
+      sseData = SseData.of(json());
+    }
+    return sseData;
   }
 }

@@ -29,7 +29,9 @@ class BrowserTest {
         .as("Chromium is needed for the browser tests: apt-get install chromium (.ci/run does it)")
         .exists();
     NodeScripts.install(SCRIPTS);
-    gateway = TestGateways.start("GATEWAY_DEMO_TICKER", "true", "GATEWAY_DEMO_TICKER_INTERVAL_MS", "300");
+    // poll clients cannot say goodbye: they leave one presence TTL after their last poll (3 s here)
+    gateway = TestGateways.start("GATEWAY_DEMO_TICKER", "true", "GATEWAY_DEMO_TICKER_INTERVAL_MS", "300",
+        "GATEWAY_PRESENCE_HEARTBEAT_MS", "1000");
   }
 
   @AfterAll

@@ -16,6 +16,8 @@ import java.util.Map;
 public record GatewayConfig(
     HttpConfig http,
     WebSocketConfig websocket,
+    SseConfig sse,
+    PollConfig poll,
     IdentityConfig identity,
     DeliveryConfig delivery,
     HistoryConfig history,
@@ -34,6 +36,8 @@ public record GatewayConfig(
   public GatewayConfig {
     http = http == null ? new HttpConfig(null, null, null, null, null) : http;
     websocket = websocket == null ? new WebSocketConfig(null, null, null, null, null) : websocket;
+    sse = sse == null ? new SseConfig(null, null, null, null) : sse;
+    poll = poll == null ? new PollConfig(null, null, null, null) : poll;
     identity = identity == null ? new IdentityConfig(null) : identity;
     delivery = delivery == null ? new DeliveryConfig(null, null, null) : delivery;
     history = history == null ? new HistoryConfig(null, null) : history;
@@ -55,13 +59,13 @@ public record GatewayConfig(
    * presence entries carry it so the entries of a node that leaves can be dropped at once.
    */
   public GatewayConfig withNodeId(String id) {
-    return new GatewayConfig(http, websocket, identity, delivery, history, presence, redis, namespaces, cluster, roles,
-        demo, id);
+    return new GatewayConfig(http, websocket, sse, poll, identity, delivery, history, presence, redis, namespaces,
+        cluster, roles, demo, id);
   }
 
   /** Every setting at its default. */
   public static GatewayConfig defaults() {
-    return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**

@@ -1,15 +1,15 @@
-package io.rtgw.connection.ws;
+package io.rtgw.connection;
 
 import java.security.SecureRandom;
 
 /** Client ids: short, random, so they are unique across nodes without coordination. */
-final class ClientIds {
+public final class ClientIds {
 
   private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
   private static final int LENGTH = 10;
   private final SecureRandom random = new SecureRandom();
 
-  String next() {
+  public String next() {
     char[] out = new char[LENGTH];
     for (int i = 0; i < LENGTH; i++) {
       out[i] = ALPHABET[random.nextInt(ALPHABET.length)];

@@ -1,0 +1,44 @@
+package io.rtgw.connection.http;
+
+import io.netty.handler.codec.TooLongFrameException;
+import io.rtgw.connection.HttpErrors;
+import io.rtgw.protocol.ErrorCode;
+import io.rtgw.protocol.GatewayException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Requests that are broken before any endpoint sees them, answered in the protocol's shape rather than
+ * with Vert.x's bare status (a 414 has no place in the protocol) or a 500 from a decoder exception.
+ */
+public final class RequestChecks {
+
+  /** Longest request line (method, URL, version): room for 32 channels of 160 characters and a cursor. */
+  public static final int MAX_REQUEST_LINE = 16 * 1024;
+
+  private RequestChecks() {
+  }
+
+  /** For {@code HttpServer.invalidRequestHandler}: the server closes the connection after this answer. */
+  public static void invalid(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    String sentence = cause instanceof TooLongFrameException
+        ? "The request line or headers are too long (the URL may be at most " + MAX_REQUEST_LINE + " bytes)."
+        : "The request is not valid HTTP.";
+    // said out loud, so that no client sends its next request down a connection about to close
+    request.response().putHeader(HttpHeaders.CONNECTION, "close");
+    HttpErrors.send(request.response(), ErrorCode.BAD_REQUEST, sentence);
+  }
+
+  /** Decodes the query string once up front, so that bad percent-encoding is a bad request everywhere. */
+  public static void query(RoutingContext ctx) {
+    try {
+      ctx.request().params();
+    } catch (IllegalArgumentException e) {
+      ctx.fail(GatewayException.badRequest("The query string is not valid URL encoding (a % must be followed by two hex digits)."));
+      return;
+    }
+    ctx.next();
+  }
+}

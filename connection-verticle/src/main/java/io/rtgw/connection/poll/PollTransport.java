@@ -1,0 +1,107 @@
+package io.rtgw.connection.poll;
+
+import io.rtgw.connection.ChannelHub;
+import io.rtgw.connection.Cursor;
+import io.rtgw.connection.Identity;
+import io.rtgw.connection.PresenceReporter;
+import io.rtgw.connection.http.JsonReplies;
+import io.rtgw.connection.http.Params;
+import io.rtgw.protocol.config.GatewayConfig;
+import io.rtgw.protocol.config.PollConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Long polling at {@code GET /poll} and short polling at {@code GET /messages}. */
+public final class PollTransport {
+
+  /** The protocol's jitter: a held poll waits up to this fraction longer, so clients drift apart. */
+  static final double JITTER = 0.10;
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final PollConfig poll;
+  private final ChannelHub hub;
+  private final Set<HeldPoll> held = new HashSet<>();
+  private final PollPresence presence;
+
+  public PollTransport(Vertx vertx, GatewayConfig config, ChannelHub hub, PresenceReporter reporter) {
+    this.vertx = vertx;
+    this.presence = new PollPresence(vertx, reporter, config);
+    this.config = config;
+    this.poll = config.poll();
+    this.hub = hub;
+  }
+
+  /**
+   * Without a cursor: the position "now", at once. With one: what came after it, at once if there is
+   * anything, else held until a message arrives or the timeout passes ({@code 204}). A channel the cursor
+   * does not cover is positioned at now and answered at once, so the client gets a cursor covering it.
+   */
+  public void longPoll(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String user = Identity.resolve(request, config.identity());
+    List<String> channels = Params.channels(request, config, user, poll.maxChannels());
+    Cursor cursor = Params.resume(request, request.getParam("cursor"));
+    presence.polled(user, PollPresence.client(request.getParam("client"), user), channels);
+    long timeoutMs = Params.timeoutMs(request, poll.timeoutMs(), poll.maxTimeoutMs());
+    if (cursor == null || !coversAll(cursor, channels)) {
+      answerNow(ctx, channels, cursor);
+      return;
+    }
+    HeldPoll p = new HeldPoll(vertx, ctx.response(), channels, cursor, hub, this, poll.maxMessages());
+    held.add(p);
+    p.start(withJitter(timeoutMs));
+  }
+
+  /** Like a long poll that never waits: always {@code 200}, with zero or more messages. */
+  public void shortPoll(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String user = Identity.resolve(request, config.identity());
+    List<String> channels = Params.channels(request, config, user, poll.maxChannels());
+    Cursor cursor = Params.resume(request, request.getParam("cursor"));
+    presence.polled(user, PollPresence.client(request.getParam("client"), user), channels);
+    answerNow(ctx, channels, cursor);
+  }
+
+  /** Polls now held. */
+  public int size() {
+    return held.size();
+  }
+
+  /** Answers every held poll with {@code 204}; used when the node stops (clients poll again, elsewhere). */
+  public void closeAll() {
+    presence.close();
+    for (HeldPoll p : new ArrayList<>(held)) {
+      p.noNews();
+    }
+  }
+
+  void removed(HeldPoll p) {
+    held.remove(p);
+  }
+
+  private void answerNow(RoutingContext ctx, List<String> channels, Cursor cursor) {
+    Backlog.read(hub.tiers(), channels, cursor, poll.maxMessages())
+        .onSuccess(reply -> JsonReplies.ok(ctx.response(), reply.toBuffer()))
+        .onFailure(e -> JsonReplies.fail(ctx.response(), e));
+  }
+
+  private static boolean coversAll(Cursor cursor, List<String> channels) {
+    for (String c : channels) {
+      if (cursor.positionOf(c) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static long withJitter(long timeoutMs) {
+    return timeoutMs + (long) (timeoutMs * JITTER * ThreadLocalRandom.current().nextDouble());
+  }
+}

@@ -1,0 +1,92 @@
+package io.rtgw.deploy;
+
+import static io.rtgw.deploy.SseGatewayTest.assertError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rtgw.testkit.HttpCalls;
+import io.rtgw.testkit.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The CORS allow-list: a gateway that names one origin, and the standalone one that allows any. */
+class CorsGatewayTest {
+
+  private static final String APP = "https://app.example.com";
+  private static Gateway listed;
+  private static Gateway standalone;
+  private static Vertx clients;
+  private static HttpCalls http;
+  private static HttpCalls open;
+
+  @BeforeAll
+  static void start() {
+    listed = TestGateways.start("GATEWAY_HTTP_CORS_ORIGINS", APP);
+    standalone = TestGateways.start();
+    clients = Vertx.vertx();
+    http = new HttpCalls(clients, listed.httpPort());
+    open = new HttpCalls(clients, standalone.httpPort());
+  }
+
+  @AfterAll
+  static void stop() {
+    http.close();
+    open.close();
+    WsClient.await(clients.close());
+    WsClient.await(listed.stop());
+    WsClient.await(standalone.stop());
+  }
+
+  @Test
+  void an_allowed_origin_gets_its_origin_back_and_vary() {
+    HttpCalls.Reply reply = http.get("/messages?channel=chat:cors", Map.of("Origin", APP));
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.headers().get("Access-Control-Allow-Origin")).isEqualTo(APP);
+    assertThat(reply.headers().getAll("Vary")).anyMatch(v -> v.contains("Origin"));
+  }
+
+  @Test
+  void an_origin_not_listed_is_forbidden() {
+    HttpCalls.Reply reply = http.get("/messages?channel=chat:cors", Map.of("Origin", "https://evil.example"));
+    assertError(reply, 403, "forbidden");
+    assertThat(reply.headers().get("Access-Control-Allow-Origin")).isNull();
+    assertError(http.post("/publish", Buffer.buffer("{\"channel\":\"chat:cors\",\"data\":1}"),
+        Map.of("Origin", "https://evil.example", "Content-Type", "text/plain")), 403, "forbidden");
+  }
+
+  @Test
+  void a_preflight_for_publish_names_the_method_and_headers() {
+    HttpCalls.Reply reply = http.request(HttpMethod.OPTIONS, "/publish", Map.of("Origin", APP,
+        "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type"));
+    assertThat(reply.status()).isEqualTo(204);
+    assertThat(reply.headers().get("Access-Control-Allow-Origin")).isEqualTo(APP);
+    assertThat(reply.headers().get("Access-Control-Allow-Methods")).contains("POST");
+    assertThat(reply.headers().get("Access-Control-Allow-Headers").toLowerCase()).contains("content-type");
+    assertThat(reply.headers().getAll("Vary")).anyMatch(v -> v.contains("Origin"));
+
+    assertError(http.request(HttpMethod.OPTIONS, "/publish", Map.of("Origin", "https://evil.example",
+        "Access-Control-Request-Method", "POST")), 403, "forbidden");
+  }
+
+  @Test
+  void requests_without_origin_and_same_origin_posts_need_no_allow_list() {
+    HttpCalls.Reply plain = http.get("/messages?channel=chat:cors");
+    assertThat(plain.status()).isEqualTo(200);
+    assertThat(plain.headers().get("Access-Control-Allow-Origin")).isNull();
+    assertThat(plain.headers().getAll("Vary")).anyMatch(v -> v.contains("Origin"));
+    String self = "http://127.0.0.1:" + listed.httpPort();
+    assertThat(http.post("/publish", Buffer.buffer("{\"channel\":\"chat:cors\",\"data\":1}"),
+        Map.of("Origin", self, "Content-Type", "application/json")).status()).isEqualTo(200);
+  }
+
+  @Test
+  void the_standalone_configuration_allows_any_origin() {
+    HttpCalls.Reply reply = open.get("/messages?channel=chat:cors", Map.of("Origin", "https://anything.example"));
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.headers().get("Access-Control-Allow-Origin")).isEqualTo("https://anything.example");
+  }
+}

@@ -1,0 +1,300 @@
+package io.rtgw.deploy;
+
+import static io.rtgw.deploy.SseGatewayTest.assertError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rtgw.connection.Cursor;
+import io.rtgw.protocol.Position;
+import io.rtgw.testkit.HttpCalls;
+import io.rtgw.testkit.Offsets;
+import io.rtgw.testkit.WsClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Long and short polling end to end, over real sockets, on one standalone gateway. */
+class PollGatewayTest {
+
+  private static final int HELD = 2_000;
+  private static Gateway gateway;
+  private static Vertx clients;
+  private static int port;
+  private static HttpCalls http;
+
+  @BeforeAll
+  static void start() {
+    gateway = TestGateways.start();
+    port = gateway.httpPort();
+    clients = Vertx.vertx();
+    http = new HttpCalls(clients, port);
+  }
+
+  @AfterAll
+  static void stop() {
+    http.close();
+    WsClient.await(clients.close());
+    WsClient.await(gateway.stop());
+  }
+
+  @Test
+  void a_poll_without_cursor_answers_at_once_positioned_at_now() {
+    publish("chat:now", "before");
+    long t0 = System.nanoTime();
+    HttpCalls.Reply reply = http.get("/poll?channel=chat:now");
+    assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.headers().get("Content-Type")).isEqualTo("application/json");
+    assertThat(reply.json().getJsonArray("messages")).isEmpty();
+    assertThat(reply.json().getString("cursor")).matches("[A-Za-z0-9_-]+");
+    assertThat(reply.json().containsKey("resets")).isFalse();
+
+    publish("chat:now", "after");
+    JsonArray next = http.get("/poll?channel=chat:now&cursor=" + reply.json().getString("cursor")).json()
+        .getJsonArray("messages");
+    assertThat(next).hasSize(1);
+    assertThat(next.getJsonObject(0).getString("data")).isEqualTo("after");
+  }
+
+  @Test
+  void a_held_poll_is_answered_by_the_next_message() {
+    String cursor = http.get("/poll?channel=chat:held&channel=feed:held").json().getString("cursor");
+    Future<HttpCalls.Reply> held = http.getAsync("/poll?channel=chat:held&channel=feed:held&timeout=20&cursor=" + cursor,
+        Map.of());
+    awaitHeld(1);
+    JsonObject published = publish("feed:held", new JsonObject().put("n", 1));
+    HttpCalls.Reply reply = WsClient.await(held);
+    assertThat(reply.status()).isEqualTo(200);
+    JsonArray messages = reply.json().getJsonArray("messages");
+    assertThat(messages).hasSize(1);
+    JsonObject m = messages.getJsonObject(0);
+    assertThat(m.getString("channel")).isEqualTo("feed:held");
+    assertThat(m.getLong("offset")).isEqualTo(published.getLong("offset"));
+    assertThat(m.getJsonObject("data")).isEqualTo(new JsonObject().put("n", 1));
+    assertThat(reply.json().getString("cursor")).isNotEqualTo(cursor);
+  }
+
+  @Test
+  void a_poll_with_nothing_new_waits_out_its_timeout_then_answers_204() {
+    String cursor = http.get("/poll?channel=chat:quiet").json().getString("cursor");
+    long t0 = System.nanoTime();
+    HttpCalls.Reply reply = http.get("/poll?channel=chat:quiet&timeout=0.5&cursor=" + cursor);
+    long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(reply.status()).isEqualTo(204);
+    assertThat(reply.body().length()).isZero();
+    assertThat(elapsedMs).isBetween(500L, 4_000L);
+  }
+
+  @Test
+  void messages_published_between_two_polls_come_with_the_next_poll_at_once() {
+    String channel = "chat:between";
+    JsonObject first = http.get("/poll?channel=" + channel).json();
+    long start = publish(channel, 0).getLong("offset") - 1;
+    publish(channel, 1);
+    publish(channel, 2);
+    long t0 = System.nanoTime();
+    JsonObject reply = http.get("/poll?channel=" + channel + "&timeout=30&cursor=" + first.getString("cursor")).json();
+    assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+    assertThat(offsets(reply)).containsExactly(start + 1, start + 2, start + 3);
+  }
+
+  @Test
+  void a_long_poll_loop_receives_a_thousand_concurrent_publishes_each_once_in_order() throws Exception {
+    List<String> channels = List.of("chat:loop-a", "feed:loop-b");
+    int perChannel = 500;
+    String query = "/poll?channel=" + String.join("&channel=", channels);
+    JsonObject begin = http.get(query).json();
+    Map<String, Long> start = new HashMap<>();
+    Map<String, List<Long>> received = new HashMap<>();
+    for (String c : channels) {
+      start.put(c, WsClient.await(http.send(io.vertx.core.http.HttpMethod.GET, "/history?channel=" + c + "&limit=0",
+          Map.of(), null)).json().getLong("offset"));
+      received.put(c, new ArrayList<>());
+    }
+    List<Thread> publishers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      String channel = channels.get(t % 2);
+      Thread p = new Thread(() -> {
+        try (HttpCalls own = new HttpCalls(clients, port, 4)) {
+          for (int i = 0; i < perChannel / 2; i++) {
+            assertThat(own.post("/publish", new JsonObject().put("channel", channel).put("data", i)).status())
+                .isEqualTo(200);
+          }
+        }
+      });
+      publishers.add(p);
+      p.start();
+    }
+    String cursor = begin.getString("cursor");
+    int polls = 0;
+    int total = 0;
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (total < channels.size() * perChannel && System.currentTimeMillis() < deadline) {
+      HttpCalls.Reply reply = http.get(query + "&timeout=5&cursor=" + cursor);
+      polls++;
+      if (reply.status() == 204) {
+        continue;
+      }
+      JsonObject body = reply.json();
+      assertThat(body.containsKey("resets")).isFalse();
+      for (Object o : body.getJsonArray("messages")) {
+        JsonObject m = (JsonObject) o;
+        received.get(m.getString("channel")).add(m.getLong("offset"));
+        total++;
+      }
+      cursor = body.getString("cursor");
+    }
+    for (Thread p : publishers) {
+      p.join();
+    }
+    for (String c : channels) {
+      assertThat(received.get(c)).as(c).containsExactlyElementsOf(Offsets.range(start.get(c) + 1, start.get(c) + perChannel));
+    }
+    System.out.printf("long-poll loop: %d messages in %d polls%n", total, polls);
+  }
+
+  @Test
+  void two_thousand_held_polls_are_all_answered_by_one_publish() {
+    String channel = "chat:crowd-poll";
+    String cursor = http.get("/poll?channel=" + channel).json().getString("cursor");
+    List<Future<HttpCalls.Reply>> polls = new ArrayList<>(HELD);
+    long releasedMs;
+    JsonObject published;
+    // the crowd gets a client of its own: a pool two thousand connections wide, closed afterwards
+    try (HttpCalls crowd = new HttpCalls(clients, port, HELD)) {
+      for (int i = 0; i < HELD; i++) {
+        polls.add(crowd.getAsync("/poll?channel=" + channel + "&timeout=50&cursor=" + cursor, Map.of()));
+      }
+      awaitHeld(HELD);
+      long t0 = System.nanoTime();
+      published = publish(channel, "wake up");
+      WsClient.await(Future.all(polls));
+      releasedMs = (System.nanoTime() - t0) / 1_000_000;
+    }
+    AtomicInteger answered = new AtomicInteger();
+    for (Future<HttpCalls.Reply> f : polls) {
+      HttpCalls.Reply r = f.result();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(offsets(r.json())).containsExactly(published.getLong("offset"));
+      answered.incrementAndGet();
+    }
+    assertThat(answered.get()).isEqualTo(HELD);
+    assertThat(health().getInteger("heldPolls")).isZero();
+    System.out.printf("%d held polls released by one publish in %d ms%n", HELD, releasedMs);
+  }
+
+  @Test
+  void a_cursor_from_another_epoch_is_reported_in_resets_with_what_is_retained() {
+    String channel = "chat:reset";
+    publish(channel, "a");
+    publish(channel, "b");
+    String stale = Cursor.encode(Map.of(channel, new Position("gone", 9)));
+    JsonObject reply = http.get("/poll?channel=" + channel + "&cursor=" + stale).json();
+    assertThat(reply.getJsonArray("resets")).containsExactly(channel);
+    assertThat(offsets(reply)).containsExactly(1L, 2L);
+    JsonObject after = http.get("/messages?channel=" + channel + "&cursor=" + reply.getString("cursor")).json();
+    assertThat(after.getJsonArray("messages")).isEmpty();
+    assertThat(after.containsKey("resets")).isFalse();
+  }
+
+  @Test
+  void a_channel_the_cursor_does_not_cover_is_positioned_at_now_and_answered_at_once() {
+    String cursor = http.get("/poll?channel=chat:cov-a").json().getString("cursor");
+    publish("chat:cov-b", "old");
+    long t0 = System.nanoTime();
+    JsonObject reply = http.get("/poll?channel=chat:cov-a&channel=chat:cov-b&timeout=30&cursor=" + cursor).json();
+    assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+    assertThat(reply.getJsonArray("messages")).isEmpty();
+    publish("chat:cov-b", "new");
+    JsonObject next = http.get("/poll?channel=chat:cov-a&channel=chat:cov-b&cursor=" + reply.getString("cursor")).json();
+    assertThat(next.getJsonArray("messages")).hasSize(1);
+    assertThat(next.getJsonArray("messages").getJsonObject(0).getString("data")).isEqualTo("new");
+  }
+
+  @Test
+  void short_polls_never_wait() {
+    String channel = "chat:short";
+    JsonObject first = http.get("/messages?channel=" + channel).json();
+    assertThat(first.getJsonArray("messages")).isEmpty();
+    long t0 = System.nanoTime();
+    JsonObject empty = http.get("/messages?channel=" + channel + "&cursor=" + first.getString("cursor")).json();
+    assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+    assertThat(empty.getJsonArray("messages")).isEmpty();
+    long offset = publish(channel, "x").getLong("offset");
+    publish(channel, "y");
+    JsonObject two = http.get("/messages?channel=" + channel + "&cursor=" + empty.getString("cursor")).json();
+    assertThat(offsets(two)).containsExactly(offset, offset + 1);
+  }
+
+  @Test
+  void a_poll_whose_client_goes_away_is_released() {
+    String cursor = http.get("/poll?channel=chat:gone").json().getString("cursor");
+    HttpCalls own = new HttpCalls(clients, port, 1);
+    own.getAsync("/poll?channel=chat:gone&timeout=50&cursor=" + cursor, Map.of());
+    awaitHeld(1);
+    own.close();
+    awaitHeld(0);
+  }
+
+  @Test
+  void garbage_and_tampered_cursors_are_bad_requests_everywhere() {
+    String good = http.get("/poll?channel=chat:tamper").json().getString("cursor");
+    char[] chars = good.toCharArray();
+    int mid = chars.length / 2;
+    chars[mid] = chars[mid] == 'A' ? 'B' : 'A';
+    String tampered = new String(chars);
+    for (String bad : List.of(tampered, "garbage", "%%%", "AAAAAAAAAAAAAAAA", good.substring(0, good.length() - 2),
+        "x".repeat(50_000), "{\"chat:tamper\":5}")) {
+      String c = URLEncoder.encode(bad, StandardCharsets.UTF_8);
+      assertError(http.get("/poll?channel=chat:tamper&cursor=" + c), 400, "bad_request");
+      assertError(http.get("/messages?channel=chat:tamper&cursor=" + c), 400, "bad_request");
+      assertError(http.get("/history?channel=chat:tamper&cursor=" + c), 400, "bad_request");
+    }
+  }
+
+  @Test
+  void bad_parameters_get_the_protocol_error() {
+    assertError(http.get("/poll"), 400, "bad_request");
+    assertError(http.get("/poll?channel=chat:x&timeout=soon"), 400, "bad_request");
+    assertError(http.get("/poll?channel=chat:x&timeout=-1"), 400, "bad_request");
+    assertError(http.get("/poll?channel=nowhere:x"), 400, "bad_request");
+    assertError(http.get("/messages?channel=user:mallory&user=eve"), 403, "forbidden");
+    assertError(http.get("/poll?channel=%zz"), 400, "bad_request");
+  }
+
+  private static JsonObject publish(String channel, Object data) {
+    HttpCalls.Reply reply = http.post("/publish", new JsonObject().put("channel", channel).put("data", data));
+    assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+    return reply.json();
+  }
+
+  private static List<Long> offsets(JsonObject reply) {
+    return Offsets.of(reply.getJsonArray("messages").stream().map(o -> (JsonObject) o).toList());
+  }
+
+  private static JsonObject health() {
+    return http.get("/health").json();
+  }
+
+  private static void awaitHeld(int n) {
+    long deadline = System.currentTimeMillis() + WsClient.TIMEOUT.toMillis();
+    while (health().getInteger("heldPolls") != n) {
+      assertThat(System.currentTimeMillis()).as("held polls reach " + n).isLessThan(deadline);
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package io.rtgw.testkit;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * An event-stream test client on Vert.x's own HTTP client: it parses text/event-stream as the HTML
+ * standard says (fields, comments, blank line dispatches) and records events and comments in order.
+ * Closing it drops the connection, as a network failure would.
+ */
+public final class SseClient implements AutoCloseable {
+
+  /** One dispatched event; {@code id} is the last event id in force when it was dispatched. */
+  public record Event(String type, String id, String data) {
+
+    public JsonObject json() {
+      return new JsonObject(data);
+    }
+  }
+
+  private final HttpClient client;
+  private final HttpClientResponse response;
+  private final StringBuilder pending = new StringBuilder();
+  private final List<Event> events = new ArrayList<>();
+  private final List<String> comments = new ArrayList<>();
+  private final StringBuilder raw = new StringBuilder();
+  private final CompletableFuture<Void> ended = new CompletableFuture<>();
+  private final StringBuilder data = new StringBuilder();
+  private String type = "";
+  private String lastId = "";
+  private boolean hasData;
+
+  private SseClient(HttpClient client, HttpClientResponse response) {
+    this.client = client;
+    this.response = response;
+    response.handler(this::onChunk);
+    response.endHandler(v -> finish());
+    response.exceptionHandler(e -> finish());
+  }
+
+  /** Opens {@code uri}; the returned client has the response head (status, headers) already. */
+  public static SseClient open(Vertx vertx, int port, String uri, Map<String, String> headers) {
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+        .setURI(uri).putHeader("Accept", "text/event-stream");
+    headers.forEach(options::putHeader);
+    // handlers go on in the callback, on the event loop, before any chunk of the body can be missed
+    return WsClient.await(client.request(options).compose(r -> r.send()).map(r -> new SseClient(client, r)));
+  }
+
+  public static SseClient open(Vertx vertx, int port, String uri) {
+    return open(vertx, port, uri, Map.of());
+  }
+
+  public int status() {
+    return response.statusCode();
+  }
+
+  public MultiMap headers() {
+    return response.headers();
+  }
+
+  /** Everything received so far, as text. */
+  public String raw() {
+    synchronized (events) {
+      return raw.toString();
+    }
+  }
+
+  public Event await(Predicate<Event> p) {
+    return awaitState(() -> {
+      for (Event e : events) {
+        if (p.test(e)) {
+          return e;
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Waits for {@code n} {@code message} events in all; returns all of them, in order. */
+  public List<Event> awaitMessages(int n) {
+    awaitState(() -> messages().size() >= n ? Boolean.TRUE : null);
+    return messages();
+  }
+
+  /** Waits for {@code n} comment lines (keep-alives) in all. */
+  public List<String> awaitComments(int n) {
+    awaitState(() -> comments.size() >= n ? Boolean.TRUE : null);
+    synchronized (events) {
+      return new ArrayList<>(comments);
+    }
+  }
+
+  public List<Event> messages() {
+    return events(e -> e.type().equals("message"));
+  }
+
+  public List<Event> events(Predicate<Event> p) {
+    synchronized (events) {
+      List<Event> out = new ArrayList<>();
+      for (Event e : events) {
+        if (p.test(e)) {
+          out.add(e);
+        }
+      }
+      return out;
+    }
+  }
+
+  /** The last event id received, as a browser would send it back in {@code Last-Event-ID}. */
+  public String lastId() {
+    synchronized (events) {
+      return lastId;
+    }
+  }
+
+  /** Stops reading from the socket, so the server's writes back up. */
+  public void pause() {
+    response.pause();
+  }
+
+  public void resume() {
+    response.resume();
+  }
+
+  /** Waits until the server ends the stream. */
+  public void awaitEnd() {
+    WsClient.await(ended);
+  }
+
+  public boolean hasEnded() {
+    return ended.isDone();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  private void onChunk(Buffer chunk) {
+    synchronized (events) {
+      String text = chunk.toString();
+      raw.append(text);
+      pending.append(text);
+      int nl;
+      while ((nl = pending.indexOf("\n")) >= 0) {
+        String line = pending.substring(0, nl);
+        pending.delete(0, nl + 1);
+        if (line.endsWith("\r")) {
+          line = line.substring(0, line.length() - 1);
+        }
+        onLine(line);
+      }
+      events.notifyAll();
+    }
+  }
+
+  private void onLine(String line) {
+    if (line.isEmpty()) {
+      if (hasData) {
+        String d = data.toString();
+        events.add(new Event(type.isEmpty() ? "message" : type, lastId, d.endsWith("\n") ? d.substring(0, d.length() - 1) : d));
+      }
+      data.setLength(0);
+      hasData = false;
+      type = "";
+      return;
+    }
+    if (line.startsWith(":")) {
+      comments.add(line.substring(1).trim());
+      return;
+    }
+    int colon = line.indexOf(':');
+    String field = colon < 0 ? line : line.substring(0, colon);
+    String value = colon < 0 ? "" : line.substring(colon + 1);
+    if (value.startsWith(" ")) {
+      value = value.substring(1);
+    }
+    switch (field) {
+      case "event" -> type = value;
+      case "data" -> {
+        data.append(value).append('\n');
+        hasData = true;
+      }
+      case "id" -> lastId = value;
+      default -> {
+        // retry and unknown fields: nothing to record
+      }
+    }
+  }
+
+  private void finish() {
+    ended.complete(null);
+    synchronized (events) {
+      events.notifyAll();
+    }
+  }
+
+  private <T> T awaitState(java.util.function.Supplier<T> check) {
+    long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
+    synchronized (events) {
+      while (true) {
+        T t = check.get();
+        if (t != null) {
+          return t;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("not received within " + WsClient.TIMEOUT + "; " + events.size() + " events, last: "
+              + (events.isEmpty() ? "none" : events.get(events.size() - 1)));
+        }
+        try {
+          events.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
+      }
+    }
+  }
+}
