@@ -28,8 +28,8 @@ class CorsGatewayTest {
     listed = TestGateways.start("GATEWAY_HTTP_CORS_ORIGINS", APP);
     standalone = TestGateways.start();
     clients = Vertx.vertx();
-    http = new HttpCalls(clients, listed.httpPort());
-    open = new HttpCalls(clients, standalone.httpPort());
+    http = new HttpCalls(listed.httpPort());
+    open = new HttpCalls(standalone.httpPort());
   }
 
   @AfterAll

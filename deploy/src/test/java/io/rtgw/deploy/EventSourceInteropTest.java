@@ -54,7 +54,7 @@ class EventSourceInteropTest {
     String channel = "chat:node-resume";
     int count = 10;
     long start;
-    try (HttpCalls http = new HttpCalls(clients, gateway.httpPort())) {
+    try (HttpCalls http = new HttpCalls(gateway.httpPort())) {
       start = http.get("/history?channel=" + channel + "&limit=0").json().getLong("offset");
     }
     Run run = run(List.of("node", "sse-resume.mjs", String.valueOf(gateway.httpPort()), channel, String.valueOf(count)),

@@ -27,7 +27,7 @@ class HttpApiGatewayTest {
   static void start() {
     gateway = TestGateways.start("GATEWAY_NAMESPACES_NEWS_CLIENT_PUBLISH", "false");
     clients = Vertx.vertx();
-    http = new HttpCalls(clients, gateway.httpPort());
+    http = new HttpCalls(gateway.httpPort());
   }
 
   @AfterAll

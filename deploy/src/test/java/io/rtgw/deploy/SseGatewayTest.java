@@ -31,7 +31,7 @@ class SseGatewayTest {
     gateway = TestGateways.start();
     port = gateway.httpPort();
     clients = Vertx.vertx();
-    http = new HttpCalls(clients, port);
+    http = new HttpCalls(port);
   }
 
   @AfterAll
