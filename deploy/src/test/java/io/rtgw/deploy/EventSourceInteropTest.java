@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rtgw.testkit.HttpCalls;
 import io.rtgw.testkit.Offsets;
 import io.rtgw.testkit.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
@@ -30,20 +29,15 @@ class EventSourceInteropTest {
   private static final long NPM_TIMEOUT_S = 180;
   private static final long SCRIPT_TIMEOUT_S = 60;
   private static Gateway gateway;
-  private static Vertx clients;
 
   @BeforeAll
   static void start() throws Exception {
     installNodeModules();
     gateway = TestGateways.start();
-    clients = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() {
-    if (clients != null) {
-      WsClient.await(clients.close());
-    }
     if (gateway != null) {
       WsClient.await(gateway.stop());
     }
