@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtgw.testkit.HttpCalls;
 import io.rtgw.testkit.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import java.util.Map;
@@ -19,7 +18,6 @@ class CorsGatewayTest {
   private static final String APP = "https://app.example.com";
   private static Gateway listed;
   private static Gateway standalone;
-  private static Vertx clients;
   private static HttpCalls http;
   private static HttpCalls open;
 
@@ -27,16 +25,14 @@ class CorsGatewayTest {
   static void start() {
     listed = TestGateways.start("GATEWAY_HTTP_CORS_ORIGINS", APP);
     standalone = TestGateways.start();
-    clients = Vertx.vertx();
-    http = new HttpCalls(clients, listed.httpPort());
-    open = new HttpCalls(clients, standalone.httpPort());
+    http = new HttpCalls(listed.httpPort());
+    open = new HttpCalls(standalone.httpPort());
   }
 
   @AfterAll
   static void stop() {
     http.close();
     open.close();
-    WsClient.await(clients.close());
     WsClient.await(listed.stop());
     WsClient.await(standalone.stop());
   }

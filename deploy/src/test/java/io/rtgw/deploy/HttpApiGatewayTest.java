@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rtgw.testkit.HttpCalls;
 import io.rtgw.testkit.Offsets;
 import io.rtgw.testkit.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -20,20 +19,17 @@ import org.junit.jupiter.api.Test;
 class HttpApiGatewayTest {
 
   private static Gateway gateway;
-  private static Vertx clients;
   private static HttpCalls http;
 
   @BeforeAll
   static void start() {
     gateway = TestGateways.start("GATEWAY_NAMESPACES_NEWS_CLIENT_PUBLISH", "false");
-    clients = Vertx.vertx();
-    http = new HttpCalls(clients, gateway.httpPort());
+    http = new HttpCalls(gateway.httpPort());
   }
 
   @AfterAll
   static void stop() {
     http.close();
-    WsClient.await(clients.close());
     WsClient.await(gateway.stop());
   }
 

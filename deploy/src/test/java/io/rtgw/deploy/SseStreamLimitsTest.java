@@ -88,7 +88,7 @@ class SseStreamLimitsTest {
   }
 
   private static void awaitStreamsOnServer(int n) {
-    try (HttpCalls http = new HttpCalls(clients, port)) {
+    try (HttpCalls http = new HttpCalls(port)) {
       long deadline = System.currentTimeMillis() + WsClient.TIMEOUT.toMillis();
       while (http.get("/health").json().getInteger("sseStreams") != n) {
         assertThat(System.currentTimeMillis()).as("streams on the server drop to " + n).isLessThan(deadline);
