@@ -2,10 +2,10 @@ package io.rtgw.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtgw.testkit.HttpCalls;
 import io.rtgw.testkit.WsClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,25 +50,15 @@ class DrainTest {
     assertThat(hints.stream().distinct().count()).as("hints are jittered").isGreaterThan(1);
 
     // while draining the node says so and takes no one new
-    var http = clients.createHttpClient();
-    int[] status = new int[1];
-    JsonObject health = WsClient.await(http.request(HttpMethod.GET, port, "127.0.0.1", "/health")
-        .compose(r -> r.send()).compose(r -> {
-          status[0] = r.statusCode();
-          return r.body();
-        })).toJsonObject();
-    assertThat(status[0]).isEqualTo(503);
-    assertThat(health.getString("status")).isEqualTo("DRAINING");
-    int[] upgrade = new int[1];
-    JsonObject refused = WsClient.await(http.request(HttpMethod.GET, port, "127.0.0.1", "/ws")
-        .compose(r -> r.putHeader("Upgrade", "websocket").putHeader("Connection", "Upgrade")
-            .putHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").putHeader("Sec-WebSocket-Version", "13").send())
-        .compose(r -> {
-          upgrade[0] = r.statusCode();
-          return r.body();
-        })).toJsonObject();
-    assertThat(upgrade[0]).isEqualTo(503);
-    assertThat(refused.getString("code")).isEqualTo("unavailable");
+    try (HttpCalls http = new HttpCalls(port)) {
+      HttpCalls.Reply health = http.get("/health");
+      assertThat(health.status()).isEqualTo(503);
+      assertThat(health.json().getString("status")).isEqualTo("DRAINING");
+    }
+    var refused = clients.createWebSocketClient().connect(port, "127.0.0.1", "/ws").toCompletionStage().toCompletableFuture();
+    assertThat(refused).failsWithin(WsClient.TIMEOUT).withThrowableThat().havingCause()
+        .isInstanceOf(io.vertx.core.http.UpgradeRejectedException.class)
+        .satisfies(e -> assertThat(((io.vertx.core.http.UpgradeRejectedException) e).getStatus()).isEqualTo(503));
 
     for (WsClient c : connected) {
       assertThat(c.awaitClose()).isEqualTo((short) 1001);

@@ -3,6 +3,7 @@ package io.rtgw.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtgw.protocol.Addresses;
+import io.rtgw.testkit.HttpCalls;
 import io.rtgw.testkit.Offsets;
 import io.rtgw.testkit.RedisServer;
 import io.rtgw.testkit.WsClient;
@@ -174,15 +175,10 @@ class RedisGatewayTest extends DeliveryGuaranteesContract {
 
   /** GET /health, which answers 200 for UP and DEGRADED alike. */
   private static JsonObject health() {
-    var http = clients.createHttpClient();
-    try {
-      return WsClient.await(http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/health")
-          .compose(req -> req.send()).compose(r -> {
-            assertThat(r.statusCode()).isEqualTo(200);
-            return r.body();
-          })).toJsonObject();
-    } finally {
-      http.close();
+    try (HttpCalls http = new HttpCalls(port)) {
+      HttpCalls.Reply reply = http.get("/health");
+      assertThat(reply.status()).isEqualTo(200);
+      return reply.json();
     }
   }
 

@@ -2,10 +2,10 @@ package io.rtgw.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtgw.testkit.HttpCalls;
 import io.rtgw.testkit.Offsets;
 import io.rtgw.testkit.WsClient;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -66,12 +66,8 @@ class SlowConsumerTest {
   }
 
   private static int connections() {
-    var http = clients.createHttpClient();
-    try {
-      return WsClient.await(http.request(HttpMethod.GET, gateway.httpPort(), "127.0.0.1", "/health")
-          .compose(r -> r.send()).compose(r -> r.body())).toJsonObject().getInteger("connections");
-    } finally {
-      http.close();
+    try (HttpCalls http = new HttpCalls(gateway.httpPort())) {
+      return http.get("/health").json().getInteger("connections");
     }
   }
 }

@@ -3,13 +3,13 @@ package io.rtgw.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtgw.protocol.Addresses;
+import io.rtgw.testkit.HttpCalls;
 import io.rtgw.testkit.Offsets;
 import io.rtgw.testkit.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -173,27 +173,15 @@ class WebSocketGatewayTest extends DeliveryGuaranteesContract {
 
   @Test
   void the_demo_page_and_health_are_served() {
-    var http = clients.createHttpClient();
-    try {
-      String page = WsClient.await(http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/")
-          .compose(r -> r.send()).compose(r -> r.body())).toString();
+    try (HttpCalls http = new HttpCalls(port)) {
+      String page = http.get("/").text();
       assertThat(page).contains("import { connect } from './realtime.js'");
-      String lib = WsClient.await(http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/realtime.js")
-          .compose(r -> r.send()).compose(r -> r.body())).toString();
-      assertThat(lib).contains("export function connect(");
-      JsonObject health = WsClient.await(http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/health")
-          .compose(r -> r.send()).compose(r -> r.body())).toJsonObject();
+      assertThat(http.get("/realtime.js").text()).contains("export function connect(");
+      JsonObject health = http.get("/health").json();
       assertThat(health.getString("status")).isEqualTo("UP");
-      AtomicInteger status = new AtomicInteger();
-      JsonObject missing = WsClient.await(http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/nope")
-          .compose(r -> r.send()).compose(r -> {
-            status.set(r.statusCode());
-            return r.body();
-          })).toJsonObject();
-      assertThat(status.get()).isEqualTo(404);
-      assertThat(missing.getString("code")).isEqualTo("not_found");
-    } finally {
-      http.close();
+      HttpCalls.Reply missing = http.get("/nope");
+      assertThat(missing.status()).isEqualTo(404);
+      assertThat(missing.json().getString("code")).isEqualTo("not_found");
     }
   }
 
