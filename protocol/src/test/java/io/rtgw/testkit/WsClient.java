@@ -1,6 +1,7 @@
 package io.rtgw.testkit;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -24,12 +25,12 @@ public final class WsClient implements AutoCloseable {
   private static final AtomicLong IDS = new AtomicLong();
 
   private final WebSocketClient client;
-  private final WebSocket ws;
+  private final ClientWebSocket ws;
   private final List<JsonObject> frames = new ArrayList<>();
   private final java.util.Map<String, Integer> messageCounts = new java.util.HashMap<>();
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
 
-  private WsClient(WebSocketClient client, WebSocket ws) {
+  private WsClient(WebSocketClient client, ClientWebSocket ws) {
     this.client = client;
     this.ws = ws;
     ws.textMessageHandler(text -> {
@@ -55,9 +56,12 @@ public final class WsClient implements AutoCloseable {
         .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024));
     WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(port).setURI("/ws" + (query == null ? "" : "?" + query));
-    // the client is built on the event loop as the connection completes, so its handlers are in place
-    // before the first frame (the server may send some at once, e.g. the automatic inbox subscription)
-    return await(client.connect(options).map(ws -> new WsClient(client, ws)).toCompletionStage().toCompletableFuture());
+    // handlers go on before connecting: the server may send frames at once (the automatic inbox
+    // subscription), possibly in the same read as the handshake answer
+    ClientWebSocket ws = client.webSocket();
+    WsClient c = new WsClient(client, ws);
+    await(ws.connect(options).toCompletionStage().toCompletableFuture());
+    return c;
   }
 
   public WebSocket socket() {
