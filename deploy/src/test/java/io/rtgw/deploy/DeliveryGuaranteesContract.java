@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The delivery guarantees every history store must give, over real WebSockets: resume without hole or
- * duplicate while publishes continue, honest recovered flags, idempotent publishes, history reads. Each
+ * duplicate while publishes continue, honest recovered flags, idempotent publishes, history reads, the
+ * offline inbox. Each
  * gateway test class (memory store, Redis store) inherits and runs these against its own gateway.
  */
 abstract class DeliveryGuaranteesContract {
@@ -101,6 +102,29 @@ abstract class DeliveryGuaranteesContract {
       JsonObject sub = c.subscribe("chat:lost", "gone", 7);
       assertThat(sub.getBoolean("recovered")).isFalse();
       assertThat(Offsets.of(c.awaitMessages("chat:lost", 2))).containsExactly(1L, 2L);
+    }
+  }
+
+  @Test
+  void direct_messages_sent_while_offline_arrive_on_the_next_connect_by_resuming_the_inbox() {
+    JsonObject position;
+    try (WsClient carol = connect("user=carol")) {
+      position = carol.await(f -> "subscribed".equals(f.getString("type")) && "user:carol".equals(f.getString("channel")));
+    }
+    try (WsClient dave = connect("user=dave")) {
+      for (int i = 1; i <= 3; i++) {
+        dave.publish("user:carol", "dm " + i);
+      }
+    }
+    try (WsClient carol = connect("user=carol")) {
+      JsonObject resumed = carol.subscribe("user:carol", position.getString("epoch"), position.getLong("offset"));
+      assertThat(resumed.getString("type")).isEqualTo("subscribed");
+      assertThat(resumed.getBoolean("recovered")).isTrue();
+      long from = position.getLong("offset");
+      assertThat(Offsets.of(carol.awaitMessages("user:carol", 3))).containsExactlyElementsOf(Offsets.range(from + 1, from + 3));
+      // still subscribed once: a new direct message arrives once
+      connect("user=erin").publish("user:carol", "live");
+      assertThat(Offsets.of(carol.awaitMessages("user:carol", 4))).containsExactlyElementsOf(Offsets.range(from + 1, from + 4));
     }
   }
 

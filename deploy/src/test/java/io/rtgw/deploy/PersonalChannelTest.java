@@ -46,29 +46,6 @@ class PersonalChannelTest {
   }
 
   @Test
-  void direct_messages_sent_while_offline_arrive_on_the_next_connect_by_resuming_the_inbox() {
-    JsonObject position;
-    try (WsClient carol = connect("user=carol")) {
-      position = carol.await(f -> "subscribed".equals(f.getString("type")) && "user:carol".equals(f.getString("channel")));
-    }
-    try (WsClient dave = connect("user=dave")) {
-      for (int i = 1; i <= 3; i++) {
-        dave.publish("user:carol", "dm " + i);
-      }
-    }
-    try (WsClient carol = connect("user=carol")) {
-      JsonObject resumed = carol.subscribe("user:carol", position.getString("epoch"), position.getLong("offset"));
-      assertThat(resumed.getString("type")).isEqualTo("subscribed");
-      assertThat(resumed.getBoolean("recovered")).isTrue();
-      long from = position.getLong("offset");
-      assertThat(Offsets.of(carol.awaitMessages("user:carol", 3))).containsExactlyElementsOf(Offsets.range(from + 1, from + 3));
-      // still subscribed once: a new direct message arrives once
-      connect("user=erin").publish("user:carol", "live");
-      assertThat(Offsets.of(carol.awaitMessages("user:carol", 4))).containsExactlyElementsOf(Offsets.range(from + 1, from + 4));
-    }
-  }
-
-  @Test
   void only_the_owner_may_subscribe_and_anonymous_clients_have_no_inbox() {
     try (WsClient anon = connect(null); WsClient mallory = connect("user=mallory")) {
       assertThat(anon.subscribe("user:alice").getString("code")).isEqualTo("forbidden");
