@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The delivery guarantees every history store must give, over real WebSockets: resume without hole or
  * duplicate while publishes continue, honest recovered flags, idempotent publishes, history reads, the
- * offline inbox. Each
- * gateway test class (memory store, Redis store) inherits and runs these against its own gateway.
+ * offline inbox. Each gateway test class (memory store, Redis store) inherits and runs these against
+ * its own gateway.
  */
 abstract class DeliveryGuaranteesContract {
 
