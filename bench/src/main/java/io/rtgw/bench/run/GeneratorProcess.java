@@ -86,6 +86,9 @@ final class GeneratorProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!process.isAlive()) {
+      return;
+    }
     try {
       synchronized (this) {
         in.write("{\"cmd\":\"exit\"}\n");

@@ -33,7 +33,7 @@ final class Machine {
         .put("gatewayCommit", command("git", "rev-parse", "--short", "HEAD"))
         .put("gatewayTreeDirty", !command("git", "status", "--porcelain", "--", ".", ":!bench/results").isEmpty())
         .put("node", command("node", "--version"))
-        .put("socketio", packageVersion("bench/peers/socketio/node_modules/socket.io/package.json"))
+        .put("socketio", packageVersion(Settings.ROOT.resolve("bench/peers/socketio/node_modules/socket.io/package.json").toString()))
         .put("nginx", command("nginx", "-v"))
         .put("nchan", command("dpkg-query", "-W", "-f", "${Version}", "libnginx-mod-nchan"));
   }

@@ -37,7 +37,8 @@ public final class Runner {
     if (a.contains("--quick")) {
       s = Settings.quick();
     } else if (a.contains("--smoke")) {
-      s = Settings.smoke(Path.of("bench/target/smoke"), List.of("-jar", "deploy/target/gateway.jar"));
+      s = Settings.smoke(Settings.ROOT.resolve("bench/target/smoke"),
+          List.of("-jar", Settings.ROOT.resolve("deploy/target/gateway.jar").toString()));
     }
     int rounds = s.rounds();
     List<String> servers = s.servers();
@@ -80,6 +81,12 @@ public final class Runner {
       }
     }
     List<GeneratorProcess> gens = new ArrayList<>();
+    // an interrupted run (Ctrl-C, kill) takes its servers and generators with it
+    Thread cleanup = new Thread(() -> {
+      ServerUnderTest.closeAll();
+      gens.forEach(GeneratorProcess::close);
+    }, "bench-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       String cp = System.getProperty("java.class.path");
       for (int i = 0; i < settings.generators(); i++) {
@@ -89,15 +96,24 @@ public final class Runner {
       Scenarios scenarios = new Scenarios(settings, gens);
       for (int round = 1; round <= settings.rounds(); round++) {
         for (String server : servers) {
-          for (Step step : steps(scenarios)) {
-            runs.add(runStep(round, server, step, logDir));
-            // rewritten after every run, so a run cut short still leaves what it measured
-            write(results.put("complete", false), stamp);
+          // the smoke run shares one server across scenarios to stay short; measuring runs start each afresh
+          ServerUnderTest shared = settings.freshServerPerScenario() ? null : startOrNull(server, logDir);
+          try {
+            for (Step step : steps(scenarios)) {
+              runs.add(runStep(round, server, step, logDir, shared));
+              // rewritten after every run, so a run cut short still leaves what it measured
+              write(results.put("complete", false), stamp);
+            }
+          } finally {
+            if (shared != null) {
+              shared.close();
+            }
           }
         }
       }
     } finally {
       gens.forEach(GeneratorProcess::close);
+      Runtime.getRuntime().removeShutdownHook(cleanup);
     }
     return write(results.put("complete", true), stamp);
   }
@@ -140,7 +156,16 @@ public final class Runner {
     return steps;
   }
 
-  private JsonObject runStep(int round, String server, Step step, Path logDir) {
+  private ServerUnderTest startOrNull(String server, Path logDir) {
+    try {
+      return ServerUnderTest.start(server, settings, serverPin, logDir);
+    } catch (IOException e) {
+      log("could not start " + server + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  private JsonObject runStep(int round, String server, Step step, Path logDir, ServerUnderTest shared) {
     JsonObject run = new JsonObject().put("round", round).put("server", server).put("scenario", step.key())
         .put("load", Machine.load());
     String why = unsupported(server, step.transport(), logDir);
@@ -149,7 +174,9 @@ public final class Runner {
     }
     long start = System.nanoTime();
     log("round " + round + " " + server + " " + step.key() + " (load " + run.getString("load") + ")");
-    try (ServerUnderTest s = ServerUnderTest.start(server, settings, serverPin, logDir)) {
+    ServerUnderTest s = null;
+    try {
+      s = shared != null ? shared : ServerUnderTest.start(server, settings, serverPin, logDir);
       Map<String, Double> figures = step.body().run(s);
       JsonObject f = new JsonObject();
       figures.forEach(f::put);
@@ -161,6 +188,10 @@ public final class Runner {
     } catch (IOException | RuntimeException e) {
       run.put("status", "failed").put("note", String.valueOf(e.getMessage()));
       log("  failed: " + e);
+    } finally {
+      if (s != null && s != shared) {
+        s.close();
+      }
     }
     return run.put("seconds", (System.nanoTime() - start) / 1e9);
   }
@@ -173,7 +204,7 @@ public final class Runner {
     return switch (server) {
       case "nchan" -> null;
       case "gateway" -> {
-        String why = httpTransports.computeIfAbsent(transport, t -> probeGateway(t, logDir));
+        String why = httpTransports.containsKey(transport) ? httpTransports.get(transport) : probeGateway(transport, logDir);
         yield why.isEmpty() ? null : why;
       }
       default -> server + " offers no " + (transport.equals("sse") ? "Server-Sent Events" : "long polling")
@@ -181,12 +212,16 @@ public final class Runner {
     };
   }
 
+  /** Starts one gateway and asks both HTTP transports at once; each answers "" (available) or why not. */
   private String probeGateway(String transport, Path logDir) {
-    String uri = transport.equals("sse") ? "/sse?channel=feed:probe" : "/poll?channel=feed:probe";
     try (ServerUnderTest s = ServerUnderTest.start("gateway", settings, serverPin, logDir)) {
-      int status = s.status(uri);
-      return status == 200 ? "" : "GET " + uri.substring(0, uri.indexOf('?')) + " answered " + status
-          + " (the endpoint is not in this build)";
+      for (String t : List.of("sse", "poll")) {
+        String uri = t.equals("sse") ? "/sse?channel=feed:probe" : "/poll?channel=feed:probe";
+        int status = s.status(uri);
+        httpTransports.putIfAbsent(t, status == 200 ? "" : "GET " + uri.substring(0, uri.indexOf('?')) + " answered "
+            + status + " (the endpoint is not in this build)");
+      }
+      return httpTransports.get(transport);
     } catch (IOException e) {
       return "could not probe: " + e.getMessage();
     }

@@ -22,8 +22,6 @@ final class Scenarios {
   private static final AtomicLong UNIQUE = new AtomicLong(System.currentTimeMillis() % 100_000);
   /** Longest wait for deliveries to arrive once publishing is over. */
   private static final double SETTLE_LIMIT_S = 60;
-  /** Deliveries are done when the count has not moved for this long. */
-  private static final long QUIET_MS = 2000;
   private final Settings settings;
   private final List<GeneratorProcess> gens;
 
@@ -43,15 +41,18 @@ final class Scenarios {
     int m = settings.burstMessages();
     List<GeneratorProcess> used = open(s, transport, List.of(ch), n, false);
     broadcast(used, new JsonObject().put("cmd", "reset"));
+    long cpu = s.cpuMillis();
     JsonObject pub = publish(s, List.of(ch), m, 0);
     long expected = (long) n * m;
     List<JsonObject> stats = settle(used, expected);
+    cpu = s.cpuMillis() - cpu;
     long delivered = sum(stats, "received");
     long last = stats.stream().mapToLong(o -> o.getLong("lastNanos")).max().orElse(0);
     double seconds = Math.max(1e-9, (last - pub.getLong("startNanos")) / 1e9);
     close(used);
     Map<String, Double> f = new LinkedHashMap<>();
     f.put("deliveries_per_s", delivered / seconds);
+    f.put("server_cpu_us_per_delivery", cpu * 1000.0 / Math.max(1, delivered));
     f.put("delivered_pct", 100.0 * delivered / expected);
     return f;
   }
@@ -60,6 +61,7 @@ final class Scenarios {
     String ch = channel("steady");
     List<GeneratorProcess> used = open(s, transport, List.of(ch), n, false);
     broadcast(used, new JsonObject().put("cmd", "reset"));
+    long cpu = s.cpuMillis();
     long perChannel = Math.round(rate * (settings.warmupSeconds() + settings.measureSeconds()));
     CompletableFuture<JsonObject> pub = gens.get(0).send(publishCommand(s, List.of(ch), perChannel, rate));
     ServerUnderTest.sleep((long) (settings.warmupSeconds() * 1000));
@@ -68,12 +70,14 @@ final class Scenarios {
     pub.orTimeout((long) (settings.measureSeconds() * 1000 + 120_000), java.util.concurrent.TimeUnit.MILLISECONDS).join();
     long expected = (long) n * perChannel;
     List<JsonObject> stats = settle(used, expected);
+    cpu = s.cpuMillis() - cpu;
     close(used);
     Histogram h = merged(stats);
     Map<String, Double> f = new LinkedHashMap<>();
     f.put("p50_ms", h.getValueAtPercentile(50) / 1000.0);
     f.put("p99_ms", h.getValueAtPercentile(99) / 1000.0);
     f.put("p99.9_ms", h.getValueAtPercentile(99.9) / 1000.0);
+    f.put("server_cpu_us_per_delivery", cpu * 1000.0 / Math.max(1, sum(stats, "received")));
     f.put("delivered_pct", 100.0 * sum(stats, "received") / expected);
     return f;
   }
@@ -89,7 +93,7 @@ final class Scenarios {
     }
     List<GeneratorProcess> warm = open(s, transport, channels, Math.min(200, settings.memoryCounts().get(0)), false);
     close(warm);
-    ServerUnderTest.sleep(1000);
+    ServerUnderTest.sleep(settings.gcPauseMs());
     long idle = settledRss(s);
     Map<String, Double> f = new LinkedHashMap<>();
     f.put("idle_rss_mb", idle / 1024.0);
@@ -122,6 +126,7 @@ final class Scenarios {
     checkOpened(opening, rooms * members);
     awaitNchan(s, all, members);
     broadcast(used, new JsonObject().put("cmd", "reset"));
+    long cpu = s.cpuMillis();
     double seconds = settings.warmupSeconds() + settings.chatSeconds();
     List<CompletableFuture<JsonObject>> chatting = new ArrayList<>();
     for (GeneratorProcess g : used) {
@@ -137,12 +142,14 @@ final class Scenarios {
     }
     long expected = published * members;
     List<JsonObject> stats = settle(used, expected);
+    cpu = s.cpuMillis() - cpu;
     close(used);
     Histogram h = merged(stats);
     Map<String, Double> f = new LinkedHashMap<>();
     f.put("deliveries_per_s", sum(stats, "received") / seconds);
     f.put("p50_ms", h.getValueAtPercentile(50) / 1000.0);
     f.put("p99_ms", h.getValueAtPercentile(99) / 1000.0);
+    f.put("server_cpu_us_per_delivery", cpu * 1000.0 / Math.max(1, sum(stats, "received")));
     f.put("delivered_pct", 100.0 * sum(stats, "received") / expected);
     return f;
   }
@@ -255,9 +262,9 @@ final class Scenarios {
 
   private long settledRss(ServerUnderTest s) {
     s.collectGarbage();
-    ServerUnderTest.sleep(1000);
+    ServerUnderTest.sleep(settings.gcPauseMs());
     s.collectGarbage();
-    ServerUnderTest.sleep(1000);
+    ServerUnderTest.sleep(settings.gcPauseMs());
     return s.rssKb();
   }
 
@@ -266,6 +273,7 @@ final class Scenarios {
   }
 
   /** Polls the counts until all expected deliveries arrived, or nothing moved for a while (bounded). */
+  /** Deliveries count as done once all arrived, or the count has not moved for {@code quietMs}. */
   private List<JsonObject> settle(List<GeneratorProcess> used, long expected, JsonObject published) {
     long deadline = System.nanoTime() + (long) (SETTLE_LIMIT_S * 1e9);
     long lastCount = -1;
@@ -280,7 +288,7 @@ final class Scenarios {
         lastCount = count;
         lastMove = System.nanoTime();
       }
-      if (count >= expected || System.nanoTime() > deadline || System.nanoTime() - lastMove > QUIET_MS * 1_000_000) {
+      if (count >= expected || System.nanoTime() > deadline || System.nanoTime() - lastMove > settings.quietMs() * 1_000_000) {
         return stats;
       }
       ServerUnderTest.sleep(100);

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 final class ServerUnderTest implements AutoCloseable {
 
   static final String HOST = "127.0.0.1";
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final java.util.Set<ServerUnderTest> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   final String name;
   final int port;
   private final Process process;
@@ -41,7 +42,7 @@ final class ServerUnderTest implements AutoCloseable {
     return switch (name) {
       case "gateway", "floor" -> null;
       case "socketio" -> !onPath("node") ? "node is not installed"
-          : !Files.isDirectory(Path.of("bench/peers/socketio/node_modules/socket.io"))
+          : !Files.isDirectory(Settings.ROOT.resolve("bench/peers/socketio/node_modules/socket.io"))
               ? "bench/peers/socketio has no node_modules (run npm ci there)" : null;
       case "nchan" -> !onPath("nginx") ? "nginx is not installed"
           : !Files.exists(Path.of("/usr/lib/nginx/modules/ngx_nchan_module.so")) ? "libnginx-mod-nchan is not installed"
@@ -81,12 +82,13 @@ final class ServerUnderTest implements AutoCloseable {
             String.valueOf(port)));
         jvm = true;
       }
-      case "socketio" -> cmd.addAll(List.of("node", "--expose-gc", "bench/peers/socketio/server.js", String.valueOf(port)));
+      case "socketio" -> cmd.addAll(List.of("node", "--expose-gc",
+          Settings.ROOT.resolve("bench/peers/socketio/server.js").toString(), String.valueOf(port)));
       case "nchan" -> {
         Path prefix = Files.createTempDirectory("rtgw-bench-nchan");
         Files.createDirectories(prefix.resolve("logs"));
         Files.createDirectories(prefix.resolve("tmp"));
-        String conf = Files.readString(Path.of("bench/peers/nchan/nchan.conf")).replace("@PORT@", String.valueOf(port));
+        String conf = Files.readString(Settings.ROOT.resolve("bench/peers/nchan/nchan.conf")).replace("@PORT@", String.valueOf(port));
         Files.writeString(prefix.resolve("nchan.conf"), conf);
         cmd.addAll(List.of("nginx", "-p", prefix.toString(), "-c", "nchan.conf"));
       }
@@ -95,6 +97,7 @@ final class ServerUnderTest implements AutoCloseable {
     Path log = logDir.resolve(name + "-" + port + ".log");
     Process p = pb.command(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     ServerUnderTest s = new ServerUnderTest(name, port, p, jvm);
+    RUNNING.add(s);
     s.awaitListening(Duration.ofSeconds(60), log);
     return s;
   }
@@ -172,6 +175,32 @@ final class ServerUnderTest implements AutoCloseable {
     return kb;
   }
 
+  /**
+   * CPU time the server and its children have used, in milliseconds (user + system, from /proc). On a
+   * shared machine this is steadier than wall-clock rates: other load slows the server down, but does
+   * not make it burn more cycles per delivery.
+   */
+  long cpuMillis() {
+    long ticks = cpuTicks(process.pid());
+    for (ProcessHandle child : process.descendants().toList()) {
+      ticks += cpuTicks(child.pid());
+    }
+    return ticks * 1000 / CLOCK_TICKS;
+  }
+
+  private static final long CLOCK_TICKS = 100;
+
+  private static long cpuTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      // fields after the command name, which is in parentheses and may hold spaces
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
   private static long rssKb(long pid) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
@@ -207,8 +236,16 @@ final class ServerUnderTest implements AutoCloseable {
     return process.pid();
   }
 
+  /** Stops every server still running, e.g. when the runner is interrupted. */
+  static void closeAll() {
+    for (ServerUnderTest s : RUNNING.toArray(new ServerUnderTest[0])) {
+      s.close();
+    }
+  }
+
   @Override
   public void close() {
+    RUNNING.remove(this);
     process.descendants().forEach(ProcessHandle::destroy);
     process.destroy();
     try {
