@@ -40,6 +40,7 @@ public final class Generator {
   private final String source;
   private final Tally tally = new Tally();
   private final List<Sub> subs = new ArrayList<>();
+  private final List<Publisher> publishers = new ArrayList<>();
   private final Map<String, Transport> transports = new HashMap<>();
   private Transport current;
   private WebSocketClient wsClient;
@@ -211,8 +212,9 @@ public final class Generator {
         }
         if (!more && publisher.idle()) {
           vertx.cancelTimer(timer);
-          // the last frames may still sit in the socket's queue; a moment lets them leave before closing
-          vertx.setTimer(200, t -> publisher.close());
+          // kept open until the scenario closes: closing with the server's replies unread would reset
+          // the connection and drop publishes the server has not read yet
+          publishers.add(publisher);
           tally.published += total[0];
           JsonObject counts = new JsonObject();
           for (int c = 0; c < channels.size(); c++) {
@@ -294,6 +296,8 @@ public final class Generator {
     }
     int n = subs.size();
     subs.clear();
+    publishers.forEach(Publisher::close);
+    publishers.clear();
     return Future.succeededFuture(new JsonObject().put("closed", n));
   }
 }

@@ -69,7 +69,7 @@ final class Report {
   }
 
   static boolean lowerIsBetter(String figure) {
-    return figure.endsWith("_ms") || figure.contains("cpu") || figure.startsWith("kb_per_conn") || figure.startsWith("idle_rss")
+    return figure.endsWith("_ms") || figure.contains("cpu") || figure.contains("writes") || figure.startsWith("kb_per_conn") || figure.startsWith("idle_rss")
         || figure.equals("lost") || figure.equals("duplicates") || figure.equals("failed_reconnects");
   }
 

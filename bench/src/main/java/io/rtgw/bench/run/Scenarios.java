@@ -42,10 +42,12 @@ final class Scenarios {
     List<GeneratorProcess> used = open(s, transport, List.of(ch), n, false);
     broadcast(used, new JsonObject().put("cmd", "reset"));
     long cpu = s.cpuMillis();
+    long writes = s.writeCalls();
     JsonObject pub = publish(s, List.of(ch), m, 0);
     long expected = (long) n * m;
     List<JsonObject> stats = settle(used, expected);
     cpu = s.cpuMillis() - cpu;
+    writes = s.writeCalls() - writes;
     long delivered = sum(stats, "received");
     long last = stats.stream().mapToLong(o -> o.getLong("lastNanos")).max().orElse(0);
     double seconds = Math.max(1e-9, (last - pub.getLong("startNanos")) / 1e9);
@@ -53,6 +55,7 @@ final class Scenarios {
     Map<String, Double> f = new LinkedHashMap<>();
     f.put("deliveries_per_s", delivered / seconds);
     f.put("server_cpu_us_per_delivery", cpu * 1000.0 / Math.max(1, delivered));
+    f.put("server_writes_per_delivery", writes / (double) Math.max(1, delivered));
     f.put("delivered_pct", 100.0 * delivered / expected);
     return f;
   }

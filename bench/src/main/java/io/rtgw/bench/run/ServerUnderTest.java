@@ -190,6 +190,28 @@ final class ServerUnderTest implements AutoCloseable {
 
   private static final long CLOCK_TICKS = 100;
 
+  /** Write-type system calls (write, writev, sendmsg...) of the server and its children, from /proc/<pid>/io. */
+  long writeCalls() {
+    long n = writeCalls(process.pid());
+    for (ProcessHandle child : process.descendants().toList()) {
+      n += writeCalls(child.pid());
+    }
+    return n;
+  }
+
+  private static long writeCalls(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
+        if (line.startsWith("syscw:")) {
+          return Long.parseLong(line.substring(6).trim());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+    return 0;
+  }
+
   private static long cpuTicks(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
