@@ -164,7 +164,8 @@ public final class Generator {
         }
         finished[0]++;
         if (next[0] < list.size()) {
-          launch[0].run();
+          // through the loop, not a direct call: opens that complete at once would otherwise recurse
+          context.runOnContext(v -> launch[0].run());
         } else if (finished[0] == list.size()) {
           done.complete(new JsonObject().put("opened", list.size() - failed[0]).put("failed", failed[0])
               .put("ms", (System.nanoTime() - start) / 1_000_000.0).put("error", firstError[0]));

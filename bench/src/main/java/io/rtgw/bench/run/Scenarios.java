@@ -127,7 +127,7 @@ final class Scenarios {
       opening.add(gens.get(g).send(openCommand(s, "ws", mine, mine.size() * members, false)));
     }
     checkOpened(opening, rooms * members);
-    awaitNchan(s, all, members);
+    awaitNchan(s, all, (long) rooms * members);
     broadcast(used, new JsonObject().put("cmd", "reset"));
     long cpu = s.cpuMillis();
     double seconds = settings.warmupSeconds() + settings.chatSeconds();
@@ -170,7 +170,7 @@ final class Scenarios {
     GeneratorProcess clients = gens.size() > 1 ? gens.get(1) : gens.get(0);
     checkOpened(List.of(clients.send(openCommand(s, "ws", channels, settings.stormClients(), true))),
         settings.stormClients());
-    awaitNchan(s, channels, settings.stormClients() / channels.size());
+    awaitNchan(s, channels, settings.stormClients());
     long perChannel = Math.round(settings.stormRate() * settings.stormSeconds());
     CompletableFuture<JsonObject> pub = gens.get(0).send(publishCommand(s, channels, perChannel, settings.stormRate()));
     ServerUnderTest.sleep((long) (settings.stormDropAt() * 1000));
@@ -215,7 +215,7 @@ final class Scenarios {
       }
     }
     checkOpened(opening, target);
-    awaitNchan(s, channels, -1);
+    awaitNchan(s, channels, want);
     return gens.subList(0, k);
   }
 
@@ -249,17 +249,21 @@ final class Scenarios {
     }
   }
 
-  /** nchan acknowledges no subscription: wait until its own count shows them (bounded). */
-  private static void awaitNchan(ServerUnderTest s, List<String> channels, int perChannel) {
-    if (!s.name.equals("nchan") || perChannel < 0) {
-      ServerUnderTest.sleep(s.name.equals("nchan") ? 1000 : 0);
+  /** nchan acknowledges no subscription: wait until its own counts show {@code total} on these channels (bounded). */
+  private static void awaitNchan(ServerUnderTest s, List<String> channels, long total) {
+    if (!s.name.equals("nchan")) {
       return;
     }
     long deadline = System.nanoTime() + 30_000_000_000L;
-    for (String ch : channels) {
-      while (s.nchanSubscribers(ch) < perChannel && System.nanoTime() < deadline) {
-        ServerUnderTest.sleep(50);
+    while (System.nanoTime() < deadline) {
+      long seen = 0;
+      for (String ch : channels) {
+        seen += s.nchanSubscribers(ch);
       }
+      if (seen >= total) {
+        return;
+      }
+      ServerUnderTest.sleep(50);
     }
   }
 
