@@ -40,6 +40,7 @@ public final class FloorServer {
   }
 
   private void accept(ServerWebSocket ws) {
+    coalesceFlushes(ws);
     String room = ws.query() == null ? null : queryRoom(ws.query());
     if (room == null) {
       ws.close((short) 1008, "room missing");
@@ -50,6 +51,16 @@ public final class FloorServer {
       ws.closeHandler(v -> leave(room, ws));
     }
     ws.textMessageHandler(text -> broadcast(room, text));
+  }
+
+  /**
+   * The same write coalescing the gateway uses (one flush per connection per event-loop turn, at most 16
+   * frames pending): it is a transport technique, not gateway logic, and the floor is this stack at its best.
+   */
+  private static void coalesceFlushes(ServerWebSocket ws) {
+    if (ws instanceof io.vertx.core.internal.http.WebSocketInternal internal) {
+      internal.channelHandlerContext().pipeline().addFirst(new io.netty.handler.flush.FlushConsolidationHandler(16, true));
+    }
   }
 
   private void broadcast(String room, String text) {

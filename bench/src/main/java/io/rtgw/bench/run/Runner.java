@@ -168,7 +168,7 @@ public final class Runner {
   private JsonObject runStep(int round, String server, Step step, Path logDir, ServerUnderTest shared) {
     JsonObject run = new JsonObject().put("round", round).put("server", server).put("scenario", step.key())
         .put("load", Machine.load());
-    String why = unsupported(server, step.transport(), logDir);
+    String why = unsupported(server, step.transport(), logDir, shared);
     if (why != null) {
       return run.put("status", "not available").put("note", why);
     }
@@ -197,14 +197,15 @@ public final class Runner {
   }
 
   /** Why {@code server} cannot run {@code transport}, or null. The gateway's HTTP transports are probed once. */
-  private String unsupported(String server, String transport, Path logDir) {
+  private String unsupported(String server, String transport, Path logDir, ServerUnderTest shared) {
     if (transport.equals("ws")) {
       return null;
     }
     return switch (server) {
       case "nchan" -> null;
       case "gateway" -> {
-        String why = httpTransports.containsKey(transport) ? httpTransports.get(transport) : probeGateway(transport, logDir);
+        String why = httpTransports.containsKey(transport) ? httpTransports.get(transport)
+            : probeGateway(transport, logDir, shared);
         yield why.isEmpty() ? null : why;
       }
       default -> server + " offers no " + (transport.equals("sse") ? "Server-Sent Events" : "long polling")
@@ -212,9 +213,10 @@ public final class Runner {
     };
   }
 
-  /** Starts one gateway and asks both HTTP transports at once; each answers "" (available) or why not. */
-  private String probeGateway(String transport, Path logDir) {
-    try (ServerUnderTest s = ServerUnderTest.start("gateway", settings, serverPin, logDir)) {
+  /** Asks a gateway (the shared one, or one started for this) about both HTTP transports: "" (available) or why not. */
+  private String probeGateway(String transport, Path logDir, ServerUnderTest shared) {
+    try (ServerUnderTest started = shared == null ? ServerUnderTest.start("gateway", settings, serverPin, logDir) : null) {
+      ServerUnderTest s = shared == null ? started : shared;
       for (String t : List.of("sse", "poll")) {
         String uri = t.equals("sse") ? "/sse?channel=feed:probe" : "/poll?channel=feed:probe";
         int status = s.status(uri);
