@@ -30,8 +30,10 @@ final class Machine {
     return new JsonObject()
         .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
         .put("vertx", resource("META-INF/vertx/vertx-version.txt"))
-        .put("gatewayCommit", command("git", "rev-parse", "--short", "HEAD"))
-        .put("gatewayTreeDirty", !command("git", "status", "--porcelain", "--", ".", ":!bench/results").isEmpty())
+        // a run from an exported copy of a commit (no .git) names the commit in RTGW_COMMIT
+        .put("gatewayCommit", System.getenv().getOrDefault("RTGW_COMMIT", command("git", "rev-parse", "--short", "HEAD")))
+        .put("gatewayTreeDirty", System.getenv("RTGW_COMMIT") == null
+            && !command("git", "status", "--porcelain", "--", ".", ":!bench/results").isEmpty())
         .put("node", command("node", "--version"))
         .put("socketio", packageVersion(Settings.ROOT.resolve("bench/peers/socketio/node_modules/socket.io/package.json").toString()))
         .put("nginx", command("nginx", "-v"))
