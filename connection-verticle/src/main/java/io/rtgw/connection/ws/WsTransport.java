@@ -50,6 +50,7 @@ public final class WsTransport {
       return;
     }
     request.toWebSocket().onSuccess(ws -> {
+      FlushCoalescing.install(request.connection());
       WsSession session = new WsSession(ws, user, clientIds.next(), config, hub, this, presence);
       sessions.add(session);
       session.start();

@@ -1,0 +1,37 @@
+// The Socket.IO peer: `node --expose-gc server.js <port>`, on 127.0.0.1 only.
+// A client joins the room named in its handshake query (?room=r) before its connect is acknowledged;
+// the event `pub` (room, data) broadcasts `m` (data) to the room. Connection state recovery is on, so a
+// dropped client that comes back with its session id and last offset gets what it missed: the
+// reconnect storm measures that.
+'use strict';
+const http = require('http');
+const { Server } = require('socket.io');
+
+const port = Number(process.argv[2]);
+const httpServer = http.createServer((req, res) => {
+  if (req.url === '/gc') {
+    // lets the runner measure memory after a collection, like jcmd GC.run for the JVM servers
+    if (global.gc) global.gc();
+    res.end('ok');
+  } else {
+    res.end('socketio');
+  }
+});
+
+const io = new Server(httpServer, {
+  transports: ['websocket'],
+  serveClient: false,
+  connectionStateRecovery: { maxDisconnectionDuration: 120000, skipMiddlewares: true },
+});
+
+io.use((socket, next) => {
+  const room = socket.handshake.query.room;
+  if (room) socket.join(room);
+  next();
+});
+
+io.on('connection', (socket) => {
+  socket.on('pub', (room, data) => io.to(room).emit('m', data));
+});
+
+httpServer.listen(port, '127.0.0.1', () => console.log(`socketio listening on 127.0.0.1:${port}`));

@@ -1,0 +1,63 @@
+package io.rtgw.bench.gen;
+
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.WebSocket;
+import java.util.BitSet;
+
+/**
+ * One simulated subscriber: its channel, its live connection, where it would resume from, and what it
+ * received. Fields are touched only on the generator's single event loop.
+ */
+final class Sub {
+
+  final String channel;
+  final Tally tally;
+  final boolean publisherOnly;
+  Promise<Void> ready = Promise.promise();
+  /** Bumped on every (re)connect, so callbacks of a dropped connection are ignored. */
+  int generation;
+  boolean closed;
+  WebSocket ws;
+  HttpClientRequest request;
+
+  long received;
+  long duplicates;
+  /** Sequence numbers seen, kept only where loss is counted (the reconnect storm). */
+  BitSet seen;
+
+  // where to resume, per dialect: the gateway's position, Socket.IO's session and offset, nchan's id
+  String epoch;
+  long offset = -1;
+  String pid;
+  String resumeToken;
+  String cursor;
+  String etag;
+
+  Sub(String channel, Tally tally, boolean track, boolean publisherOnly) {
+    this.channel = channel;
+    this.tally = tally;
+    this.publisherOnly = publisherOnly;
+    this.seen = track ? new BitSet() : null;
+  }
+
+  void ready() {
+    ready.tryComplete();
+  }
+
+  /** A payload arrived: counted, timed, and checked for repeats where loss is tracked. */
+  void deliver(long seq, long sentNanos) {
+    if (publisherOnly || closed) {
+      return;
+    }
+    if (seen != null && seq >= 0 && seq < Integer.MAX_VALUE) {
+      if (seen.get((int) seq)) {
+        duplicates++;
+        return;
+      }
+      seen.set((int) seq);
+    }
+    received++;
+    tally.delivered(sentNanos);
+  }
+}
