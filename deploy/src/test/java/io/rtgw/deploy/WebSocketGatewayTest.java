@@ -190,12 +190,4 @@ class WebSocketGatewayTest extends DeliveryGuaranteesContract {
     assertThat(reply.getString("code")).as(reply.encode()).isEqualTo(code);
     assertThat(reply.getString("message")).isNotBlank();
   }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }
