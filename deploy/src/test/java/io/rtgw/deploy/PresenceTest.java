@@ -3,6 +3,8 @@ package io.rtgw.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtgw.protocol.Addresses;
+import io.rtgw.testkit.HttpCalls;
+import io.rtgw.testkit.SseClient;
 import io.rtgw.testkit.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -109,6 +111,46 @@ class PresenceTest {
       }
       // heartbeats back: the registry heals from the next refresh
       watcher.await(f -> frameCount(watcher, "join", "ghost") == 2);
+    }
+  }
+
+  @Test
+  void a_poll_client_is_present_while_it_polls_and_leaves_a_ttl_after_it_stops() {
+    try (WsClient watcher = connect("watcher-p"); HttpCalls http = new HttpCalls(gateway.httpPort())) {
+      watcher.subscribe("chat:polls");
+      for (int i = 0; i < 5; i++) {
+        assertThat(http.get("/messages?channel=chat:polls&user=paula&client=tab-1").status()).isEqualTo(200);
+        if (i == 0) {
+          watcher.await(f -> isEvent(f, "join", "chat:polls", "paula"));
+        }
+        sleepQuietly(200);
+      }
+      // polling every 200 ms (TTL 600 ms here) kept her present; now she stops
+      assertThat(watcher.frames(f -> isEvent(f, "leave", "chat:polls", "paula"))).isEmpty();
+      long stopped = System.currentTimeMillis();
+      watcher.await(f -> isEvent(f, "leave", "chat:polls", "paula"));
+      assertThat(System.currentTimeMillis() - stopped).isLessThan(5_000);
+    }
+  }
+
+  @Test
+  void an_open_sse_stream_keeps_its_user_present_and_closing_it_leaves() {
+    try (WsClient watcher = connect("watcher-s")) {
+      watcher.subscribe("chat:streams");
+      SseClient stream = SseClient.open(clients, gateway.httpPort(), "/sse?channel=chat:streams&user=sam");
+      watcher.await(f -> isEvent(f, "join", "chat:streams", "sam"));
+      // the stream itself carries presence events of its channels
+      stream.await(e -> "join".equals(e.type()) && "sam".equals(e.json().getString("user")));
+      stream.close();
+      watcher.await(f -> isEvent(f, "leave", "chat:streams", "sam"));
+    }
+  }
+
+  private static void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
