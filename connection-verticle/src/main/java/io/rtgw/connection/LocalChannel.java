@@ -235,11 +235,16 @@ final class LocalChannel {
     fanOut(new Outbound(m));
   }
 
+  /** One subscriber failing must not cost the others the message: {@code last} has already moved past it. */
   private void fanOut(Outbound out) {
     delivering = true;
     try {
       for (int i = 0, n = subscriptions.size(); i < n; i++) {
-        subscriptions.get(i).deliver(out);
+        try {
+          subscriptions.get(i).deliver(out);
+        } catch (RuntimeException e) {
+          LOG.warn("Channel {}: a subscriber failed to take a delivery: {}", name, e.toString());
+        }
       }
     } finally {
       delivering = false;

@@ -301,9 +301,11 @@ final class WsSession implements Sink {
   /**
    * Writes a frame unless the outbound queue is past its bound: then the client is not reading fast
    * enough, and it is closed with 4000 so it resumes from its last position instead of growing our heap.
+   * A socket the client dropped is closed before its close handler releases the session; Vert.x throws
+   * on any use of it then, which in a fan-out cost every later subscriber the message.
    */
   private void write(byte[] frame) {
-    if (closed) {
+    if (closed || ws.isClosed()) {
       return;
     }
     if (ws.writeQueueFull()) {
