@@ -287,7 +287,8 @@ public final class Generator {
     return new JsonObject().put("received", tally.received).put("published", tally.published)
         .put("lastNanos", tally.lastDeliveryNanos).put("subs", subs.size())
         .put("minPerSub", subs.isEmpty() ? 0 : min).put("maxPerSub", max)
-        .put("lost", lost).put("duplicates", dups).put("histogram", tally.encodedHistogram());
+        .put("lost", lost).put("duplicates", dups)
+        .put("publishErrors", publishers.stream().mapToLong(Publisher::errors).sum()).put("histogram", tally.encodedHistogram());
   }
 
   private Future<JsonObject> close() {

@@ -23,6 +23,8 @@ final class Sub {
 
   long received;
   long duplicates;
+  /** Publishes the server refused or failed (a publisher's error replies). */
+  long publishErrors;
   /** Sequence numbers seen, kept only where loss is counted (the reconnect storm). */
   BitSet seen;
 
