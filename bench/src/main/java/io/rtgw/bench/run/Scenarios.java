@@ -189,6 +189,10 @@ final class Scenarios {
     f.put("duplicates", (double) sum(stats, "duplicates"));
     // a refused publish was never a message: it is counted here, and as lost by every client of its channel
     f.put("publish_errors", (double) publishErrors);
+    // a client the server closed after it came back never resumes again here: its later messages count as lost
+    f.put("server_closes", (double) sum(stats, "serverCloses"));
+    stats.forEach(o -> o.getJsonObject("closeCodes", new JsonObject())
+        .forEach(e -> f.merge("server_closes_code_" + e.getKey(), ((Number) e.getValue()).doubleValue(), Double::sum)));
     return f;
   }
 
