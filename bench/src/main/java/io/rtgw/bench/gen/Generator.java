@@ -273,12 +273,19 @@ public final class Generator {
   private JsonObject stats(JsonObject published) {
     long lost = 0;
     long dups = 0;
+    long serverCloses = 0;
+    JsonObject closeCodes = new JsonObject();
     long min = Long.MAX_VALUE;
     long max = 0;
     for (Sub s : subs) {
       min = Math.min(min, s.received);
       max = Math.max(max, s.received);
       dups += s.duplicates;
+      serverCloses += s.serverCloses;
+      if (s.serverCloses > 0) {
+        String code = String.valueOf(s.lastCloseCode);
+        closeCodes.put(code, closeCodes.getInteger(code, 0) + 1);
+      }
       if (s.seen != null) {
         long expected = published.getLong(s.channel, 0L);
         lost += Math.max(0, expected - s.seen.get(0, (int) Math.min(expected, Integer.MAX_VALUE)).cardinality());
@@ -287,7 +294,8 @@ public final class Generator {
     return new JsonObject().put("received", tally.received).put("published", tally.published)
         .put("lastNanos", tally.lastDeliveryNanos).put("subs", subs.size())
         .put("minPerSub", subs.isEmpty() ? 0 : min).put("maxPerSub", max)
-        .put("lost", lost).put("duplicates", dups).put("histogram", tally.encodedHistogram());
+        .put("lost", lost).put("duplicates", dups).put("serverCloses", serverCloses).put("closeCodes", closeCodes)
+        .put("publishErrors", publishers.stream().mapToLong(Publisher::errors).sum()).put("histogram", tally.encodedHistogram());
   }
 
   private Future<JsonObject> close() {

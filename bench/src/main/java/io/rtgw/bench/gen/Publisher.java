@@ -26,6 +26,9 @@ interface Publisher {
 
   void close();
 
+  /** Publishes the server answered with an error (where it answers at all). */
+  long errors();
+
   /** Over the server's WebSocket dialect: one connection, or one per channel where rooms need it. */
   final class OverWebSocket implements Publisher {
     private final WsTransport transport;
@@ -68,6 +71,11 @@ interface Publisher {
     @Override
     public boolean idle() {
       return true;
+    }
+
+    @Override
+    public long errors() {
+      return connections.values().stream().mapToLong(s -> s.publishErrors).sum();
     }
 
     @Override
@@ -132,6 +140,11 @@ interface Publisher {
     @Override
     public boolean idle() {
       return inFlight == 0 && waiting.isEmpty();
+    }
+
+    @Override
+    public long errors() {
+      return failures;
     }
 
     @Override

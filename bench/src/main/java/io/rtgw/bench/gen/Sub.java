@@ -23,6 +23,11 @@ final class Sub {
 
   long received;
   long duplicates;
+  /** Times the server closed this subscriber's live connection (not a drop or close of ours), and the last code. */
+  int serverCloses;
+  short lastCloseCode;
+  /** Publishes the server refused or failed (a publisher's error replies). */
+  long publishErrors;
   /** Sequence numbers seen, kept only where loss is counted (the reconnect storm). */
   BitSet seen;
 

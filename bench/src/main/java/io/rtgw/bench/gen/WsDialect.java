@@ -60,6 +60,7 @@ abstract class WsDialect {
     private static final byte[] OFFSET = Payload.bytes("\"offset\":");
     private static final byte[] EPOCH = Payload.bytes("\"epoch\":");
     private static final byte[] SUBSCRIBED = Payload.bytes("\"type\":\"subscribed\"");
+    private static final byte[] ERROR = Payload.bytes("\"type\":\"error\"");
 
     @Override
     String uri(Sub s, boolean resume) {
@@ -81,6 +82,12 @@ abstract class WsDialect {
 
     @Override
     void onFrame(Sub s, WebSocket ws, Buffer frame) {
+      if (s.publisherOnly) {
+        if (Payload.indexOf(frame, ERROR, 0) >= 0) {
+          s.publishErrors++;
+        }
+        return;
+      }
       int at = Payload.next(frame, 0);
       if (at >= 0) {
         long offset = Payload.digits(frame, Payload.indexOf(frame, OFFSET, 0) + OFFSET.length);

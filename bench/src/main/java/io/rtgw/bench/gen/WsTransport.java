@@ -51,7 +51,13 @@ final class WsTransport implements Transport {
         }
       });
       ws.exceptionHandler(e -> { });
-      ws.closeHandler(v -> ready.tryFail("closed before ready"));
+      ws.closeHandler(v -> {
+        ready.tryFail("closed before ready");
+        if (generation == s.generation && !s.closed) {
+          s.serverCloses++;
+          s.lastCloseCode = ws.closeStatusCode() == null ? -1 : ws.closeStatusCode();
+        }
+      });
       dialect.onOpen(s, ws, resume);
     });
     return s.ready.future();

@@ -17,7 +17,9 @@ final class Machine {
   static JsonObject describe(List<String> serverPin, List<String> loadPin) {
     return new JsonObject()
         .put("cpu", firstLine("/proc/cpuinfo", "model name"))
-        .put("cores", Runtime.getRuntime().availableProcessors())
+        // the runner itself is pinned to one core, so the JVM's own count would say 1
+        .put("cores", Files.exists(Path.of("/proc/cpuinfo")) ? firstLines("/proc/cpuinfo", "processor")
+            : Runtime.getRuntime().availableProcessors())
         .put("memory", firstLine("/proc/meminfo", "MemTotal"))
         .put("kernel", System.getProperty("os.version"))
         .put("openFilesLimit", command("sh", "-c", "ulimit -n"))
@@ -56,6 +58,14 @@ final class Machine {
           .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
     } catch (IOException e) {
       return "unknown";
+    }
+  }
+
+  private static int firstLines(String file, String prefix) {
+    try {
+      return (int) Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(prefix)).count();
+    } catch (IOException e) {
+      return Runtime.getRuntime().availableProcessors();
     }
   }
 
