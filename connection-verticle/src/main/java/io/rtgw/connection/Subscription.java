@@ -16,6 +16,12 @@ public final class Subscription {
   private final Sink sink;
   private List<Outbound> heldBack;
   private boolean detached;
+  /**
+   * After a catch-up, the live stream may still be behind the page: the channel can deliver live what
+   * the page already held. Messages of {@code caughtUpEpoch} up to {@code caughtUpTo} are skipped.
+   */
+  private String caughtUpEpoch;
+  private long caughtUpTo;
 
   public Subscription(String channel, Sink sink) {
     this.channel = channel;
@@ -33,13 +39,25 @@ public final class Subscription {
     if (heldBack != null) {
       heldBack.add(m);
     } else if (m.isMessage()) {
+      if (caughtUpEpoch != null && alreadySent(m.message())) {
+        return;
+      }
       sink.message(m);
     } else {
       sink.presence(m);
     }
   }
 
+  private boolean alreadySent(Message m) {
+    if (m.offset() <= caughtUpTo && m.epoch().equals(caughtUpEpoch)) {
+      return true;
+    }
+    caughtUpEpoch = null;
+    return false;
+  }
+
   void reset(String epoch, long offset) {
+    caughtUpEpoch = null;
     if (!detached && heldBack == null) {
       sink.reset(channel, epoch, offset);
     }
@@ -54,7 +72,10 @@ public final class Subscription {
     return heldBack != null;
   }
 
-  /** Writes the page's messages, then the held-back live ones that come after it. */
+  /**
+   * Writes the page's messages, then the held-back live ones that come after it, and from then on skips
+   * live ones the page already held.
+   */
   public void finishCatchUp(HistoryPage page) {
     List<Outbound> held = heldBack;
     heldBack = null;
@@ -62,18 +83,19 @@ public final class Subscription {
     for (Message m : page.messages()) {
       sink.message(new Outbound(m));
     }
-    if (held == null) {
-      return;
-    }
-    for (Outbound o : held) {
-      Message m = o.message();
-      if (m == null) {
-        sink.presence(o);
-      } else if (m.epoch().equals(page.epoch()) && m.offset() > last) {
-        sink.message(o);
-        last = m.offset();
+    if (held != null) {
+      for (Outbound o : held) {
+        Message m = o.message();
+        if (m == null) {
+          sink.presence(o);
+        } else if (m.epoch().equals(page.epoch()) && m.offset() > last) {
+          sink.message(o);
+          last = m.offset();
+        }
       }
     }
+    caughtUpEpoch = page.epoch();
+    caughtUpTo = last;
   }
 
   void markDetached() {

@@ -277,6 +277,9 @@ public final class Generator {
     JsonObject closeCodes = new JsonObject();
     long min = Long.MAX_VALUE;
     long max = 0;
+    // clients that lost or repeated a message; the first few are described
+    int lossyClients = 0;
+    JsonArray lossSamples = new JsonArray();
     for (Sub s : subs) {
       min = Math.min(min, s.received);
       max = Math.max(max, s.received);
@@ -288,14 +291,34 @@ public final class Generator {
       }
       if (s.seen != null) {
         long expected = published.getLong(s.channel, 0L);
-        lost += Math.max(0, expected - s.seen.get(0, (int) Math.min(expected, Integer.MAX_VALUE)).cardinality());
+        long missing = Math.max(0, expected - s.seen.get(0, (int) Math.min(expected, Integer.MAX_VALUE)).cardinality());
+        lost += missing;
+        if ((missing > 0 || s.duplicates > 0) && lossyClients++ < 5) {
+          lossSamples.add(lossSample(s, expected));
+        }
       }
     }
     return new JsonObject().put("received", tally.received).put("published", tally.published)
         .put("lastNanos", tally.lastDeliveryNanos).put("subs", subs.size())
         .put("minPerSub", subs.isEmpty() ? 0 : min).put("maxPerSub", max)
-        .put("lost", lost).put("duplicates", dups).put("serverCloses", serverCloses).put("closeCodes", closeCodes)
-        .put("publishErrors", publishers.stream().mapToLong(Publisher::errors).sum()).put("histogram", tally.encodedHistogram());
+        .put("lost", lost).put("lossyClients", lossyClients).put("lossSamples", lossSamples).put("duplicates", dups).put("serverCloses", serverCloses).put("closeCodes", closeCodes)
+        .put("publishErrors", publishers.stream().mapToLong(Publisher::errors).sum())
+        .put("publishAcks", publishers.stream().mapToLong(Publisher::acks).sum()).put("histogram", tally.encodedHistogram());
+  }
+
+  /** Which sequence numbers one client missed, and how its last resume went: what finding a loss needs. */
+  private static JsonObject lossSample(Sub s, long expected) {
+    StringBuilder ranges = new StringBuilder();
+    int from = s.seen.nextClearBit(0);
+    while (from < expected && ranges.length() < 200) {
+      int to = Math.min((int) expected, s.seen.nextSetBit(from) < 0 ? (int) expected : s.seen.nextSetBit(from));
+      ranges.append(from).append('-').append(to - 1).append(' ');
+      from = s.seen.nextClearBit(to);
+    }
+    return new JsonObject().put("channel", s.channel).put("missing", ranges.toString().trim())
+        .put("received", s.received).put("duplicates", s.duplicates).put("firstDuplicates", s.firstDuplicates.toString().trim()).put("offset", s.offset)
+        .put("resumedSince", s.resumedSince).put("resumedTo", s.resumedTo).put("recovered", s.resumedRecovered)
+        .put("errors", s.errorFrames).put("resets", s.resets).put("serverCloses", s.serverCloses);
   }
 
   private Future<JsonObject> close() {

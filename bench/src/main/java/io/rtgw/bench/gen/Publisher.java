@@ -29,6 +29,11 @@ interface Publisher {
   /** Publishes the server answered with an error (where it answers at all). */
   long errors();
 
+  /** Publishes the server confirmed (where it confirms them). */
+  default long acks() {
+    return 0;
+  }
+
   /** Over the server's WebSocket dialect: one connection, or one per channel where rooms need it. */
   final class OverWebSocket implements Publisher {
     private final WsTransport transport;
@@ -76,6 +81,11 @@ interface Publisher {
     @Override
     public long errors() {
       return connections.values().stream().mapToLong(s -> s.publishErrors).sum();
+    }
+
+    @Override
+    public long acks() {
+      return connections.values().stream().mapToLong(s -> s.publishAcks).sum();
     }
 
     @Override

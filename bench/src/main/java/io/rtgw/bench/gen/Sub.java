@@ -28,6 +28,8 @@ final class Sub {
   short lastCloseCode;
   /** Publishes the server refused or failed (a publisher's error replies). */
   long publishErrors;
+  /** Publishes the server confirmed (where it confirms them). */
+  long publishAcks;
   /** Sequence numbers seen, kept only where loss is counted (the reconnect storm). */
   BitSet seen;
 
@@ -38,6 +40,14 @@ final class Sub {
   String resumeToken;
   String cursor;
   String etag;
+
+  // what the last resume looked like, reported for a client that lost messages
+  long resumedSince = -1;
+  long resumedTo = -1;
+  boolean resumedRecovered;
+  int errorFrames;
+  final StringBuilder firstDuplicates = new StringBuilder();
+  int resets;
 
   Sub(String channel, Tally tally, boolean track, boolean publisherOnly) {
     this.channel = channel;
@@ -57,6 +67,9 @@ final class Sub {
     }
     if (seen != null && seq >= 0 && seq < Integer.MAX_VALUE) {
       if (seen.get((int) seq)) {
+        if (duplicates < 5) {
+          firstDuplicates.append(seq).append(' ');
+        }
         duplicates++;
         return;
       }

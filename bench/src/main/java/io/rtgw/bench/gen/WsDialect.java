@@ -61,6 +61,9 @@ abstract class WsDialect {
     private static final byte[] EPOCH = Payload.bytes("\"epoch\":");
     private static final byte[] SUBSCRIBED = Payload.bytes("\"type\":\"subscribed\"");
     private static final byte[] ERROR = Payload.bytes("\"type\":\"error\"");
+    private static final byte[] PUBLISHED = Payload.bytes("\"type\":\"published\"");
+    private static final byte[] RESET = Payload.bytes("\"type\":\"reset\"");
+    private static final byte[] RECOVERED = Payload.bytes("\"recovered\":true");
 
     @Override
     String uri(Sub s, boolean resume) {
@@ -75,6 +78,7 @@ abstract class WsDialect {
       }
       StringBuilder cmd = new StringBuilder("{\"id\":1,\"type\":\"subscribe\",\"channel\":\"").append(s.channel).append('"');
       if (resume && s.epoch != null) {
+        s.resumedSince = s.offset;
         cmd.append(",\"since\":{\"epoch\":\"").append(s.epoch).append("\",\"offset\":").append(s.offset).append('}');
       }
       ws.writeTextMessage(cmd.append('}').toString());
@@ -85,6 +89,8 @@ abstract class WsDialect {
       if (s.publisherOnly) {
         if (Payload.indexOf(frame, ERROR, 0) >= 0) {
           s.publishErrors++;
+        } else if (Payload.indexOf(frame, PUBLISHED, 0) >= 0) {
+          s.publishAcks++;
         }
         return;
       }
@@ -99,8 +105,15 @@ abstract class WsDialect {
         if (s.epoch == null) {
           s.epoch = Payload.stringAfter(frame, EPOCH, 0);
           s.offset = Payload.digits(frame, Payload.indexOf(frame, OFFSET, 0) + OFFSET.length);
+        } else {
+          s.resumedTo = Payload.digits(frame, Payload.indexOf(frame, OFFSET, 0) + OFFSET.length);
+          s.resumedRecovered = Payload.indexOf(frame, RECOVERED, 0) >= 0;
         }
         s.ready();
+      } else if (Payload.indexOf(frame, ERROR, 0) >= 0) {
+        s.errorFrames++;
+      } else if (Payload.indexOf(frame, RESET, 0) >= 0) {
+        s.resets++;
       }
     }
 

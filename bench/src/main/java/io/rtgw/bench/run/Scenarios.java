@@ -168,6 +168,8 @@ final class Scenarios {
       channels.add(channel("storm"));
     }
     GeneratorProcess clients = gens.size() > 1 ? gens.get(1) : gens.get(0);
+    // the counts carry over from the previous scenario otherwise, and the settle below would end at once
+    broadcast(gens.size() > 1 ? List.of(gens.get(0), clients) : List.of(clients), new JsonObject().put("cmd", "reset"));
     checkOpened(List.of(clients.send(openCommand(s, "ws", channels, settings.stormClients(), true))),
         settings.stormClients());
     awaitNchan(s, channels, settings.stormClients());
@@ -179,7 +181,8 @@ final class Scenarios {
     long expected = perChannel * settings.stormClients();
     // resumed clients replay their gap while the machine is busiest: a longer quiet period before counting losses
     List<JsonObject> stats = settle(List.of(clients), expected, published, settings.quietMs() * 5);
-    long publishErrors = gens.get(0).call(new JsonObject().put("cmd", "stats"), 60).getLong("publishErrors", 0L);
+    JsonObject publisherStats = gens.get(0).call(new JsonObject().put("cmd", "stats"), 60);
+    long publishErrors = publisherStats.getLong("publishErrors", 0L);
     close(List.of(clients));
     close(List.of(gens.get(0)));
     Map<String, Double> f = new LinkedHashMap<>();
@@ -187,8 +190,13 @@ final class Scenarios {
     f.put("failed_reconnects", storm.getDouble("failed"));
     f.put("lost", (double) sum(stats, "lost"));
     f.put("duplicates", (double) sum(stats, "duplicates"));
+    // clients that lost or repeated a message; the first few are described in the runner's log
+    f.put("lossy_clients", (double) sum(stats, "lossyClients"));
+    stats.forEach(o -> o.getJsonArray("lossSamples", new JsonArray())
+        .forEach(sample -> System.err.println("storm: a client of " + s.name + " lost or repeated messages: " + sample)));
     // a refused publish was never a message: it is counted here, and as lost by every client of its channel
     f.put("publish_errors", (double) publishErrors);
+    f.put("publish_acks", publisherStats.getLong("publishAcks", 0L).doubleValue());
     // a client the server closed after it came back never resumes again here: its later messages count as lost
     f.put("server_closes", (double) sum(stats, "serverCloses"));
     stats.forEach(o -> o.getJsonObject("closeCodes", new JsonObject())
