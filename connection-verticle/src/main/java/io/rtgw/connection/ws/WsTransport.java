@@ -51,6 +51,7 @@ public final class WsTransport {
     }
     request.toWebSocket().onSuccess(ws -> {
       FlushCoalescing.install(request.connection());
+      OutboundQueues.shrink(ws, request.connection());
       WsSession session = new WsSession(ws, user, clientIds.next(), config, hub, this, presence);
       sessions.add(session);
       session.start();
