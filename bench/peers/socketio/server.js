@@ -2,7 +2,9 @@
 // A client joins the room named in its handshake query (?room=r) before its connect is acknowledged;
 // the event `pub` (room, data) broadcasts `m` (data) to the room. Connection state recovery is on, so a
 // dropped client that comes back with its session id and last offset gets what it missed: the
-// reconnect storm measures that.
+// reconnect storm measures that. Both of Socket.IO's transports are on, as by default: WebSocket
+// clients open with transport=websocket directly, long-polling clients stay on Engine.IO polling (they
+// are free not to upgrade), so the long-poll scenarios measure Socket.IO's own long polling.
 'use strict';
 const http = require('http');
 const { Server } = require('socket.io');
@@ -19,7 +21,7 @@ const httpServer = http.createServer((req, res) => {
 });
 
 const io = new Server(httpServer, {
-  transports: ['websocket'],
+  transports: ['polling', 'websocket'],
   serveClient: false,
   connectionStateRecovery: { maxDisconnectionDuration: 120000, skipMiddlewares: true },
 });

@@ -104,7 +104,8 @@ public final class Generator {
     return transports.computeIfAbsent(server + "/" + kind + "/" + host + ":" + port, k -> switch (kind) {
       case "ws" -> new WsTransport(wsClient(), WsDialect.of(server), host, port);
       case "sse" -> new SseTransport(httpClient(), server, host, port);
-      case "poll" -> new PollTransport(httpClient(), server, host, port);
+      case "poll" -> server.equals("socketio") ? new SocketIoPollTransport(httpClient(), host, port)
+          : new PollTransport(httpClient(), server, host, port);
       default -> throw new IllegalArgumentException("unknown transport " + kind);
     });
   }

@@ -14,7 +14,8 @@ import io.vertx.core.http.RequestOptions;
  * get "now", then with the cursor it returns); nchan (its long-poll subscriber: the {@code Last-Modified}
  * and {@code Etag} of one response go back as {@code If-Modified-Since}/{@code If-None-Match}; several
  * waiting messages come newline-separated). Each loop ends when its subscriber closes, or after
- * {@link #MAX_FAILURES} failures in a row.
+ * {@link #MAX_FAILURES} failures in a row. Socket.IO's long polling has sessions, pings and packets of
+ * its own: {@link SocketIoPollTransport}.
  */
 final class PollTransport implements Transport {
 

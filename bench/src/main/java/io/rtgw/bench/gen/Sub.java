@@ -20,6 +20,8 @@ final class Sub {
   boolean closed;
   WebSocket ws;
   HttpClientRequest request;
+  /** The Engine.IO session of a Socket.IO long-poller. */
+  String sid;
 
   long received;
   long duplicates;

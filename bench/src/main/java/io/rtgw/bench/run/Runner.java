@@ -208,9 +208,15 @@ public final class Runner {
             : probeGateway(transport, logDir, shared);
         yield why.isEmpty() ? null : why;
       }
-      default -> server + " offers no " + (transport.equals("sse") ? "Server-Sent Events" : "long polling")
-          + " transport in this benchmark";
+      // Socket.IO long-polls (Engine.IO polling, its original transport) but has no Server-Sent Events
+      case "socketio" -> transport.equals("poll") ? null : noTransport(server, transport);
+      default -> noTransport(server, transport);
     };
+  }
+
+  private static String noTransport(String server, String transport) {
+    return server + " offers no " + (transport.equals("sse") ? "Server-Sent Events" : "long polling")
+        + " transport in this benchmark";
   }
 
   /** Asks a gateway (the shared one, or one started for this) about both HTTP transports: "" (available) or why not. */
