@@ -3,7 +3,10 @@ package io.rtgw.connection;
 import io.rtgw.protocol.Message;
 import io.rtgw.protocol.MessageJson;
 import io.rtgw.protocol.PresenceEvent;
+import io.rtgw.protocol.Position;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
 
 /**
  * One delivery as the transports write it: a sequenced message or a presence event. Each wire form is
@@ -17,6 +20,7 @@ public final class Outbound {
   private byte[] wsFrame;
   private byte[] json;
   private byte[] sseData;
+  private byte[] sseSingleChannelEvent;
 
   public Outbound(Message message) {
     this.message = message;
@@ -75,5 +79,22 @@ public final class Outbound {
       sseData = SseData.of(json());
     }
     return sseData;
+  }
+
+  /**
+   * The whole SSE {@code message} event for a stream of this message's channel alone: its id, the
+   * cursor, then holds nothing but this message's position, so every single-channel stream of the node
+   * writes the same bytes and the cursor is encoded once instead of once per stream.
+   */
+  public byte[] sseSingleChannelEvent() {
+    if (sseSingleChannelEvent == null) {
+      String cursor = Cursor.encode(Map.of(message.channel(), new Position(message.epoch(), message.offset())));
+      byte[] head = ("event: message\nid: " + cursor + "\n").getBytes(StandardCharsets.US_ASCII);
+      byte[] data = sseData();
+      byte[] event = Arrays.copyOf(head, head.length + data.length);
+      System.arraycopy(data, 0, event, head.length, data.length);
+      sseSingleChannelEvent = event;
+    }
+    return sseSingleChannelEvent;
   }
 }

@@ -29,6 +29,17 @@ class OutboundTest {
   }
 
   @Test
+  void a_single_channel_stream_event_carries_the_cursor_of_that_one_position_and_is_encoded_once() {
+    Outbound out = new Outbound(message);
+    String event = new String(out.sseSingleChannelEvent(), StandardCharsets.UTF_8);
+    String id = event.substring(event.indexOf("id: ") + 4, event.indexOf('\n', event.indexOf("id: ")));
+    assertThat(event).isEqualTo("event: message\nid: " + id + "\n" + new String(out.sseData(), StandardCharsets.UTF_8));
+    assertThat(Cursor.parse(id).positionOf("chat:a")).isEqualTo(new io.rtgw.protocol.Position("k3j2", 7));
+    assertThat(id).isEqualTo(Cursor.encode(java.util.Map.of("chat:a", new io.rtgw.protocol.Position("k3j2", 7))));
+    assertThat(out.sseSingleChannelEvent()).isSameAs(out.sseSingleChannelEvent());
+  }
+
+  @Test
   void a_payload_with_line_breaks_is_split_over_data_lines_instead_of_ending_the_event() {
     String sse = new String(SseData.of("{\"a\":\n1,\r\n\"b\":\r2}".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
     assertThat(sse).isEqualTo("data: {\"a\":\ndata: 1,\ndata: \"b\":\ndata: 2}\n\n");

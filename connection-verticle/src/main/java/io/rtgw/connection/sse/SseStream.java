@@ -123,7 +123,11 @@ final class SseStream implements Sink {
       return;
     }
     positions.put(m.channel(), new Position(m.epoch(), m.offset()));
-    write(SseEvents.event("message", Cursor.encode(positions), out.sseData()));
+    if (positions.size() == 1) {
+      write(SseEvents.shared(out.sseSingleChannelEvent()));
+    } else {
+      write(SseEvents.event("message", Cursor.encode(positions), out.sseData()));
+    }
   }
 
   /** {@code event: join} / {@code event: leave}, without an id: presence is not part of the position. */

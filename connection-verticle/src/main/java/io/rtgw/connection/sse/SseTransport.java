@@ -3,6 +3,7 @@ package io.rtgw.connection.sse;
 import io.rtgw.connection.ChannelHub;
 import io.rtgw.connection.ClientIds;
 import io.rtgw.connection.Cursor;
+import io.rtgw.connection.FlushCoalescing;
 import io.rtgw.connection.Identity;
 import io.rtgw.connection.PresenceReporter;
 import io.rtgw.connection.http.Params;
@@ -54,6 +55,7 @@ public final class SseTransport {
     }
     Cursor resume = Params.resume(request, lastId);
     StreamPresence here = new StreamPresence(reporter, config, user, clientIds.next(), channels);
+    FlushCoalescing.install(ctx.request().connection());
     SseStream stream = new SseStream(ctx.response(), channels, resume, hub, config.sse(), this, here);
     streams.add(stream);
     stream.start();

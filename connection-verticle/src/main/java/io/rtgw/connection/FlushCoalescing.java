@@ -1,13 +1,13 @@
-package io.rtgw.connection.ws;
+package io.rtgw.connection;
 
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
 
 /**
- * Coalesces a connection's flushes per event-loop turn. Vert.x flushes every frame written outside the
- * connection's own read, and a fan-out writes from a bus handler, so each delivery to each subscriber
- * was one system call. With this handler at the head of the pipeline a flush outside a read is put off
+ * Coalesces a connection's flushes per event-loop turn. Vert.x flushes every frame (or SSE chunk)
+ * written outside the connection's own read, and a fan-out writes from a bus handler, so each delivery
+ * to each subscriber was one system call. With this handler at the head of the pipeline a flush outside a read is put off
  * to a task behind the ones already queued on the loop, so deliveries that arrive together leave in one
  * write. Each bus delivery is its own task, so under a burst "behind the queued ones" can mean behind the
  * whole burst: {@link #MAX_PENDING_FLUSHES} bounds how many frames wait before a flush, which bounds the
@@ -15,7 +15,7 @@ import io.vertx.core.net.impl.ConnectionBase;
  * writability like queued ones. The channel is reached through Vert.x's connection class (the web router
  * wraps the WebSocket itself), kept to this one place.
  */
-final class FlushCoalescing {
+public final class FlushCoalescing {
 
   /** 16 frames per write already cut the write calls of a burst sixteenfold; more only adds latency. */
   static final int MAX_PENDING_FLUSHES = 16;
@@ -24,7 +24,7 @@ final class FlushCoalescing {
   private FlushCoalescing() {
   }
 
-  static void install(HttpConnection connection) {
+  public static void install(HttpConnection connection) {
     if (connection instanceof ConnectionBase base && base.channelHandlerContext().pipeline().get(NAME) == null) {
       base.channelHandlerContext().pipeline().addFirst(NAME, new FlushConsolidationHandler(MAX_PENDING_FLUSHES, true));
     }
