@@ -1,6 +1,10 @@
 package io.rtgw.connection;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
 
@@ -27,6 +31,53 @@ public final class FlushCoalescing {
   public static void install(HttpConnection connection) {
     if (connection instanceof ConnectionBase base && base.channelHandlerContext().pipeline().get(NAME) == null) {
       base.channelHandlerContext().pipeline().addFirst(NAME, new FlushConsolidationHandler(MAX_PENDING_FLUSHES, true));
+    }
+  }
+
+  /**
+   * Bytes already framed for the wire, written below every codec of the connection and flushed like the
+   * rest; null when the connection has no coalescing handler or runs TLS (raw bytes would skip the
+   * encryption). The caller answers for the framing and for ordering against what Vert.x writes.
+   */
+  public static RawWriter rawWriter(HttpConnection connection) {
+    if (!(connection instanceof ConnectionBase base) || connection.isSsl()) {
+      return null;
+    }
+    ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
+    ChannelHandlerContext ctx = pipeline.context(NAME);
+    if (ctx == null || pipeline.get(SslHandler.class) != null) {
+      return null;
+    }
+    return new RawWriter(ctx, (FlushConsolidationHandler) ctx.handler());
+  }
+
+  /** See {@link #rawWriter}. */
+  public static final class RawWriter {
+    private final ChannelHandlerContext ctx;
+    private final FlushConsolidationHandler coalescing;
+
+    private RawWriter(ChannelHandlerContext ctx, FlushConsolidationHandler coalescing) {
+      this.ctx = ctx;
+      this.coalescing = coalescing;
+    }
+
+    /**
+     * True when the connection holds more unwritten bytes than its bound (the channel's high water mark,
+     * which Vert.x's {@code setWriteQueueMaxSize} sets). Vert.x's own {@code writeQueueFull} counts only
+     * what waits in Vert.x's queue, which raw writes never enter.
+     */
+    public boolean full() {
+      return !ctx.channel().isWritable();
+    }
+
+    /** Writes {@code framed} (released by Netty once written) and asks for a coalesced flush. */
+    public void write(ByteBuf framed) {
+      ctx.write(framed, ctx.voidPromise());
+      try {
+        coalescing.flush(ctx);
+      } catch (Exception e) {
+        ctx.flush();
+      }
     }
   }
 }

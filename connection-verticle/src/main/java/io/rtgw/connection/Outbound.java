@@ -21,6 +21,7 @@ public final class Outbound {
   private byte[] json;
   private byte[] sseData;
   private byte[] sseSingleChannelEvent;
+  private byte[] sseSingleChannelChunk;
 
   public Outbound(Message message) {
     this.message = message;
@@ -96,5 +97,22 @@ public final class Outbound {
       sseSingleChannelEvent = event;
     }
     return sseSingleChannelEvent;
+  }
+
+  /**
+   * {@link #sseSingleChannelEvent} as one HTTP/1.1 chunk (size in hex, CRLF, the event, CRLF): what an
+   * SSE response writes below Vert.x's HTTP encoder, framed once per node instead of once per stream.
+   */
+  public byte[] sseSingleChannelChunk() {
+    if (sseSingleChannelChunk == null) {
+      byte[] event = sseSingleChannelEvent();
+      byte[] head = (Integer.toHexString(event.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+      byte[] chunk = Arrays.copyOf(head, head.length + event.length + 2);
+      System.arraycopy(event, 0, chunk, head.length, event.length);
+      chunk[chunk.length - 2] = '\r';
+      chunk[chunk.length - 1] = '\n';
+      sseSingleChannelChunk = chunk;
+    }
+    return sseSingleChannelChunk;
   }
 }

@@ -2,6 +2,7 @@ package io.rtgw.connection.sse;
 
 import io.rtgw.connection.ChannelHub;
 import io.rtgw.connection.Cursor;
+import io.rtgw.connection.FlushCoalescing;
 import io.rtgw.connection.Outbound;
 import io.rtgw.connection.Sink;
 import io.rtgw.connection.Subscription;
@@ -11,6 +12,7 @@ import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Message;
 import io.rtgw.protocol.Position;
 import io.rtgw.protocol.config.SseConfig;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -38,6 +40,8 @@ final class SseStream implements Sink {
   private static final Logger LOG = LoggerFactory.getLogger(SseStream.class);
 
   private final HttpServerResponse response;
+  /** Writes pre-framed chunks below Vert.x's HTTP encoder; null where that is not possible. */
+  private final FlushCoalescing.RawWriter raw;
   private final List<String> channels;
   private final Cursor resume;
   private final ChannelHub hub;
@@ -50,9 +54,10 @@ final class SseStream implements Sink {
   private boolean open;
   private boolean closed;
 
-  SseStream(HttpServerResponse response, List<String> channels, Cursor resume, ChannelHub hub, SseConfig config,
+  SseStream(HttpServerResponse response, FlushCoalescing.RawWriter raw, List<String> channels, Cursor resume, ChannelHub hub, SseConfig config,
             SseTransport transport, StreamPresence presence) {
     this.response = response;
+    this.raw = raw;
     this.presence = presence;
     this.channels = channels;
     this.resume = resume;
@@ -123,7 +128,9 @@ final class SseStream implements Sink {
       return;
     }
     positions.put(m.channel(), new Position(m.epoch(), m.offset()));
-    if (positions.size() == 1) {
+    if (positions.size() == 1 && raw != null) {
+      writeChunk(out.sseSingleChannelChunk());
+    } else if (positions.size() == 1) {
       write(SseEvents.shared(out.sseSingleChannelEvent()));
     } else {
       write(SseEvents.event("message", Cursor.encode(positions), out.sseData()));
@@ -207,12 +214,31 @@ final class SseStream implements Sink {
     if (closed) {
       return;
     }
-    if (response.writeQueueFull()) {
+    if (response.writeQueueFull() || (raw != null && raw.full())) {
       LOG.debug("Ending slow SSE consumer");
       end();
       return;
     }
     response.write(event);
+  }
+
+  /**
+   * Writes a message event already framed as an HTTP chunk, past Vert.x's HTTP encoder: the same bytes
+   * for every single-channel stream of the node, so no stream encodes or copies anything. Safe to mix
+   * with what Vert.x writes: both happen on this event loop, Vert.x writes through at once while the
+   * channel is writable, and once it is not (or Vert.x holds anything back) the stream ends instead of
+   * writing more, so nothing raw can overtake what Vert.x holds.
+   */
+  private void writeChunk(byte[] chunk) {
+    if (closed) {
+      return;
+    }
+    if (response.writeQueueFull() || raw.full()) {
+      LOG.debug("Ending slow SSE consumer");
+      end();
+      return;
+    }
+    raw.write(Unpooled.wrappedBuffer(chunk));
   }
 
   private void release() {

@@ -10,6 +10,7 @@ import io.rtgw.connection.http.Params;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -55,8 +56,11 @@ public final class SseTransport {
     }
     Cursor resume = Params.resume(request, lastId);
     StreamPresence here = new StreamPresence(reporter, config, user, clientIds.next(), channels);
-    FlushCoalescing.install(ctx.request().connection());
-    SseStream stream = new SseStream(ctx.response(), channels, resume, hub, config.sse(), this, here);
+    FlushCoalescing.install(request.connection());
+    // HTTP/2 frames its own data: the pre-framed HTTP/1.1 chunks are for HTTP/1.1 only
+    FlushCoalescing.RawWriter raw = request.version() == HttpVersion.HTTP_2 ? null
+        : FlushCoalescing.rawWriter(request.connection());
+    SseStream stream = new SseStream(ctx.response(), raw, channels, resume, hub, config.sse(), this, here);
     streams.add(stream);
     stream.start();
   }
