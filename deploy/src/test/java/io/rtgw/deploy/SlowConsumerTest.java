@@ -43,8 +43,18 @@ class SlowConsumerTest {
       assertThat(connections()).isEqualTo(3);
       stalled.socket().pause();
 
-      for (int i = 0; i < total; i++) {
-        publisher.send(new JsonObject().put("type", "publish").put("channel", channel).put("data", payload));
+      // published in batches the healthy reader keeps up with: a reader that falls a whole outbound queue
+      // behind is (rightly) closed too, and a cold test JVM can read slowly enough for that to happen
+      int batch = 50;
+      for (int sent = 0; sent < total; sent += batch) {
+        for (int i = 0; i < batch; i++) {
+          publisher.send(new JsonObject().put("type", "publish").put("channel", channel).put("data", payload));
+        }
+        if (healthy.isClosed()) {
+          throw new AssertionError("the healthy reader was closed with " + healthy.awaitClose() + " after "
+              + healthy.messages(channel).size() + " messages");
+        }
+        healthy.awaitMessages(channel, sent + batch);
       }
       List<JsonObject> got = healthy.awaitMessages(channel, total);
       assertThat(Offsets.of(got)).containsExactlyElementsOf(Offsets.range(start + 1, start + total));
