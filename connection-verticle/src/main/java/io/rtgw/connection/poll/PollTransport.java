@@ -2,7 +2,6 @@ package io.rtgw.connection.poll;
 
 import io.rtgw.connection.ChannelHub;
 import io.rtgw.connection.Cursor;
-import io.rtgw.connection.OutboundQueues;
 import io.rtgw.connection.Identity;
 import io.rtgw.connection.PresenceReporter;
 import io.rtgw.connection.http.JsonReplies;
@@ -55,8 +54,6 @@ public final class PollTransport {
       answerNow(ctx, channels, cursor);
       return;
     }
-    // a held poll keeps its connection for up to the timeout: give it the small queue streams get
-    OutboundQueues.shrink(request.connection());
     HeldPoll p = new HeldPoll(vertx, ctx.response(), channels, cursor, hub, this, poll.maxMessages());
     held.add(p);
     p.start(withJitter(timeoutMs));

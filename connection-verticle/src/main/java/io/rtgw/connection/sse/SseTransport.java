@@ -4,7 +4,6 @@ import io.rtgw.connection.ChannelHub;
 import io.rtgw.connection.ClientIds;
 import io.rtgw.connection.Cursor;
 import io.rtgw.connection.FlushCoalescing;
-import io.rtgw.connection.OutboundQueues;
 import io.rtgw.connection.Identity;
 import io.rtgw.connection.PresenceReporter;
 import io.rtgw.connection.http.Params;
@@ -58,7 +57,6 @@ public final class SseTransport {
     Cursor resume = Params.resume(request, lastId);
     StreamPresence here = new StreamPresence(reporter, config, user, clientIds.next(), channels);
     FlushCoalescing.install(request.connection());
-    OutboundQueues.shrink(request.connection());
     // HTTP/2 frames its own data: the pre-framed HTTP/1.1 chunks are for HTTP/1.1 only
     FlushCoalescing.RawWriter raw = request.version() == HttpVersion.HTTP_2 ? null
         : FlushCoalescing.rawWriter(request.connection());

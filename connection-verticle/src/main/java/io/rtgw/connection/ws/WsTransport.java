@@ -3,7 +3,6 @@ package io.rtgw.connection.ws;
 import io.rtgw.connection.ChannelHub;
 import io.rtgw.connection.ClientIds;
 import io.rtgw.connection.FlushCoalescing;
-import io.rtgw.connection.OutboundQueues;
 import io.rtgw.connection.HttpErrors;
 import io.rtgw.connection.Identity;
 import io.rtgw.connection.PresenceReporter;

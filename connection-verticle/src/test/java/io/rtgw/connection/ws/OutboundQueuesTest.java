@@ -1,4 +1,4 @@
-package io.rtgw.connection;
+package io.rtgw.connection.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,26 +19,6 @@ class OutboundQueuesTest {
   @AfterEach
   void close() {
     vertx.close().await();
-  }
-
-  @Test
-  void a_plain_http_connection_gets_a_small_queue_once_and_still_answers() throws Exception {
-    CompletableFuture<Boolean> first = new CompletableFuture<>();
-    CompletableFuture<Boolean> again = new CompletableFuture<>();
-    HttpServer server = vertx.createHttpServer().requestHandler(req -> {
-      boolean shrunk = OutboundQueues.shrink(req.connection());
-      (first.isDone() ? again : first).complete(shrunk);
-      req.response().end("x".repeat(100_000));
-    }).listen(0, "127.0.0.1").await();
-    io.vertx.core.http.HttpClient client = vertx.createHttpClient();
-    for (int i = 0; i < 2; i++) {
-      String body = client.request(io.vertx.core.http.HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
-          .compose(r -> r.send()).compose(r -> r.body()).await().toString();
-      assertThat(body).hasSize(100_000);
-    }
-    assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
-    // the same keep-alive connection the second time: already small, left as it is
-    assertThat(again.get(10, TimeUnit.SECONDS)).isTrue();
   }
 
   @Test

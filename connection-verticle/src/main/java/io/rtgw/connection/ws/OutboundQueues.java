@@ -1,4 +1,4 @@
-package io.rtgw.connection;
+package io.rtgw.connection.ws;
 
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives long-lived connections (WebSockets, SSE streams, held polls) small outbound queues. Vert.x 5 gives every connection an
+ * Gives an upgraded WebSocket connection small outbound queues. Vert.x 5 gives every connection an
  * outbound message queue backed by Netty's MPSC queue, which allocates a chunk of 1,024 slots up front
  * (4 KB with compressed pointers), and an upgraded WebSocket keeps two connections (the HTTP one it came
  * from and its own). That is 8 KB of a 20 KB idle connection, for queues that on the event loop only
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * both queues are empty and nothing else writes; if the classes ever change shape it does nothing
  * (logged once) and the gateway works as before, with bigger connections.
  */
-public final class OutboundQueues {
+final class OutboundQueues {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutboundQueues.class);
   private static final Field WS_CONNECTION;
@@ -51,7 +51,7 @@ public final class OutboundQueues {
   }
 
   /** Shrinks the queues of {@code ws} and of the HTTP connection it was upgraded from; true if both were. */
-  public static boolean shrink(ServerWebSocket ws, HttpConnection upgradedFrom) {
+  static boolean shrink(ServerWebSocket ws, HttpConnection upgradedFrom) {
     if (QUEUE == null) {
       return false;
     }
@@ -61,23 +61,6 @@ public final class OutboundQueues {
       return own && http;
     } catch (ReflectiveOperationException | RuntimeException e) {
       LOG.debug("Could not shrink a WebSocket's outbound queues", e);
-      return false;
-    }
-  }
-
-  /**
-   * Shrinks the queue of a plain HTTP connection that will hold a long response (an SSE stream, a held
-   * poll); true if it is small now. Keep-alive connections come back here with every poll: a queue
-   * already swapped is left as it is.
-   */
-  public static boolean shrink(HttpConnection connection) {
-    if (QUEUE == null) {
-      return false;
-    }
-    try {
-      return shrinkConnection(connection);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.debug("Could not shrink an HTTP connection's outbound queue", e);
       return false;
     }
   }
@@ -103,9 +86,6 @@ public final class OutboundQueues {
     }
     Object messages = MESSAGE_QUEUE.get(outbound);
     Object queue = QUEUE.get(messages);
-    if (queue instanceof ConcurrentLinkedQueue<?>) {
-      return true;
-    }
     if (!(queue instanceof Queue<?> q) || !q.isEmpty()) {
       return false;
     }
