@@ -214,7 +214,7 @@ final class SseStream implements Sink {
     if (closed) {
       return;
     }
-    if (response.writeQueueFull() || (raw != null && raw.full())) {
+    if (overflowing()) {
       LOG.debug("Ending slow SSE consumer");
       end();
       return;
@@ -233,12 +233,20 @@ final class SseStream implements Sink {
     if (closed) {
       return;
     }
-    if (response.writeQueueFull() || raw.full()) {
+    if (overflowing()) {
       LOG.debug("Ending slow SSE consumer");
       end();
       return;
     }
     raw.write(Unpooled.wrappedBuffer(chunk));
+  }
+
+  /**
+   * Past the queue bound: Vert.x's {@code writeQueueFull} counts only its own queue, which raw writes never
+   * enter, so the channel itself is asked too.
+   */
+  private boolean overflowing() {
+    return response.writeQueueFull() || (raw != null && raw.full());
   }
 
   private void release() {
