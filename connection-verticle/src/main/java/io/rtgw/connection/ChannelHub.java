@@ -1,6 +1,8 @@
 package io.rtgw.connection;
 
 import io.rtgw.protocol.Addresses;
+import io.rtgw.protocol.HistoryRead;
+import io.rtgw.protocol.Position;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
@@ -33,31 +35,53 @@ public final class ChannelHub {
     return tiers;
   }
 
+  /** A subscription of {@code sink} to {@code channel}, not attached yet: see {@link #resume}. */
+  public Subscription subscription(String channel, Sink sink) {
+    return new Subscription(channel, sink);
+  }
+
   /**
-   * Subscribes {@code s} live once the channel is ready, and returns the channel's position at that
-   * moment: everything after it will reach {@code s}. With {@code catchUp}, live deliveries wait in the
-   * subscription until it finishes catching up from history.
+   * Attaches {@code s} live, holding deliveries back, and positions it after {@code since} (null: at the
+   * live position); history is read in pages of at most {@code pageSize} messages. The answer says what
+   * to tell the client and runs the catch-up ({@link Resume}); it is
+   * null when {@code s} was detached meanwhile. A failure (the channel could not be opened, or history not
+   * read) leaves {@code s} detached.
    */
-  public Future<Position> attach(Subscription s, boolean catchUp) {
+  public Future<Resume> resume(Subscription s, Position since, int pageSize) {
     LocalChannel ch = channels.computeIfAbsent(s.channel(), this::open);
     ch.attaching(1);
-    return ch.ready().map(c -> {
-      c.attaching(-1);
-      if (s.detached()) {
-        releaseIfUnused(c);
-        return null;
-      }
-      if (catchUp) {
-        s.startCatchUp();
-      }
-      c.add(s);
-      return new Position(c.epoch(), c.last());
-    }).onFailure(e -> {
+    return ch.ready().transform(ar -> {
       ch.attaching(-1);
-      if (channels.get(ch.name()) == ch) {
-        channels.remove(ch.name());
-        ch.close();
+      if (ar.failed()) {
+        if (channels.get(ch.name()) == ch) {
+          channels.remove(ch.name());
+          ch.close();
+        }
+        s.markDetached();
+        return Future.failedFuture(ar.cause());
       }
+      if (s.detached()) {
+        releaseIfUnused(ch);
+        return Future.succeededFuture();
+      }
+      s.hold();
+      ch.add(s);
+      Position live = new Position(ch.epoch(), ch.last());
+      if (since == null || since.equals(live)) {
+        s.startAt(since == null ? live : since);
+        return Future.succeededFuture(Resume.live(s, tiers, pageSize, live));
+      }
+      return tiers.read(new HistoryRead(s.channel(), since, pageSize)).transform(read -> {
+        if (s.detached()) {
+          return Future.succeededFuture();
+        }
+        if (read.failed()) {
+          detach(s);
+          return Future.failedFuture(read.cause());
+        }
+        s.startAt(Resume.startOf(since, read.result()));
+        return Future.succeededFuture(Resume.fromPage(s, tiers, pageSize, read.result()));
+      });
     });
   }
 
@@ -87,14 +111,6 @@ public final class ChannelHub {
     return channels.size();
   }
 
-  public long deliveredCount() {
-    long n = 0;
-    for (LocalChannel ch : channels.values()) {
-      n += ch.deliveredCount();
-    }
-    return n;
-  }
-
   public Future<Void> close() {
     vertx.cancelTimer(timer);
     List<Future<Void>> closing = new ArrayList<>();
@@ -103,10 +119,6 @@ public final class ChannelHub {
     }
     channels.clear();
     return Future.join(closing).mapEmpty();
-  }
-
-  /** A position a subscriber starts from. */
-  public record Position(String epoch, long offset) {
   }
 
   private LocalChannel open(String name) {

@@ -1,15 +1,21 @@
 package io.rtgw.connection;
 
 import io.rtgw.connection.http.Cors;
+import io.rtgw.connection.http.Draining;
 import io.rtgw.connection.http.HttpApi;
 import io.rtgw.connection.http.RequestChecks;
 import io.rtgw.connection.http.RouteErrors;
+import io.rtgw.connection.internal.VertxInternals;
 import io.rtgw.connection.poll.PollTransport;
+import io.rtgw.connection.session.AccessRules;
+import io.rtgw.connection.session.Requests;
+import io.rtgw.connection.session.Sessions;
 import io.rtgw.connection.sse.SseTransport;
 import io.rtgw.connection.ws.WsTransport;
 import io.rtgw.protocol.ErrorCode;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -18,6 +24,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.List;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,32 +35,37 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionVerticle.class);
-  private static final short GOING_AWAY = 1001;
   /** The endpoints browsers call from other origins, under the CORS allow-list. */
   private static final List<String> CROSS_ORIGIN_PATHS = List.of("/sse", "/poll", "/messages", "/publish", "/history",
       "/presence");
+  /** Where clients arrive, refused while the node drains. */
+  private static final List<String> TRANSPORT_PATHS = List.of("/ws", "/sse", "/poll", "/messages");
 
   private GatewayConfig config;
   private ChannelHub hub;
-  private WsTransport ws;
   private PresenceReporter presence;
-  private volatile boolean draining;
+  private WsTransport ws;
   private SseTransport sse;
   private PollTransport polls;
   private HttpApi api;
   private HttpServer server;
+  private volatile boolean draining;
 
   @Override
   public Future<?> start() {
     config = GatewayConfig.fromJson(config());
     Tiers tiers = new Tiers(vertx.eventBus(), config.delivery().requestTimeoutMs());
+    VertxInternals internals = VertxInternals.create(config.http().vertxInternals());
     hub = new ChannelHub(vertx, tiers, config.delivery().positionCheckMs());
-    String node = config.nodeId() != null ? config.nodeId() : java.util.UUID.randomUUID().toString();
+    String node = config.nodeId() != null ? config.nodeId() : UUID.randomUUID().toString();
     presence = new PresenceReporter(vertx, node, config.presence());
-    ws = new WsTransport(vertx, config, hub, presence);
-    sse = new SseTransport(vertx, config, hub, presence);
-    polls = new PollTransport(vertx, config, hub, presence);
-    api = new HttpApi(config, tiers);
+    AccessRules rules = new AccessRules(config);
+    Requests requests = new Requests(rules, tiers);
+    Sessions sessions = new Sessions(hub, rules, presence);
+    ws = new WsTransport(vertx, config, sessions, requests, internals);
+    sse = new SseTransport(vertx, config, sessions, internals);
+    polls = new PollTransport(vertx, config, sessions, tiers, presence);
+    api = new HttpApi(config.identity(), requests);
     server = vertx.createHttpServer(serverOptions())
         .invalidRequestHandler(RequestChecks::invalid)
         .requestHandler(router());
@@ -62,22 +74,31 @@ public final class ConnectionVerticle extends VerticleBase {
   }
 
   /**
-   * Drains: health turns 503 and new connections are refused, clients are told to reconnect within
-   * the drain window, and whoever is still here at its end is closed with 1001.
+   * Drains: health turns 503 and newcomers on every transport are refused; within the drain window each
+   * WebSocket client is told to reconnect, each SSE stream ends and each held poll is answered, every one
+   * at its own random moment, so they arrive at other nodes spread out; whoever is still here at the
+   * window's end is closed (WebSocket with 1001). The window is waited out whenever any client is here.
    */
   @Override
   public Future<?> stop() {
     draining = true;
     long window = config.http().drainMs();
+    int clients = ws.size() + sse.size() + polls.size();
+    if (clients > 0) {
+      LOG.info("Draining {} WebSocket connections, {} SSE streams and {} held polls over {} ms", ws.size(),
+          sse.size(), polls.size(), window);
+    }
     ws.drain(window);
-    io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
-    if (window <= 0 || ws.size() == 0) {
+    sse.drain(window);
+    polls.drain(window);
+    Promise<Void> drained = Promise.promise();
+    if (window <= 0 || clients == 0) {
       drained.complete();
     } else {
       vertx.setTimer(window, id -> drained.complete());
     }
     return drained.future().compose(v -> {
-      ws.closeAll(GOING_AWAY, "server stopping");
+      ws.closeAll();
       sse.closeAll();
       polls.closeAll();
       presence.close();
@@ -107,6 +128,8 @@ public final class ConnectionVerticle extends VerticleBase {
     router.route().handler(RequestChecks::query);
     Cors cors = new Cors(config.http().corsOrigins());
     CROSS_ORIGIN_PATHS.forEach(path -> router.route(path).handler(cors));
+    Draining gate = new Draining(() -> draining);
+    TRANSPORT_PATHS.forEach(path -> router.get(path).handler(gate));
     router.get("/ws").handler(ctx -> ws.upgrade(ctx.request()));
     router.get("/sse").handler(sse::open);
     router.get("/poll").handler(polls::longPoll);

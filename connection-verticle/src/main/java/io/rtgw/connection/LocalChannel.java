@@ -38,7 +38,6 @@ final class LocalChannel {
   private boolean ready;
   private boolean filling;
   private boolean delivering;
-  private long delivered;
   private int attaching;
 
   LocalChannel(String name, Tiers tiers) {
@@ -78,10 +77,6 @@ final class LocalChannel {
 
   int attaching() {
     return attaching;
-  }
-
-  long deliveredCount() {
-    return delivered;
   }
 
   /**
@@ -250,7 +245,6 @@ final class LocalChannel {
 
   private void deliver(Message m) {
     last = m.offset();
-    delivered++;
     fanOut(new Outbound(m));
   }
 

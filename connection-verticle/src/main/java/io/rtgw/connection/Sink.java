@@ -1,6 +1,9 @@
 package io.rtgw.connection;
 
-/** Where a transport session takes what its subscriptions deliver. Called on the session's event loop. */
+/**
+ * Where a transport takes what its subscriptions deliver: the wire side of a client. Called on the
+ * client's event loop.
+ */
 public interface Sink {
 
   /** A message of a subscribed channel, in offset order with no holes. */
@@ -14,4 +17,10 @@ public interface Sink {
    * filled because history no longer reaches back): delivery continues from {@code epoch}/{@code offset}.
    */
   void reset(String channel, String epoch, long offset);
+
+  /**
+   * A catch-up could not read history to its end: the transport ends the client's connection (or answers
+   * its poll) so that it comes back from the last position it got, which loses nothing.
+   */
+  void interrupted(String channel, Throwable cause);
 }

@@ -1,29 +1,30 @@
 package io.rtgw.connection;
 
-import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.Message;
+import io.rtgw.protocol.Position;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One session's subscription to one channel. While it catches up from history it holds back live
- * deliveries; when the history page arrives it writes the page, then whatever live arrived after the
- * page's end, so the seam has no hole and no duplicate.
+ * One client's subscription to one channel, and the only place that decides what its sink sees: it
+ * keeps the position of the last message given to the sink, so every message reaches the sink once and
+ * in offset order, and a discontinuity is reported as a reset instead of shown as a hole. While a resume
+ * catches up from history, live deliveries wait here ({@link ChannelHub#resume}).
  */
 public final class Subscription {
 
+  private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
+
   private final String channel;
   private final Sink sink;
+  private String epoch;
+  private long offset;
   private List<Outbound> heldBack;
   private boolean detached;
-  /**
-   * After a catch-up, the live stream may still be behind the page: the channel can deliver live what
-   * the page already held. Messages of {@code caughtUpEpoch} up to {@code caughtUpTo} are skipped.
-   */
-  private String caughtUpEpoch;
-  private long caughtUpTo;
 
-  public Subscription(String channel, Sink sink) {
+  Subscription(String channel, Sink sink) {
     this.channel = channel;
     this.sink = sink;
   }
@@ -32,77 +33,107 @@ public final class Subscription {
     return channel;
   }
 
-  void deliver(Outbound m) {
+  /** The position of the last message the sink got (or where it started); null before the resume. */
+  public Position position() {
+    return epoch == null ? null : new Position(epoch, offset);
+  }
+
+  public boolean detached() {
+    return detached;
+  }
+
+  /** A live delivery from the channel; held back while catching up. */
+  void deliver(Outbound out) {
     if (detached) {
       return;
     }
     if (heldBack != null) {
-      heldBack.add(m);
-    } else if (m.isMessage()) {
-      if (caughtUpEpoch != null && alreadySent(m.message())) {
-        return;
-      }
-      sink.message(m);
+      heldBack.add(out);
+    } else if (out.isMessage()) {
+      write(out);
     } else {
-      sink.presence(m);
+      sink.presence(out);
     }
-  }
-
-  private boolean alreadySent(Message m) {
-    if (m.offset() <= caughtUpTo && m.epoch().equals(caughtUpEpoch)) {
-      return true;
-    }
-    caughtUpEpoch = null;
-    return false;
-  }
-
-  void reset(String epoch, long offset) {
-    caughtUpEpoch = null;
-    if (!detached && heldBack == null) {
-      sink.reset(channel, epoch, offset);
-    }
-  }
-
-  /** From now on live deliveries wait until {@link #finishCatchUp}. */
-  public void startCatchUp() {
-    heldBack = new ArrayList<>();
-  }
-
-  public boolean catchingUp() {
-    return heldBack != null;
   }
 
   /**
-   * Writes the page's messages, then the held-back live ones that come after it, and from then on skips
-   * live ones the page already held.
+   * The channel lost continuity and goes on from {@code newEpoch}/{@code newOffset}. Ignored while
+   * catching up (the catch-up reads history, which tells the same) and when this subscription is already
+   * past that point (its catch-up read further than the channel's live stream had come).
    */
-  public void finishCatchUp(HistoryPage page) {
+  void reset(String newEpoch, long newOffset) {
+    if (detached || heldBack != null || (newEpoch.equals(epoch) && newOffset <= offset)) {
+      return;
+    }
+    moveTo(newEpoch, newOffset);
+  }
+
+  // ---- the catch-up, driven by Resume
+
+  void hold() {
+    heldBack = new ArrayList<>();
+  }
+
+  void startAt(Position p) {
+    epoch = p.epoch();
+    offset = p.offset();
+  }
+
+  /** A message read from history while catching up. */
+  void caughtUp(Message m) {
+    write(new Outbound(m));
+  }
+
+  /** History could not continue exactly from the current position: goes on from {@code to}. */
+  void skipTo(Position to) {
+    moveTo(to.epoch(), to.offset());
+  }
+
+  /** Ends the catch-up: the held-back deliveries after the position go out, and live ones from now on. */
+  void goLive() {
     List<Outbound> held = heldBack;
     heldBack = null;
-    long last = page.offset();
-    for (Message m : page.messages()) {
-      sink.message(new Outbound(m));
+    if (held == null) {
+      return;
     }
-    if (held != null) {
-      for (Outbound o : held) {
-        Message m = o.message();
-        if (m == null) {
-          sink.presence(o);
-        } else if (m.epoch().equals(page.epoch()) && m.offset() > last) {
-          sink.message(o);
-          last = m.offset();
-        }
-      }
+    for (Outbound out : held) {
+      deliver(out);
     }
-    caughtUpEpoch = page.epoch();
-    caughtUpTo = last;
+  }
+
+  void sinkInterrupted(Throwable cause) {
+    sink.interrupted(channel, cause);
   }
 
   void markDetached() {
     detached = true;
+    heldBack = null;
   }
 
-  boolean detached() {
-    return detached;
+  private void write(Outbound out) {
+    Message m = out.message();
+    if (m.epoch().equals(epoch)) {
+      if (m.offset() <= offset) {
+        // the catch-up page already held it: the live stream was behind the page
+        return;
+      }
+      if (m.offset() != offset + 1) {
+        // the channel heals its gaps before it delivers, so this is a bug elsewhere; said out loud
+        LOG.warn("Channel {}: a subscription at {}:{} got offset {}; reporting a reset", channel, epoch, offset,
+            m.offset());
+        moveTo(m.epoch(), m.offset() - 1);
+      }
+    } else {
+      LOG.warn("Channel {}: a subscription at {}:{} got epoch {}; reporting a reset", channel, epoch, offset, m.epoch());
+      moveTo(m.epoch(), m.offset() - 1);
+    }
+    offset = m.offset();
+    sink.message(out);
+  }
+
+  private void moveTo(String newEpoch, long newOffset) {
+    epoch = newEpoch;
+    offset = newOffset;
+    sink.reset(channel, newEpoch, newOffset);
   }
 }

@@ -3,50 +3,49 @@ package io.rtgw.connection.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rtgw.connection.Cursor;
-import io.rtgw.connection.Identity;
-import io.rtgw.connection.Tiers;
+import io.rtgw.connection.session.Identity;
+import io.rtgw.connection.session.Requests;
 import io.rtgw.protocol.ChannelName;
+import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.GatewayException;
-import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Json;
 import io.rtgw.protocol.Position;
-import io.rtgw.protocol.PublishCommand;
-import io.rtgw.protocol.config.GatewayConfig;
+import io.rtgw.protocol.config.IdentityConfig;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** The request/response part of the HTTP API: {@code POST /publish}, {@code GET /history}, {@code GET /presence}. */
+/**
+ * The request/response part of the HTTP API: {@code POST /publish}, {@code GET /history},
+ * {@code GET /presence}. It reads the HTTP form of a request; {@link Requests} carries it out, with the
+ * same rules as the WebSocket commands.
+ */
 public final class HttpApi {
 
-  public static final int DEFAULT_HISTORY_LIMIT = 100;
-  public static final int MAX_HISTORY_LIMIT = 1000;
+  private final IdentityConfig identity;
+  private final Requests requests;
 
-  private final GatewayConfig config;
-  private final Tiers tiers;
-
-  public HttpApi(GatewayConfig config, Tiers tiers) {
-    this.config = config;
-    this.tiers = tiers;
+  public HttpApi(IdentityConfig identity, Requests requests) {
+    this.identity = identity;
+    this.requests = requests;
   }
 
   /** {@code {"channel","data","key"?}} -> {@code {"channel","epoch","offset"}}; a repeated key gets the first reply. */
   public void publish(RoutingContext ctx) {
-    String user = Identity.resolve(ctx.request(), config.identity());
+    String user = Identity.resolve(ctx.request(), identity);
     JsonNode body = parseObject(ctx.body().buffer());
-    JsonNode c = body.get("channel");
+    JsonNode c = body.get(Fields.CHANNEL);
     String channel = ChannelName.require(c == null || c.isNull() ? null : c.isTextual() ? c.asText() : c);
-    JsonNode data = body.get("data");
+    JsonNode data = body.get(Fields.DATA);
     if (data == null) {
       throw GatewayException.badRequest("The field 'data' is missing.");
     }
-    JsonNode key = body.get("key");
+    JsonNode key = body.get(Fields.KEY);
     if (key != null && !key.isNull() && !key.isTextual()) {
       throw GatewayException.badRequest("The field 'key' must be a string.");
     }
     String k = key == null || key.isNull() ? null : key.asText();
-    tiers.publish(new PublishCommand(channel, Json.raw(data), user, k))
+    requests.publish(user, channel, Json.raw(data), k)
         .onSuccess(r -> JsonReplies.ok(ctx.response(), r.toJson()))
         .onFailure(e -> JsonReplies.fail(ctx.response(), e));
   }
@@ -56,10 +55,10 @@ public final class HttpApi {
    * or its newest messages without a cursor.
    */
   public void history(RoutingContext ctx) {
-    String user = Identity.resolve(ctx.request(), config.identity());
-    String channel = Params.channel(ctx.request(), config, user);
-    Cursor cursor = Params.resume(ctx.request(), ctx.request().getParam("cursor"));
-    int limit = Params.limit(ctx.request(), DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT);
+    String user = Identity.resolve(ctx.request(), identity);
+    String channel = Params.channel(ctx.request());
+    Cursor cursor = Params.resume(ctx.request(), ctx.request().getParam(Fields.CURSOR));
+    Long limit = Params.limit(ctx.request());
     Position since = null;
     if (cursor != null) {
       since = cursor.positionOf(channel);
@@ -68,21 +67,18 @@ public final class HttpApi {
             + "'; use a cursor of a stream or poll that included it, a since parameter, or none.");
       }
     }
-    tiers.read(new HistoryRead(channel, since, limit))
+    requests.history(user, channel, since, limit)
         .onSuccess(page -> JsonReplies.ok(ctx.response(), page.toJson()))
         .onFailure(e -> JsonReplies.fail(ctx.response(), e));
   }
 
   /** Who is in a channel, where its namespace has presence on; the presence tier answers. */
   public void presence(RoutingContext ctx) {
-    String user = Identity.resolve(ctx.request(), config.identity());
-    String channel = Params.channel(ctx.request(), config, user);
-    if (!config.namespaceOf(channel).presence()) {
-      throw GatewayException.forbidden("Presence is off for namespace '" + ChannelName.namespace(channel) + "'.");
-    }
-    tiers.presence(channel)
-        .onSuccess(reply -> JsonReplies.ok(ctx.response(), new JsonObject().put("channel", channel)
-            .put("members", reply.getJsonArray("members", new JsonArray()))))
+    String user = Identity.resolve(ctx.request(), identity);
+    String channel = Params.channel(ctx.request());
+    requests.presence(user, channel)
+        .onSuccess(members -> JsonReplies.ok(ctx.response(), new JsonObject().put(Fields.CHANNEL, channel)
+            .put(Fields.MEMBERS, members)))
         .onFailure(e -> JsonReplies.fail(ctx.response(), e));
   }
 

@@ -4,7 +4,7 @@ import io.rtgw.connection.Cursor;
 import io.rtgw.protocol.ChannelName;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.Position;
-import io.rtgw.protocol.config.GatewayConfig;
+import io.rtgw.connection.session.AccessRules;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,14 +26,14 @@ public final class Params {
    * The {@code channel} parameters: 1 to {@code max} valid names in configured namespaces, personal ones
    * only for their owner. A name given twice counts once; the order is kept.
    */
-  public static List<String> channels(HttpServerRequest request, GatewayConfig config, String user, int max) {
+  public static List<String> channels(HttpServerRequest request, AccessRules rules, String user, int max) {
     List<String> given = request.params().getAll("channel");
     if (given.isEmpty()) {
       throw GatewayException.badRequest("Name at least one channel: ?channel=a&channel=b.");
     }
     Set<String> channels = new LinkedHashSet<>();
     for (String c : given) {
-      channels.add(readable(c, user, config));
+      channels.add(rules.checkRead(c, user, "read"));
     }
     if (channels.size() > max) {
       throw GatewayException.badRequest("Too many channels in one request (at most " + max + ").");
@@ -41,21 +41,15 @@ public final class Params {
     return new ArrayList<>(channels);
   }
 
-  /** The one {@code channel} parameter of a single-channel endpoint. */
-  public static String channel(HttpServerRequest request, GatewayConfig config, String user) {
+  /** The one {@code channel} parameter of a single-channel endpoint; the endpoint checks access. */
+  public static String channel(HttpServerRequest request) {
     List<String> given = request.params().getAll("channel");
     if (given.size() != 1) {
       throw GatewayException.badRequest(given.isEmpty()
           ? "The parameter 'channel' is missing."
           : "Name exactly one channel here.");
     }
-    return readable(given.get(0), user, config);
-  }
-
-  /** The cursor parameter {@code name}, or null when absent. */
-  public static Cursor cursor(HttpServerRequest request, String name) {
-    String text = request.getParam(name);
-    return text == null ? null : Cursor.parse(text);
+    return ChannelName.require(given.get(0));
   }
 
   /**
@@ -88,14 +82,10 @@ public final class Params {
     return out;
   }
 
-  /** {@code limit}: a whole number of 0 or more, {@code defaultLimit} when absent, at most {@code max}. */
-  public static int limit(HttpServerRequest request, int defaultLimit, int max) {
+  /** {@code limit}: a whole number of 0 or more, or null when absent (the request's default applies). */
+  public static Long limit(HttpServerRequest request) {
     String text = request.getParam("limit");
-    if (text == null) {
-      return defaultLimit;
-    }
-    long n = wholeNumber(text, "limit");
-    return (int) Math.min(n, max);
+    return text == null ? null : wholeNumber(text, "limit");
   }
 
   /** {@code timeout} in seconds (decimals allowed), as milliseconds; above {@code maxMs} it is {@code maxMs}. */
@@ -109,17 +99,6 @@ public final class Params {
     }
     double seconds = Double.parseDouble(text);
     return Math.min(maxMs, Math.round(seconds * 1000));
-  }
-
-  /** A channel the client may read: valid name, configured namespace, and its own if personal. */
-  static String readable(String channel, String user, GatewayConfig config) {
-    ChannelName.require(channel);
-    config.namespaceOf(channel);
-    if (ChannelName.isPersonal(channel) && !ChannelName.personalOwner(channel).equals(user)) {
-      throw GatewayException.forbidden("Only user '" + ChannelName.personalOwner(channel)
-          + "' may read channel '" + channel + "'.");
-    }
-    return channel;
   }
 
   private static long wholeNumber(String text, String name) {

@@ -1,27 +1,24 @@
 package io.rtgw.connection.poll;
 
-import io.rtgw.connection.ChannelHub;
 import io.rtgw.connection.Cursor;
 import io.rtgw.connection.Outbound;
+import io.rtgw.connection.Resume;
 import io.rtgw.connection.Sink;
-import io.rtgw.connection.Subscription;
 import io.rtgw.connection.http.JsonReplies;
-import io.rtgw.protocol.HistoryPage;
-import io.rtgw.protocol.Message;
-import io.rtgw.protocol.Position;
+import io.rtgw.connection.session.ClientSession;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * A long poll whose cursor covers all its channels. It costs no thread while it waits: it is a set of
- * subscriptions and a timer, answered by whichever comes first, a message or the timeout.
- *
- * <p>The seam between two polls: every channel is attached live first, holding deliveries back, and only
- * then is history read after the cursor. A message published between the two polls is therefore either
- * in that read or among the held-back deliveries, never in neither.
+ * A long poll whose cursor covers all its channels. It costs no thread while it waits: a session of
+ * subscriptions and a timer, answered by whichever comes first, a message or the timeout. Each channel
+ * resumes from the cursor ({@link Resume}); a backlog is answered with its first page at once, and the
+ * next poll goes on from there.
  */
 final class HeldPoll implements Sink {
 
@@ -29,43 +26,51 @@ final class HeldPoll implements Sink {
   private final HttpServerResponse response;
   private final List<String> channels;
   private final Cursor cursor;
-  private final ChannelHub hub;
-  private final PollTransport transport;
-  private final int limit;
+  private final Function<Sink, ClientSession> sessions;
+  private final Runnable removed;
   private final PollReply reply;
-  private final List<Subscription> subscriptions = new ArrayList<>();
+  private ClientSession session;
   private long timer = -1;
   private boolean answerScheduled;
   private boolean done;
 
-  HeldPoll(Vertx vertx, HttpServerResponse response, List<String> channels, Cursor cursor, ChannelHub hub,
-           PollTransport transport, int limit) {
+  HeldPoll(Vertx vertx, HttpServerResponse response, List<String> channels, Cursor cursor,
+           Function<Sink, ClientSession> sessions, Runnable removed) {
     this.vertx = vertx;
     this.response = response;
     this.channels = channels;
     this.cursor = cursor;
-    this.hub = hub;
-    this.transport = transport;
-    this.limit = limit;
+    this.sessions = sessions;
+    this.removed = removed;
     this.reply = new PollReply(channels);
   }
 
   void start(long timeoutMs) {
+    session = sessions.apply(this);
     response.closeHandler(v -> release());
-    List<Future<?>> catchUps = new ArrayList<>(channels.size());
+    List<Future<Resume>> resuming = new ArrayList<>(channels.size());
     for (String channel : channels) {
-      Subscription s = new Subscription(channel, this);
-      subscriptions.add(s);
-      catchUps.add(hub.attach(s, true).compose(live -> catchUp(s, live)));
+      resuming.add(session.subscribe(channel, cursor.positionOf(channel)));
     }
-    Future.all(catchUps).onComplete(ar -> {
+    Future.all(resuming).onComplete(ar -> {
       if (done) {
         return;
       }
       if (ar.failed()) {
         release();
         JsonReplies.fail(response, ar.cause());
-      } else if (reply.hasNews()) {
+        return;
+      }
+      List<Resume> resumes = ar.result().list();
+      for (Resume r : resumes) {
+        if (!r.recovered()) {
+          reply.reset(r.subscription().channel());
+        }
+      }
+      for (Resume r : resumes) {
+        r.catchUp(1);
+      }
+      if (reply.hasNews()) {
         answer();
       } else {
         hold(timeoutMs);
@@ -73,7 +78,7 @@ final class HeldPoll implements Sink {
     });
   }
 
-  /** Answers {@code 204}: the node is stopping, or the timeout passed; the client polls again with its cursor. */
+  /** Answers {@code 204}: the timeout passed; the client polls again with its cursor. */
   void noNews() {
     if (!done) {
       release();
@@ -81,23 +86,30 @@ final class HeldPoll implements Sink {
     }
   }
 
-  @Override
-  public void message(Outbound out) {
+  /** Answers after {@code delayMs} (with what it holds then, or 204): the node drains, polls leave spread out. */
+  void answerAfter(long delayMs) {
     if (done) {
       return;
     }
-    Message m = out.message();
-    Position at = reply.position(m.channel());
-    boolean sameEpoch = m.epoch().equals(at.epoch());
-    if (sameEpoch && m.offset() <= at.offset()) {
-      return;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
     }
-    if (sameEpoch && m.offset() == at.offset() + 1) {
-      reply.add(m, out.json());
+    timer = vertx.setTimer(Math.max(1, delayMs), id -> {
+      timer = -1;
+      if (reply.hasNews()) {
+        answer();
+      } else {
+        noNews();
+      }
+    });
+  }
+
+  @Override
+  public void message(Outbound out) {
+    if (!done) {
+      reply.add(out.message().channel(), out.json());
+      scheduleAnswer();
     }
-    // anything else is a discontinuity the subscription should have reported: answering with what is
-    // continuous sends the client back to history, which settles it exactly
-    scheduleAnswer();
   }
 
   /** Polls carry messages only: presence events are for streams; a poll client asks GET /presence. */
@@ -108,27 +120,18 @@ final class HeldPoll implements Sink {
   @Override
   public void reset(String channel, String epoch, long offset) {
     if (!done) {
-      reply.reset(channel, new Position(epoch, offset));
+      reply.reset(channel);
       scheduleAnswer();
     }
   }
 
-  private Future<?> catchUp(Subscription s, ChannelHub.Position live) {
-    String channel = s.channel();
-    Position since = cursor.positionOf(channel);
-    if (live == null || (live.epoch().equals(since.epoch()) && live.offset() == since.offset())) {
-      // nothing was published since the cursor (or the poll is gone): no history read is needed
-      reply.at(channel, since);
-      return Future.succeededFuture();
-    }
-    return Backlog.readAfter(hub.tiers(), reply, channel, since, limit);
+  /** Answers with what it has: the cursor holds the last message given, so the next poll goes on from it. */
+  @Override
+  public void interrupted(String channel, Throwable cause) {
+    answer();
   }
 
   private void hold(long timeoutMs) {
-    for (Subscription s : subscriptions) {
-      Position at = reply.position(s.channel());
-      s.finishCatchUp(new HistoryPage(s.channel(), at.epoch(), at.offset(), true, List.of()));
-    }
     if (!done && !answerScheduled) {
       timer = vertx.setTimer(Math.max(1, timeoutMs), id -> {
         timer = -1;
@@ -150,8 +153,9 @@ final class HeldPoll implements Sink {
 
   private void answer() {
     if (!done) {
+      Buffer body = reply.toBuffer(session.positions());
       release();
-      JsonReplies.ok(response, reply.toBuffer());
+      JsonReplies.ok(response, body);
     }
   }
 
@@ -163,9 +167,7 @@ final class HeldPoll implements Sink {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
-    for (Subscription s : subscriptions) {
-      hub.detachLingering(s);
-    }
-    transport.removed(this);
+    session.close();
+    removed.run();
   }
 }

@@ -3,7 +3,8 @@ package io.rtgw.connection.poll;
 import io.rtgw.connection.PresenceReporter;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.PresenceEntry;
-import io.rtgw.protocol.config.GatewayConfig;
+import io.rtgw.connection.session.AccessRules;
+import io.rtgw.protocol.config.PresenceConfig;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,18 +22,18 @@ final class PollPresence {
   private static final Pattern CLIENT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private final PresenceReporter reporter;
-  private final GatewayConfig config;
+  private final AccessRules rules;
   private final Map<PresenceEntry, Long> lastPolled = new HashMap<>();
   private final long ttlMs;
   private final long sweepTimer;
   private final Vertx vertx;
 
-  PollPresence(Vertx vertx, PresenceReporter reporter, GatewayConfig config) {
+  PollPresence(Vertx vertx, PresenceReporter reporter, AccessRules rules, PresenceConfig config) {
     this.vertx = vertx;
     this.reporter = reporter;
-    this.config = config;
-    this.ttlMs = config.presence().ttlMs();
-    this.sweepTimer = vertx.setPeriodic(Math.max(50, Math.min(config.presence().sweepMs(), ttlMs / 4)), id -> sweep());
+    this.rules = rules;
+    this.ttlMs = config.ttlMs();
+    this.sweepTimer = vertx.setPeriodic(Math.max(50, Math.min(config.sweepMs(), ttlMs / 4)), id -> sweep());
   }
 
   /** Checks {@code client=}: letters, digits, '_' and '-', 1 to 64 of them. */
@@ -47,12 +48,12 @@ final class PollPresence {
   }
 
   void polled(String user, String client, List<String> channels) {
-    if (user == null || client == null) {
+    if (client == null) {
       return;
     }
     long now = System.currentTimeMillis();
     for (String channel : channels) {
-      if (config.namespaceOf(channel).presence()) {
+      if (rules.listsPresence(channel, user)) {
         PresenceEntry e = new PresenceEntry(channel, user, client);
         if (lastPolled.put(e, now) == null) {
           reporter.join(e);

@@ -2,57 +2,43 @@ package io.rtgw.connection.poll;
 
 import io.rtgw.connection.Cursor;
 import io.rtgw.protocol.Json;
-import io.rtgw.protocol.Message;
 import io.rtgw.protocol.Position;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One poll's answer as it is gathered: the messages of each channel in offset order, the channels whose
- * continuity was lost ({@code resets}), and every channel's position for the new cursor.
+ * One poll's answer as it is gathered: the messages of each channel in offset order and the channels
+ * whose continuity was lost ({@code resets}); the positions for the new cursor are given when it is
+ * written.
  */
 final class PollReply {
 
   private static final byte[] OPEN = "{\"messages\":[".getBytes(StandardCharsets.UTF_8);
 
-  private final Map<String, Position> positions = new LinkedHashMap<>();
+  private final List<String> channels;
   private final Map<String, List<byte[]>> messages = new HashMap<>();
   private final List<String> resets = new ArrayList<>();
   private int count;
 
   PollReply(List<String> channels) {
-    // the cursor lists channels in the order the client named them
-    for (String c : channels) {
-      positions.put(c, null);
-    }
+    this.channels = channels;
   }
 
-  Position position(String channel) {
-    return positions.get(channel);
-  }
-
-  void at(String channel, Position position) {
-    positions.put(channel, position);
-  }
-
-  /** A message after the channel's position; {@code json} is its message object, often shared. */
-  void add(Message m, byte[] json) {
-    messages.computeIfAbsent(m.channel(), c -> new ArrayList<>()).add(json);
-    positions.put(m.channel(), new Position(m.epoch(), m.offset()));
+  /** A message of {@code channel}; {@code json} is its message object, often shared. */
+  void add(String channel, byte[] json) {
+    messages.computeIfAbsent(channel, c -> new ArrayList<>()).add(json);
     count++;
   }
 
-  /** The channel could not be continued exactly ({@code recovered: false}); it goes on from {@code position}. */
-  void reset(String channel, Position position) {
+  /** The channel could not be continued exactly ({@code recovered: false}). */
+  void reset(String channel) {
     if (!resets.contains(channel)) {
       resets.add(channel);
     }
-    positions.put(channel, position);
   }
 
   int size() {
@@ -64,12 +50,11 @@ final class PollReply {
     return count > 0 || !resets.isEmpty();
   }
 
-  String cursor() {
-    return Cursor.encode(positions);
-  }
-
-  /** {@code {"messages":[...],"cursor":"...","resets":[...]}}, the last only when a channel was reset. */
-  Buffer toBuffer() {
+  /**
+   * {@code {"messages":[...],"cursor":"...","resets":[...]}}, the last only when a channel was reset; the
+   * messages and the cursor list channels in the order the client named them.
+   */
+  Buffer toBuffer(Map<String, Position> positions) {
     int size = OPEN.length + 256;
     for (List<byte[]> list : messages.values()) {
       for (byte[] m : list) {
@@ -78,7 +63,9 @@ final class PollReply {
     }
     Buffer out = Buffer.buffer(size).appendBytes(OPEN);
     boolean first = true;
-    for (String channel : positions.keySet()) {
+    Map<String, Position> ordered = new java.util.LinkedHashMap<>();
+    for (String channel : channels) {
+      ordered.put(channel, positions.get(channel));
       for (byte[] m : messages.getOrDefault(channel, List.of())) {
         if (!first) {
           out.appendByte((byte) ',');
@@ -87,7 +74,7 @@ final class PollReply {
         first = false;
       }
     }
-    out.appendString("],\"cursor\":\"").appendString(cursor()).appendString("\"");
+    out.appendString("],\"cursor\":\"").appendString(Cursor.encode(ordered)).appendString("\"");
     if (!resets.isEmpty()) {
       out.appendString(",\"resets\":[");
       for (int i = 0; i < resets.size(); i++) {

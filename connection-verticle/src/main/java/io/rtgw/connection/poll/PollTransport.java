@@ -1,11 +1,13 @@
 package io.rtgw.connection.poll;
 
-import io.rtgw.connection.ChannelHub;
 import io.rtgw.connection.Cursor;
-import io.rtgw.connection.Identity;
 import io.rtgw.connection.PresenceReporter;
+import io.rtgw.connection.Tiers;
 import io.rtgw.connection.http.JsonReplies;
 import io.rtgw.connection.http.Params;
+import io.rtgw.connection.session.ClientSession;
+import io.rtgw.connection.session.Identity;
+import io.rtgw.connection.session.Sessions;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.rtgw.protocol.config.PollConfig;
 import io.vertx.core.Vertx;
@@ -26,16 +28,20 @@ public final class PollTransport {
   private final Vertx vertx;
   private final GatewayConfig config;
   private final PollConfig poll;
-  private final ChannelHub hub;
+  private final Sessions sessions;
+  private final Tiers tiers;
+  private final ClientSession.Options options;
   private final Set<HeldPoll> held = new HashSet<>();
   private final PollPresence presence;
 
-  public PollTransport(Vertx vertx, GatewayConfig config, ChannelHub hub, PresenceReporter reporter) {
+  public PollTransport(Vertx vertx, GatewayConfig config, Sessions sessions, Tiers tiers, PresenceReporter reporter) {
     this.vertx = vertx;
-    this.presence = new PollPresence(vertx, reporter, config);
     this.config = config;
     this.poll = config.poll();
-    this.hub = hub;
+    this.sessions = sessions;
+    this.tiers = tiers;
+    this.options = new ClientSession.Options(poll.maxChannels(), poll.maxMessages(), false, true);
+    this.presence = new PollPresence(vertx, reporter, sessions.rules(), config.presence());
   }
 
   /**
@@ -46,15 +52,20 @@ public final class PollTransport {
   public void longPoll(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     String user = Identity.resolve(request, config.identity());
-    List<String> channels = Params.channels(request, config, user, poll.maxChannels());
+    List<String> channels = Params.channels(request, sessions.rules(), user, poll.maxChannels());
     Cursor cursor = Params.resume(request, request.getParam("cursor"));
-    presence.polled(user, PollPresence.client(request.getParam("client"), user), channels);
+    String client = PollPresence.client(request.getParam("client"), user);
+    presence.polled(user, client, channels);
     long timeoutMs = Params.timeoutMs(request, poll.timeoutMs(), poll.maxTimeoutMs());
     if (cursor == null || !coversAll(cursor, channels)) {
       answerNow(ctx, channels, cursor);
       return;
     }
-    HeldPoll p = new HeldPoll(vertx, ctx.response(), channels, cursor, hub, this, poll.maxMessages());
+    HeldPoll[] self = new HeldPoll[1];
+    HeldPoll p = new HeldPoll(vertx, ctx.response(), channels, cursor,
+        sink -> sessions.open(user, sink, options),
+        () -> held.remove(self[0]));
+    self[0] = p;
     held.add(p);
     p.start(withJitter(timeoutMs));
   }
@@ -63,7 +74,7 @@ public final class PollTransport {
   public void shortPoll(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     String user = Identity.resolve(request, config.identity());
-    List<String> channels = Params.channels(request, config, user, poll.maxChannels());
+    List<String> channels = Params.channels(request, sessions.rules(), user, poll.maxChannels());
     Cursor cursor = Params.resume(request, request.getParam("cursor"));
     presence.polled(user, PollPresence.client(request.getParam("client"), user), channels);
     answerNow(ctx, channels, cursor);
@@ -74,6 +85,14 @@ public final class PollTransport {
     return held.size();
   }
 
+  /** Answers each held poll at a random moment within {@code windowMs}: clients poll again, elsewhere. */
+  public void drain(long windowMs) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (HeldPoll p : new ArrayList<>(held)) {
+      p.answerAfter(windowMs <= 0 ? 0 : random.nextLong(windowMs));
+    }
+  }
+
   /** Answers every held poll with {@code 204}; used when the node stops (clients poll again, elsewhere). */
   public void closeAll() {
     presence.close();
@@ -82,13 +101,9 @@ public final class PollTransport {
     }
   }
 
-  void removed(HeldPoll p) {
-    held.remove(p);
-  }
-
   private void answerNow(RoutingContext ctx, List<String> channels, Cursor cursor) {
-    Backlog.read(hub.tiers(), channels, cursor, poll.maxMessages())
-        .onSuccess(reply -> JsonReplies.ok(ctx.response(), reply.toBuffer()))
+    Backlog.read(tiers, channels, cursor, poll.maxMessages())
+        .onSuccess(body -> JsonReplies.ok(ctx.response(), body))
         .onFailure(e -> JsonReplies.fail(ctx.response(), e));
   }
 

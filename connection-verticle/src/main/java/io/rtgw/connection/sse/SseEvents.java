@@ -1,9 +1,6 @@
 package io.rtgw.connection.sse;
 
-import io.rtgw.connection.SseData;
-import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
 
 /** The text/event-stream framing: fields, one per line, and a blank line that dispatches the event. */
@@ -23,11 +20,6 @@ final class SseEvents {
   static Buffer event(String type, String id, byte[] dataLines) {
     String head = "event: " + type + "\n" + (id == null ? "" : "id: " + id + "\n");
     return Buffer.buffer(head.length() + dataLines.length).appendString(head).appendBytes(dataLines);
-  }
-
-  /** Bytes encoded once and written to many streams: wrapped, not copied. */
-  static Buffer shared(byte[] event) {
-    return BufferInternal.buffer(Unpooled.wrappedBuffer(event));
   }
 
   /** An event of this stream alone, its data encoded here. */

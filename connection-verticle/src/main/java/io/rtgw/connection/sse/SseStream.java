@@ -1,84 +1,76 @@
 package io.rtgw.connection.sse;
 
-import io.rtgw.connection.ChannelHub;
+import io.netty.buffer.Unpooled;
 import io.rtgw.connection.Cursor;
-import io.rtgw.connection.FlushCoalescing;
 import io.rtgw.connection.Outbound;
+import io.rtgw.connection.Resume;
 import io.rtgw.connection.Sink;
-import io.rtgw.connection.Subscription;
 import io.rtgw.connection.http.JsonReplies;
-import io.rtgw.protocol.HistoryPage;
-import io.rtgw.protocol.HistoryRead;
-import io.rtgw.protocol.Message;
+import io.rtgw.connection.internal.RawWriter;
+import io.rtgw.connection.internal.VertxInternals;
+import io.rtgw.connection.session.ClientSession;
+import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.Position;
 import io.rtgw.protocol.config.SseConfig;
-import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One event stream: its subscriptions, the position of each of its channels (the {@code id:} of every
- * message is the cursor of them all), and the bound on what may wait to be written.
- *
- * <p>Every channel is attached holding deliveries back, and caught up from history when the client
- * resumes, before anything is written: so {@code subscribed} comes first, then the missed messages, then
- * live ones, with no hole or duplicate at the seam.
+ * One event stream: its framing (the {@code id:} of every event is the cursor of all its channels), and
+ * the bound on what may wait to be written. Its channels, positions and presence are its
+ * {@link ClientSession}'s; {@code subscribed} comes first, then each channel's catch-up, then live events.
  */
 final class SseStream implements Sink {
 
   private static final Logger LOG = LoggerFactory.getLogger(SseStream.class);
 
+  private final Vertx vertx;
   private final HttpServerResponse response;
   /** Writes pre-framed chunks below Vert.x's HTTP encoder; null where that is not possible. */
-  private final FlushCoalescing.RawWriter raw;
+  private final RawWriter raw;
+  private final VertxInternals internals;
   private final List<String> channels;
   private final Cursor resume;
-  private final ChannelHub hub;
   private final SseConfig config;
-  private final SseTransport transport;
-  private final StreamPresence presence;
-  private final Map<String, Position> positions = new LinkedHashMap<>();
-  private final Map<String, HistoryPage> catchUps = new HashMap<>();
-  private final List<Subscription> subscriptions = new ArrayList<>();
+  private final Function<Sink, ClientSession> sessions;
+  private final Runnable removed;
+  private ClientSession session;
+  private long endTimer = -1;
   private boolean open;
   private boolean closed;
 
-  SseStream(HttpServerResponse response, FlushCoalescing.RawWriter raw, List<String> channels, Cursor resume, ChannelHub hub, SseConfig config,
-            SseTransport transport, StreamPresence presence) {
+  SseStream(Vertx vertx, HttpServerResponse response, RawWriter raw, VertxInternals internals, List<String> channels,
+            Cursor resume, SseConfig config, Function<Sink, ClientSession> sessions, Runnable removed) {
+    this.vertx = vertx;
     this.response = response;
     this.raw = raw;
-    this.presence = presence;
+    this.internals = internals;
     this.channels = channels;
     this.resume = resume;
-    this.hub = hub;
     this.config = config;
-    this.transport = transport;
-    for (String c : channels) {
-      positions.put(c, null);
-    }
+    this.sessions = sessions;
+    this.removed = removed;
   }
 
   void start() {
+    session = sessions.apply(this);
     response.closeHandler(v -> release());
     response.exceptionHandler(e -> LOG.debug("SSE stream failed: {}", e.getMessage()));
-    List<Future<?>> attaching = new ArrayList<>(channels.size());
+    List<Future<Resume>> resuming = new ArrayList<>(channels.size());
     for (String channel : channels) {
-      Subscription s = new Subscription(channel, this);
-      subscriptions.add(s);
-      attaching.add(hub.attach(s, true).compose(live -> catchUp(s, live)));
+      resuming.add(session.subscribe(channel, resume == null ? null : resume.positionOf(channel)));
     }
-    Future.all(attaching).onComplete(ar -> {
+    Future.all(resuming).onComplete(ar -> {
       if (closed) {
         return;
       }
@@ -86,7 +78,7 @@ final class SseStream implements Sink {
         release();
         JsonReplies.fail(response, ar.cause());
       } else {
-        begin();
+        begin(ar.result().list());
       }
     });
   }
@@ -108,32 +100,27 @@ final class SseStream implements Sink {
     }
   }
 
+  /** Ends the stream after {@code delayMs}: the node drains, and its streams leave spread out. */
+  void endAfter(long delayMs) {
+    if (!closed && endTimer < 0) {
+      endTimer = vertx.setTimer(Math.max(1, delayMs), id -> {
+        endTimer = -1;
+        end();
+      });
+    }
+  }
+
   @Override
   public void message(Outbound out) {
     if (closed) {
       return;
     }
-    Message m = out.message();
-    Position at = positions.get(m.channel());
-    boolean sameEpoch = m.epoch().equals(at.epoch());
-    if (sameEpoch && m.offset() <= at.offset()) {
-      return;
-    }
-    if (!sameEpoch || m.offset() != at.offset() + 1) {
-      // a discontinuity the subscription should have reported; ending sends the client back through
-      // history, which either fills it or says recovered:false, rather than showing a silent hole
-      LOG.warn("SSE stream: channel {} jumped from {} to {}:{}; ending the stream so the client resumes",
-          m.channel(), at, m.epoch(), m.offset());
-      end();
-      return;
-    }
-    positions.put(m.channel(), new Position(m.epoch(), m.offset()));
-    if (positions.size() == 1 && raw != null) {
-      writeChunk(out.sseSingleChannelChunk());
-    } else if (positions.size() == 1) {
-      write(SseEvents.shared(out.sseSingleChannelEvent()));
+    if (channels.size() == 1 && raw != null) {
+      writeChunk(out.encoded(SseEncoding.SINGLE_CHANNEL_CHUNK));
+    } else if (channels.size() == 1) {
+      write(internals.shared(out.encoded(SseEncoding.SINGLE_CHANNEL_EVENT)));
     } else {
-      write(SseEvents.event("message", Cursor.encode(positions), out.sseData()));
+      write(SseEvents.event("message", Cursor.encode(session.positions()), out.encoded(SseEncoding.DATA)));
     }
   }
 
@@ -141,7 +128,7 @@ final class SseStream implements Sink {
   @Override
   public void presence(Outbound event) {
     if (open && !closed) {
-      write(SseEvents.event(event.event().type(), null, event.sseData()));
+      write(SseEvents.event(event.event().type(), null, event.encoded(SseEncoding.DATA)));
     }
   }
 
@@ -150,34 +137,19 @@ final class SseStream implements Sink {
     if (closed) {
       return;
     }
-    positions.put(channel, new Position(epoch, offset));
-    JsonObject data = new JsonObject().put("channel", channel).put("epoch", epoch).put("offset", offset);
-    write(SseEvents.event("reset", Cursor.encode(positions), data.encode()));
+    JsonObject data = new JsonObject().put(Fields.CHANNEL, channel).put(Fields.EPOCH, epoch).put(Fields.OFFSET, offset);
+    write(SseEvents.event("reset", Cursor.encode(session.positions()), data.encode()));
   }
 
-  /** The page that brings {@code s} from the client's position to the live one it was attached at. */
-  private Future<?> catchUp(Subscription s, ChannelHub.Position live) {
-    String channel = s.channel();
-    if (live == null) {
-      return Future.succeededFuture();
-    }
-    Position since = resume == null ? null : resume.positionOf(channel);
-    if (since == null || (since.epoch().equals(live.epoch()) && since.offset() == live.offset())) {
-      Position at = since == null ? new Position(live.epoch(), live.offset()) : since;
-      positions.put(channel, at);
-      catchUps.put(channel, new HistoryPage(channel, at.epoch(), at.offset(), true, List.of()));
-      return Future.succeededFuture();
-    }
-    return hub.tiers().read(new HistoryRead(channel, since, -1)).onSuccess(page -> {
-      List<Message> missed = page.messages();
-      positions.put(channel, page.recovered() ? since
-          : new Position(page.epoch(), missed.isEmpty() ? page.offset() : missed.get(0).offset() - 1));
-      catchUps.put(channel, page);
-    });
+  /** The browser reconnects with its last id and the catch-up goes on from there. */
+  @Override
+  public void interrupted(String channel, Throwable cause) {
+    LOG.debug("SSE stream: catch-up of {} interrupted: {}", channel, cause.getMessage());
+    end();
   }
 
   /** Head, {@code retry:}, {@code subscribed} (its id the starting cursor), then each channel's catch-up. */
-  private void begin() {
+  private void begin(List<Resume> resumes) {
     response.setStatusCode(200)
         .setChunked(true)
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
@@ -186,23 +158,21 @@ final class SseStream implements Sink {
         .setWriteQueueMaxSize(config.queueBytes());
     open = true;
     JsonArray subscribed = new JsonArray();
-    for (String channel : channels) {
-      HistoryPage page = catchUps.get(channel);
-      subscribed.add(new JsonObject().put("channel", channel).put("epoch", page.epoch()).put("offset", page.offset())
-          .put("recovered", page.recovered()));
+    for (Resume r : resumes) {
+      subscribed.add(new JsonObject().put(Fields.CHANNEL, r.subscription().channel()).put(Fields.EPOCH, r.epoch())
+          .put(Fields.OFFSET, r.offset()).put(Fields.RECOVERED, r.recovered()));
     }
     // the subscribed event carries an id too: a stream dropped before its first message then resumes
     // from here instead of from "now", and loses nothing published meanwhile
     Buffer first = Buffer.buffer(SseEvents.retry(config.retryMs()))
-        .appendBuffer(SseEvents.event("subscribed", Cursor.encode(positions),
-            new JsonObject().put("channels", subscribed).encode()));
+        .appendBuffer(SseEvents.event("subscribed", Cursor.encode(session.positions()),
+            new JsonObject().put(Fields.CHANNELS, subscribed).encode()));
     write(first);
-    presence.joined();
-    for (Subscription s : subscriptions) {
+    for (Resume r : resumes) {
       if (closed) {
         return;
       }
-      s.finishCatchUp(catchUps.remove(s.channel()));
+      r.catchUp();
     }
   }
 
@@ -254,10 +224,10 @@ final class SseStream implements Sink {
       return;
     }
     closed = true;
-    for (Subscription s : subscriptions) {
-      hub.detach(s);
+    if (endTimer >= 0) {
+      vertx.cancelTimer(endTimer);
     }
-    presence.left();
-    transport.removed(this);
+    session.close();
+    removed.run();
   }
 }

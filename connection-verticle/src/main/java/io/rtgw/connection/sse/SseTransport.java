@@ -1,12 +1,12 @@
 package io.rtgw.connection.sse;
 
-import io.rtgw.connection.ChannelHub;
-import io.rtgw.connection.ClientIds;
 import io.rtgw.connection.Cursor;
-import io.rtgw.connection.FlushCoalescing;
-import io.rtgw.connection.Identity;
-import io.rtgw.connection.PresenceReporter;
 import io.rtgw.connection.http.Params;
+import io.rtgw.connection.internal.RawWriter;
+import io.rtgw.connection.internal.VertxInternals;
+import io.rtgw.connection.session.ClientSession;
+import io.rtgw.connection.session.Identity;
+import io.rtgw.connection.session.Sessions;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Server-Sent Events at {@code GET /sse}: opens streams and runs one keep-alive timer for all of them
@@ -27,17 +28,19 @@ public final class SseTransport {
 
   private final Vertx vertx;
   private final GatewayConfig config;
-  private final ChannelHub hub;
-  private final PresenceReporter reporter;
-  private final ClientIds clientIds = new ClientIds();
+  private final Sessions sessions;
+  private final VertxInternals internals;
+  private final ClientSession.Options options;
   private final Set<SseStream> streams = new HashSet<>();
   private final long keepAliveTimer;
 
-  public SseTransport(Vertx vertx, GatewayConfig config, ChannelHub hub, PresenceReporter reporter) {
+  public SseTransport(Vertx vertx, GatewayConfig config, Sessions sessions, VertxInternals internals) {
     this.vertx = vertx;
-    this.reporter = reporter;
     this.config = config;
-    this.hub = hub;
+    this.sessions = sessions;
+    this.internals = internals;
+    this.options = new ClientSession.Options(config.sse().maxChannels(), config.delivery().catchUpPageSize(),
+        true, false);
     this.keepAliveTimer = vertx.setPeriodic(config.sse().keepAliveMs(), id -> pingAll());
   }
 
@@ -49,18 +52,19 @@ public final class SseTransport {
   public void open(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     String user = Identity.resolve(request, config.identity());
-    List<String> channels = Params.channels(request, config, user, config.sse().maxChannels());
+    List<String> channels = Params.channels(request, sessions.rules(), user, config.sse().maxChannels());
     String lastId = request.getHeader(LAST_EVENT_ID);
     if (lastId == null || lastId.isEmpty()) {
       lastId = request.getParam("lastEventId");
     }
     Cursor resume = Params.resume(request, lastId);
-    StreamPresence here = new StreamPresence(reporter, config, user, clientIds.next(), channels);
-    FlushCoalescing.install(request.connection());
+    internals.tune(request.connection());
     // HTTP/2 frames its own data: the pre-framed HTTP/1.1 chunks are for HTTP/1.1 only
-    FlushCoalescing.RawWriter raw = request.version() == HttpVersion.HTTP_2 ? null
-        : FlushCoalescing.rawWriter(request.connection());
-    SseStream stream = new SseStream(ctx.response(), raw, channels, resume, hub, config.sse(), this, here);
+    RawWriter raw = request.version() == HttpVersion.HTTP_2 ? null : internals.rawWriter(request.connection());
+    SseStream[] self = new SseStream[1];
+    SseStream stream = new SseStream(vertx, ctx.response(), raw, internals, channels, resume, config.sse(),
+        sink -> sessions.open(user, sink, options), () -> streams.remove(self[0]));
+    self[0] = stream;
     streams.add(stream);
     stream.start();
   }
@@ -69,16 +73,20 @@ public final class SseTransport {
     return streams.size();
   }
 
+  /** Ends each stream at a random moment within {@code windowMs}, so browsers reconnect spread out. */
+  public void drain(long windowMs) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (SseStream s : new ArrayList<>(streams)) {
+      s.endAfter(windowMs <= 0 ? 0 : random.nextLong(windowMs));
+    }
+  }
+
   /** Ends every stream; used when the node stops (browsers reconnect, to any node, and resume). */
   public void closeAll() {
     vertx.cancelTimer(keepAliveTimer);
     for (SseStream s : new ArrayList<>(streams)) {
       s.end();
     }
-  }
-
-  void removed(SseStream stream) {
-    streams.remove(stream);
   }
 
   private void pingAll() {

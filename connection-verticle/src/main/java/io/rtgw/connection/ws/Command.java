@@ -3,6 +3,7 @@ package io.rtgw.connection.ws;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rtgw.protocol.ChannelName;
+import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.Json;
 import io.rtgw.protocol.Position;
@@ -25,7 +26,7 @@ record Command(Object id, String type, JsonNode body) {
       throw new CommandException(null, GatewayException.badRequest("A command must be a JSON object."));
     }
     Object id = null;
-    JsonNode idNode = root.get("id");
+    JsonNode idNode = root.get(Fields.ID);
     if (idNode != null && !idNode.isNull()) {
       if (idNode.isIntegralNumber()) {
         id = idNode.asLong();
@@ -37,7 +38,7 @@ record Command(Object id, String type, JsonNode body) {
         throw new CommandException(null, GatewayException.badRequest("The field 'id' must be a number or a string."));
       }
     }
-    JsonNode type = root.get("type");
+    JsonNode type = root.get(Fields.TYPE);
     if (type == null || !type.isTextual()) {
       throw new CommandException(id, GatewayException.badRequest("The field 'type' is missing or not a string."));
     }
@@ -45,18 +46,18 @@ record Command(Object id, String type, JsonNode body) {
   }
 
   String channel() {
-    JsonNode c = body.get("channel");
+    JsonNode c = body.get(Fields.CHANNEL);
     return ChannelName.require(c == null || c.isNull() ? null : c.isTextual() ? c.asText() : c);
   }
 
   /** {@code since}, or null when absent. */
   Position since() {
-    JsonNode s = body.get("since");
+    JsonNode s = body.get(Fields.SINCE);
     if (s == null || s.isNull()) {
       return null;
     }
-    JsonNode epoch = s.get("epoch");
-    JsonNode offset = s.get("offset");
+    JsonNode epoch = s.get(Fields.EPOCH);
+    JsonNode offset = s.get(Fields.OFFSET);
     if (!s.isObject() || epoch == null || !epoch.isTextual() || offset == null || !offset.canConvertToLong()
         || !offset.isIntegralNumber() || offset.asLong() < 0) {
       throw GatewayException.badRequest("The field 'since' must be {\"epoch\": string, \"offset\": number of 0 or more}.");
@@ -75,20 +76,21 @@ record Command(Object id, String type, JsonNode body) {
     return n.asText();
   }
 
-  int limit(int defaultLimit, int max) {
-    JsonNode n = body.get("limit");
+  /** {@code limit}, or null when absent (the request's default applies). */
+  Long limit() {
+    JsonNode n = body.get(Fields.LIMIT);
     if (n == null || n.isNull()) {
-      return defaultLimit;
+      return null;
     }
-    if (!n.isIntegralNumber() || n.asLong() < 0) {
+    if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
       throw GatewayException.badRequest("The field 'limit' must be a whole number of 0 or more.");
     }
-    return (int) Math.min(n.asLong(), max);
+    return n.asLong();
   }
 
   /** The raw JSON text of {@code data}; a missing field is an error, an explicit null is data. */
   String data() {
-    JsonNode n = body.get("data");
+    JsonNode n = body.get(Fields.DATA);
     if (n == null) {
       throw GatewayException.badRequest("The field 'data' is missing.");
     }

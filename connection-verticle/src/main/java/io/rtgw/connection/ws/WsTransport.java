@@ -1,11 +1,11 @@
 package io.rtgw.connection.ws;
 
-import io.rtgw.connection.ChannelHub;
-import io.rtgw.connection.ClientIds;
-import io.rtgw.connection.FlushCoalescing;
 import io.rtgw.connection.HttpErrors;
-import io.rtgw.connection.Identity;
-import io.rtgw.connection.PresenceReporter;
+import io.rtgw.connection.internal.VertxInternals;
+import io.rtgw.connection.session.ClientSession;
+import io.rtgw.connection.session.Identity;
+import io.rtgw.connection.session.Requests;
+import io.rtgw.connection.session.Sessions;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.vertx.core.Vertx;
@@ -13,36 +13,36 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The WebSocket transport at {@code /ws}: upgrades requests into sessions and runs one ping timer for
+ * The WebSocket transport at {@code /ws}: upgrades requests into connections and runs one ping timer for
  * all of them (not one timer per connection).
  */
 public final class WsTransport {
 
   private final Vertx vertx;
   private final GatewayConfig config;
-  private final ChannelHub hub;
-  private final PresenceReporter presence;
-  private final ClientIds clientIds = new ClientIds();
-  private final Set<WsSession> sessions = new HashSet<>();
+  private final Sessions sessions;
+  private final Requests requests;
+  private final VertxInternals internals;
+  private final ClientSession.Options options;
+  private final Set<WsConnection> connections = new HashSet<>();
   private final long pingTimer;
-  private boolean draining;
 
-  public WsTransport(Vertx vertx, GatewayConfig config, ChannelHub hub, PresenceReporter presence) {
+  public WsTransport(Vertx vertx, GatewayConfig config, Sessions sessions, Requests requests,
+                     VertxInternals internals) {
     this.vertx = vertx;
-    this.presence = presence;
     this.config = config;
-    this.hub = hub;
+    this.sessions = sessions;
+    this.requests = requests;
+    this.internals = internals;
+    this.options = new ClientSession.Options(config.websocket().maxSubscriptions(),
+        config.delivery().catchUpPageSize(), true, false);
     this.pingTimer = vertx.setPeriodic(config.websocket().pingIntervalMs(), id -> pingAll());
   }
 
   public void upgrade(HttpServerRequest request) {
-    if (draining) {
-      HttpErrors.send(request.response(), io.rtgw.protocol.ErrorCode.UNAVAILABLE,
-          "This node is shutting down; connect to another node or retry shortly.");
-      return;
-    }
     String user;
     try {
       user = Identity.resolve(request, config.identity());
@@ -51,46 +51,44 @@ public final class WsTransport {
       return;
     }
     request.toWebSocket().onSuccess(ws -> {
-      FlushCoalescing.install(request.connection());
-      OutboundQueues.shrink(ws, request.connection());
-      WsSession session = new WsSession(ws, user, clientIds.next(), config, hub, this, presence);
-      sessions.add(session);
-      session.start();
+      internals.tune(request.connection());
+      internals.shrinkQueues(ws, request.connection());
+      WsConnection[] self = new WsConnection[1];
+      WsConnection c = new WsConnection(ws, config.websocket(), requests, internals,
+          sink -> sessions.open(user, sink, options), () -> connections.remove(self[0]));
+      self[0] = c;
+      connections.add(c);
+      c.start();
     });
   }
 
   public int size() {
-    return sessions.size();
+    return connections.size();
   }
 
   /**
-   * Starts draining: no new sessions, and every client is told to reconnect after a random delay within
-   * {@code windowMs}, so they leave spread out instead of all at once. Returns at once.
+   * Tells every client to reconnect after a random delay within {@code windowMs}, so they leave spread
+   * out instead of all at once. Returns at once.
    */
   public void drain(long windowMs) {
-    draining = true;
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-    for (WsSession s : new ArrayList<>(sessions)) {
-      s.reconnect(windowMs <= 0 ? 0 : random.nextLong(windowMs));
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (WsConnection c : new ArrayList<>(connections)) {
+      c.reconnect(windowMs <= 0 ? 0 : random.nextLong(windowMs));
     }
   }
 
-  /** Closes every session with {@code code}; used when the node stops. */
-  public void closeAll(short code, String reason) {
+  /** Closes every connection with 1001 (going away); used when the node stops. */
+  public void closeAll() {
     vertx.cancelTimer(pingTimer);
-    for (WsSession s : new ArrayList<>(sessions)) {
-      s.close(code, reason);
+    for (WsConnection c : new ArrayList<>(connections)) {
+      c.close(CloseCodes.GOING_AWAY, "server stopping");
     }
-  }
-
-  void removed(WsSession session) {
-    sessions.remove(session);
   }
 
   private void pingAll() {
     long now = System.currentTimeMillis();
-    for (WsSession s : new ArrayList<>(sessions)) {
-      s.pingOrExpire(now);
+    for (WsConnection c : new ArrayList<>(connections)) {
+      c.pingOrExpire(now);
     }
   }
 }

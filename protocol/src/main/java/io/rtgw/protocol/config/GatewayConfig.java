@@ -34,12 +34,12 @@ public record GatewayConfig(
       .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
 
   public GatewayConfig {
-    http = http == null ? new HttpConfig(null, null, null, null, null) : http;
+    http = http == null ? new HttpConfig(null, null, null, null, null, null) : http;
     websocket = websocket == null ? new WebSocketConfig(null, null, null, null, null) : websocket;
     sse = sse == null ? new SseConfig(null, null, null, null) : sse;
     poll = poll == null ? new PollConfig(null, null, null, null) : poll;
     identity = identity == null ? new IdentityConfig(null) : identity;
-    delivery = delivery == null ? new DeliveryConfig(null, null, null) : delivery;
+    delivery = delivery == null ? new DeliveryConfig(null, null, null, null) : delivery;
     history = history == null ? new HistoryConfig(null, null) : history;
     presence = presence == null ? new PresenceConfig(null, null, null, null, null) : presence;
     redis = redis == null ? new RedisConfig(null, null, null, null) : redis;

@@ -1,4 +1,4 @@
-package io.rtgw.connection.ws;
+package io.rtgw.connection.internal;
 
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
@@ -12,14 +12,14 @@ import org.slf4j.LoggerFactory;
  * Gives an upgraded WebSocket connection small outbound queues. Vert.x 5 gives every connection an
  * outbound message queue backed by Netty's MPSC queue, which allocates a chunk of 1,024 slots up front
  * (4 KB with compressed pointers), and an upgraded WebSocket keeps two connections (the HTTP one it came
- * from and its own). That is 8 KB of a 20 KB idle connection, for queues that on the event loop only
- * ever hold the one message being written. A queue with 16-slot chunks grows the same way under load
+ * from and its own): a large part of an idle connection (bench/README.md has the figures), for queues
+ * that on the event loop only ever hold the one message being written. A queue with 16-slot chunks grows the same way under load
  * and allocates no more per write (a new chunk every 16 writes instead of a 64× larger one every 1,024).
  *
  * <p>Vert.x offers no setting for it, so the queue is swapped by reflection into Vert.x implementation
  * classes, kept to this one place. It runs on the connection's event loop right after the upgrade, when
- * both queues are empty and nothing else writes; if the classes ever change shape it does nothing
- * (logged once) and the gateway works as before, with bigger connections.
+ * both queues are empty and nothing else writes; if the classes ever change shape the startup
+ * self-check of {@link VertxInternals} fails and the gateway works as before, with bigger connections.
  */
 final class OutboundQueues {
 
@@ -37,8 +37,7 @@ final class OutboundQueues {
       fields[2] = field("io.vertx.core.internal.concurrent.OutboundMessageQueue", "mqp");
       fields[3] = field("io.vertx.core.streams.impl.MessagePassingQueue", "queue");
     } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.info("WebSocket outbound queues keep Vert.x's default size ({}); idle connections take about 8 KB more",
-          e.toString());
+      LOG.debug("Vert.x's outbound queue classes are not as expected: {}", e.toString());
       fields = new Field[4];
     }
     WS_CONNECTION = fields[0];
@@ -48,6 +47,11 @@ final class OutboundQueues {
   }
 
   private OutboundQueues() {
+  }
+
+  /** True when the Vert.x classes have the shape this was written for. */
+  static boolean available() {
+    return QUEUE != null;
   }
 
   /** Shrinks the queues of {@code ws} and of the HTTP connection it was upgraded from; true if both were. */

@@ -1,4 +1,4 @@
-package io.rtgw.connection;
+package io.rtgw.connection.session;
 
 import java.security.SecureRandom;
 

@@ -1,9 +1,9 @@
-package io.rtgw.connection;
+package io.rtgw.connection.sse;
 
 import java.io.ByteArrayOutputStream;
 
 /** The {@code data:} lines of a Server-Sent Event carrying a UTF-8 payload. */
-public final class SseData {
+final class SseData {
 
   private static final byte[] FIELD = {'d', 'a', 't', 'a', ':', ' '};
 
@@ -15,7 +15,7 @@ public final class SseData {
    * break, but should a payload carry one it is split over several {@code data:} lines, which the client
    * joins back with the same line break, instead of cutting the event short.
    */
-  public static byte[] of(byte[] payload) {
+  static byte[] of(byte[] payload) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + 16);
     out.write(FIELD, 0, FIELD.length);
     for (int i = 0; i < payload.length; i++) {

@@ -1,4 +1,4 @@
-package io.rtgw.connection;
+package io.rtgw.connection.session;
 
 import io.rtgw.protocol.ChannelName;
 import io.rtgw.protocol.ErrorCode;

@@ -1,4 +1,4 @@
-package io.rtgw.connection.ws;
+package io.rtgw.connection.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

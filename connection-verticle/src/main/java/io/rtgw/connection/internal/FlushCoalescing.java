@@ -1,4 +1,4 @@
-package io.rtgw.connection;
+package io.rtgw.connection.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.net.impl.ConnectionBase;
 
 /**
@@ -19,7 +20,7 @@ import io.vertx.core.net.impl.ConnectionBase;
  * writability like queued ones. The channel is reached through Vert.x's connection class (the web router
  * wraps the WebSocket itself), kept to this one place.
  */
-public final class FlushCoalescing {
+final class FlushCoalescing {
 
   /** 16 frames per write already cut the write calls of a burst sixteenfold; more only adds latency. */
   static final int MAX_PENDING_FLUSHES = 16;
@@ -28,7 +29,7 @@ public final class FlushCoalescing {
   private FlushCoalescing() {
   }
 
-  public static void install(HttpConnection connection) {
+  static void install(HttpConnection connection) {
     if (connection instanceof ConnectionBase base && base.channelHandlerContext().pipeline().get(NAME) == null) {
       base.channelHandlerContext().pipeline().addFirst(NAME, new FlushConsolidationHandler(MAX_PENDING_FLUSHES, true));
     }
@@ -36,11 +37,12 @@ public final class FlushCoalescing {
 
   /**
    * Bytes already framed for the wire, written below every codec of the connection and flushed like the
-   * rest; null when the connection has no coalescing handler or runs TLS (raw bytes would skip the
-   * encryption). The caller answers for the framing and for ordering against what Vert.x writes.
+   * rest; null when the connection has no coalescing handler, runs TLS (raw bytes would skip the
+   * encryption) or HTTP/2 (which frames its own data). The caller answers for the framing and for
+   * ordering against what Vert.x writes.
    */
-  public static RawWriter rawWriter(HttpConnection connection) {
-    if (!(connection instanceof ConnectionBase base) || connection.isSsl()) {
+  static RawWriter rawWriter(HttpConnection connection) {
+    if (!(connection instanceof Http1xServerConnection base) || connection.isSsl()) {
       return null;
     }
     ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
@@ -49,35 +51,5 @@ public final class FlushCoalescing {
       return null;
     }
     return new RawWriter(ctx, (FlushConsolidationHandler) ctx.handler());
-  }
-
-  /** See {@link #rawWriter}. */
-  public static final class RawWriter {
-    private final ChannelHandlerContext ctx;
-    private final FlushConsolidationHandler coalescing;
-
-    private RawWriter(ChannelHandlerContext ctx, FlushConsolidationHandler coalescing) {
-      this.ctx = ctx;
-      this.coalescing = coalescing;
-    }
-
-    /**
-     * True when the connection holds more unwritten bytes than its bound (the channel's high water mark,
-     * which Vert.x's {@code setWriteQueueMaxSize} sets). Vert.x's own {@code writeQueueFull} counts only
-     * what waits in Vert.x's queue, which raw writes never enter.
-     */
-    public boolean full() {
-      return !ctx.channel().isWritable();
-    }
-
-    /** Writes {@code framed} (released by Netty once written) and asks for a coalesced flush. */
-    public void write(ByteBuf framed) {
-      ctx.write(framed, ctx.voidPromise());
-      try {
-        coalescing.flush(ctx);
-      } catch (Exception e) {
-        ctx.flush();
-      }
-    }
   }
 }

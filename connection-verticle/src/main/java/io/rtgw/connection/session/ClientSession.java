@@ -1,0 +1,190 @@
+package io.rtgw.connection.session;
+
+import io.rtgw.connection.ChannelHub;
+import io.rtgw.connection.PresenceReporter;
+import io.rtgw.connection.Resume;
+import io.rtgw.connection.Sink;
+import io.rtgw.connection.Subscription;
+import io.rtgw.protocol.GatewayException;
+import io.rtgw.protocol.Position;
+import io.rtgw.protocol.PresenceEntry;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One client, whatever its transport: who it is, what it is subscribed to, where it is present, what it
+ * may do, and what it holds until it goes. The transport keeps only its framing, its bounds and its wire
+ * details, and is this session's {@link Sink}.
+ */
+public final class ClientSession {
+
+  private final String clientId;
+  private final String user;
+  private final Sink sink;
+  private final ChannelHub hub;
+  private final AccessRules rules;
+  private final PresenceReporter presence;
+  private final Options options;
+  private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+  /** The personal channel while it is subscribed automatically, not (yet) by the client itself. */
+  private String autoSubscribed;
+  private boolean closed;
+
+  /**
+   * How a transport's sessions differ: the most channels one may hold, the most messages one history
+   * read of a resume asks for, whether its subscriptions make its user present (a poll client's presence
+   * is kept across polls instead), and whether a channel left by it stays open a moment for the client's
+   * next request (a long poll is back within moments).
+   */
+  public record Options(int maxSubscriptions, int pageSize, boolean reportsPresence, boolean lingers) {
+  }
+
+  public ClientSession(String clientId, String user, Sink sink, ChannelHub hub, AccessRules rules,
+                       PresenceReporter presence, Options options) {
+    this.clientId = clientId;
+    this.user = user;
+    this.sink = sink;
+    this.hub = hub;
+    this.rules = rules;
+    this.presence = presence;
+    this.options = options;
+  }
+
+  public String clientId() {
+    return clientId;
+  }
+
+  /** The verified user id, or null for an anonymous client. */
+  public String user() {
+    return user;
+  }
+
+  public boolean closed() {
+    return closed;
+  }
+
+  public int size() {
+    return subscriptions.size();
+  }
+
+  /**
+   * Subscribes to {@code channel} from {@code since} (null: from now). The answer is what to tell the
+   * client, with the catch-up to run once told; null when the client unsubscribed or went meanwhile.
+   * A rule broken or a tier down fails it with the protocol's error.
+   */
+  public Future<Resume> subscribe(String channel, Position since) {
+    try {
+      rules.checkRead(channel, user, "subscribe to");
+      if (channel.equals(autoSubscribed)) {
+        // the client's own subscribe (e.g. with since, to collect what came while it was offline)
+        // replaces the automatic one; its presence entry stays
+        autoSubscribed = null;
+        Subscription auto = subscriptions.remove(channel);
+        if (auto != null) {
+          hub.detach(auto);
+        }
+      }
+      if (subscriptions.containsKey(channel)) {
+        throw GatewayException.badRequest("Already subscribed to '" + channel + "'.");
+      }
+      if (subscriptions.size() >= options.maxSubscriptions()) {
+        throw GatewayException.badRequest("Too many subscriptions on one connection (at most "
+            + options.maxSubscriptions() + ").");
+      }
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    return open(channel, since);
+  }
+
+  /**
+   * An identified client is subscribed to its personal channel at once, so direct messages reach it
+   * without asking. Answers null when there is none.
+   */
+  public Future<Resume> subscribeInbox() {
+    String inbox = rules.inboxOf(user);
+    if (inbox == null || subscriptions.containsKey(inbox)) {
+      return Future.succeededFuture();
+    }
+    autoSubscribed = inbox;
+    return open(inbox, null);
+  }
+
+  /** Ends the subscription to {@code channel}, if any; its presence entry goes with it. */
+  public void unsubscribe(String channel) {
+    if (channel.equals(autoSubscribed)) {
+      autoSubscribed = null;
+    }
+    Subscription s = subscriptions.remove(channel);
+    if (s != null) {
+      detach(s);
+      leave(channel);
+    }
+  }
+
+  /** Every channel's position, in the order subscribed (the cursor of an SSE stream or a poll). */
+  public Map<String, Position> positions() {
+    Map<String, Position> out = new LinkedHashMap<>();
+    subscriptions.forEach((channel, s) -> out.put(channel, s.position()));
+    return out;
+  }
+
+  /** Releases everything the client holds: subscriptions and presence entries. Idempotent. */
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<Subscription> all = new ArrayList<>(subscriptions.values());
+    subscriptions.clear();
+    for (Subscription s : all) {
+      detach(s);
+      leave(s.channel());
+    }
+  }
+
+  private Future<Resume> open(String channel, Position since) {
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    Subscription s = hub.subscription(channel, sink);
+    subscriptions.put(channel, s);
+    return hub.resume(s, since, options.pageSize()).transform(ar -> {
+      if (closed || subscriptions.get(channel) != s) {
+        if (ar.succeeded() && ar.result() != null) {
+          detach(s);
+        }
+        return Future.succeededFuture();
+      }
+      if (ar.failed()) {
+        subscriptions.remove(channel);
+        return Future.failedFuture(GatewayException.from(ar.cause(), "history"));
+      }
+      join(channel);
+      return Future.succeededFuture(ar.result());
+    });
+  }
+
+  private void detach(Subscription s) {
+    if (options.lingers()) {
+      hub.detachLingering(s);
+    } else {
+      hub.detach(s);
+    }
+  }
+
+  private void join(String channel) {
+    if (options.reportsPresence() && rules.listsPresence(channel, user)) {
+      presence.join(new PresenceEntry(channel, user, clientId));
+    }
+  }
+
+  private void leave(String channel) {
+    if (options.reportsPresence() && user != null) {
+      presence.leave(new PresenceEntry(channel, user, clientId));
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.rtgw.connection.session;
+
+import io.rtgw.connection.Tiers;
+import io.rtgw.protocol.Fields;
+import io.rtgw.protocol.HistoryPage;
+import io.rtgw.protocol.HistoryRead;
+import io.rtgw.protocol.Position;
+import io.rtgw.protocol.PublishCommand;
+import io.rtgw.protocol.PublishResult;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+
+/**
+ * The request/response commands a client may send, whichever way it comes (a WebSocket command or the
+ * HTTP API): publish, history and presence, each with one set of rules, limits and sentences. A rule
+ * broken fails the future with the protocol's error; nothing here throws.
+ */
+public final class Requests {
+
+  public static final int DEFAULT_HISTORY_LIMIT = 100;
+  public static final int MAX_HISTORY_LIMIT = 1000;
+
+  private final AccessRules rules;
+  private final Tiers tiers;
+
+  public Requests(AccessRules rules, Tiers tiers) {
+    this.rules = rules;
+    this.tiers = tiers;
+  }
+
+  /** Publishes for {@code user} (null: anonymous); the fanout tier checks the namespace's publish rules. */
+  public Future<PublishResult> publish(String user, String channel, String data, String key) {
+    return tiers.publish(new PublishCommand(channel, data, user, key));
+  }
+
+  /**
+   * The channel's latest position and its messages after {@code since} (oldest first), or its newest
+   * without {@code since}; {@code limit} null means the default, and is capped at the maximum.
+   */
+  public Future<HistoryPage> history(String user, String channel, Position since, Long limit) {
+    try {
+      rules.checkRead(channel, user, "read the history of");
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return tiers.read(new HistoryRead(channel, since, historyLimit(limit)));
+  }
+
+  /** The members of a channel whose namespace has presence on. */
+  public Future<JsonArray> presence(String user, String channel) {
+    try {
+      rules.checkRead(channel, user, "read the presence of");
+      rules.checkPresenceOn(channel);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return tiers.presence(channel).map(reply -> reply.getJsonArray(Fields.MEMBERS, new JsonArray()));
+  }
+
+  static int historyLimit(Long given) {
+    return given == null ? DEFAULT_HISTORY_LIMIT : (int) Math.min(given, MAX_HISTORY_LIMIT);
+  }
+}

@@ -1,0 +1,258 @@
+package io.rtgw.connection.ws;
+
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.rtgw.connection.Outbound;
+import io.rtgw.connection.Resume;
+import io.rtgw.connection.Sink;
+import io.rtgw.connection.internal.VertxInternals;
+import io.rtgw.connection.session.ClientSession;
+import io.rtgw.connection.session.Requests;
+import io.rtgw.protocol.Fields;
+import io.rtgw.protocol.GatewayException;
+import io.rtgw.protocol.Position;
+import io.rtgw.protocol.config.WebSocketConfig;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket: its frames, its liveness (pings and the pong deadline) and its bounded outbound queue.
+ * What the client is and holds is its {@link ClientSession}; commands are read here and carried out there
+ * or by the shared {@link Requests}.
+ */
+final class WsConnection implements Sink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
+
+  private final ServerWebSocket ws;
+  private final WebSocketConfig config;
+  private final Requests requests;
+  private final VertxInternals internals;
+  private final Function<Sink, ClientSession> sessions;
+  private final Runnable removed;
+  private ClientSession session;
+  private long lastSeen;
+  private boolean closed;
+
+  WsConnection(ServerWebSocket ws, WebSocketConfig config, Requests requests, VertxInternals internals,
+               Function<Sink, ClientSession> sessions, Runnable removed) {
+    this.ws = ws;
+    this.config = config;
+    this.requests = requests;
+    this.internals = internals;
+    this.sessions = sessions;
+    this.removed = removed;
+    this.lastSeen = System.currentTimeMillis();
+  }
+
+  void start() {
+    session = sessions.apply(this);
+    ws.setWriteQueueMaxSize(config.outboundQueueBytes());
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(b -> {
+      lastSeen = System.currentTimeMillis();
+      sendError(null, GatewayException.badRequest("Binary frames are not supported; send JSON text frames."));
+    });
+    ws.pongHandler(b -> lastSeen = System.currentTimeMillis());
+    ws.exceptionHandler(this::onFailure);
+    ws.closeHandler(v -> release());
+    session.subscribeInbox().onComplete(ar -> {
+      if (ar.succeeded() && ar.result() != null) {
+        ar.result().catchUp();
+      }
+    });
+  }
+
+  /** Pings a live client; closes one that has not been heard from within the ping interval plus timeout. */
+  void pingOrExpire(long now) {
+    if (closed) {
+      return;
+    }
+    if (now - lastSeen > config.pingIntervalMs() + config.pongTimeoutMs()) {
+      close(CloseCodes.NORMAL, "pong timeout");
+    } else {
+      ws.writePing(Buffer.buffer());
+    }
+  }
+
+  /** Asks the client to reconnect (to any node) after {@code afterMs}; used while the node drains. */
+  void reconnect(long afterMs) {
+    send(new JsonObject().put(Fields.TYPE, "reconnect").put(Fields.AFTER_MS, afterMs));
+  }
+
+  void close(short code, String reason) {
+    if (!closed) {
+      if (!ws.isClosed()) {
+        ws.close(code, reason);
+      }
+      release();
+    }
+  }
+
+  @Override
+  public void message(Outbound message) {
+    write(message.encoded(WsEncoding.FRAME));
+  }
+
+  @Override
+  public void presence(Outbound event) {
+    write(event.encoded(WsEncoding.FRAME));
+  }
+
+  @Override
+  public void reset(String channel, String epoch, long offset) {
+    send(new JsonObject().put(Fields.TYPE, "reset").put(Fields.CHANNEL, channel).put(Fields.EPOCH, epoch)
+        .put(Fields.OFFSET, offset));
+  }
+
+  /** The client reconnects and resumes from the last message it got, which loses nothing. */
+  @Override
+  public void interrupted(String channel, Throwable cause) {
+    LOG.debug("WebSocket {}: catch-up of {} interrupted: {}", ws.remoteAddress(), channel, cause.getMessage());
+    close(CloseCodes.INTERNAL, "history unavailable; reconnect and resume");
+  }
+
+  private void onFailure(Throwable e) {
+    String text = String.valueOf(e.getMessage());
+    boolean tooBig = (e instanceof IllegalStateException && text.contains("max message size"))
+        || (e instanceof CorruptedWebSocketFrameException c && c.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG);
+    if (tooBig) {
+      close(CloseCodes.TOO_BIG, "message larger than " + config.maxFrameBytes() + " bytes");
+    } else {
+      LOG.debug("WebSocket {} failed: {}", ws.remoteAddress(), text);
+    }
+  }
+
+  private void onText(String text) {
+    lastSeen = System.currentTimeMillis();
+    Command cmd;
+    try {
+      cmd = Command.parse(text);
+    } catch (Command.CommandException e) {
+      sendError(e.id, e.error);
+      return;
+    }
+    try {
+      switch (cmd.type()) {
+        case "subscribe" -> subscribe(cmd);
+        case "unsubscribe" -> unsubscribe(cmd);
+        case "publish" -> publish(cmd);
+        case "history" -> history(cmd);
+        case "presence" -> presence(cmd);
+        case "ping" -> send(reply(cmd.id(), "pong"));
+        default -> throw GatewayException.badRequest("Unknown command type '" + cmd.type()
+            + "'; use subscribe, unsubscribe, publish, presence, history or ping.");
+      }
+    } catch (GatewayException e) {
+      sendError(cmd.id(), e);
+    } catch (RuntimeException e) {
+      LOG.error("Command {} failed", cmd.type(), e);
+      sendError(cmd.id(), GatewayException.from(e, "gateway"));
+    }
+  }
+
+  private void subscribe(Command cmd) {
+    String channel = cmd.channel();
+    Position since = cmd.since();
+    session.subscribe(channel, since).onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      if (ar.failed()) {
+        sendError(cmd.id(), GatewayException.from(ar.cause(), "history"));
+        return;
+      }
+      Resume r = ar.result();
+      if (r != null) {
+        send(reply(cmd.id(), "subscribed").put(Fields.CHANNEL, channel).put(Fields.EPOCH, r.epoch())
+            .put(Fields.OFFSET, r.offset()).put(Fields.RECOVERED, r.recovered()));
+        r.catchUp();
+      }
+    });
+  }
+
+  private void unsubscribe(Command cmd) {
+    String channel = cmd.channel();
+    session.unsubscribe(channel);
+    send(reply(cmd.id(), "unsubscribed").put(Fields.CHANNEL, channel));
+  }
+
+  private void publish(Command cmd) {
+    String channel = cmd.channel();
+    answer(cmd, "fanout", requests.publish(session.user(), channel, cmd.data(), cmd.optionalString(Fields.KEY)),
+        r -> reply(cmd.id(), "published").put(Fields.CHANNEL, channel).put(Fields.EPOCH, r.epoch())
+            .put(Fields.OFFSET, r.offset()));
+  }
+
+  private void history(Command cmd) {
+    String channel = cmd.channel();
+    answer(cmd, "history", requests.history(session.user(), channel, cmd.since(), cmd.limit()), page -> {
+      JsonObject out = reply(cmd.id(), "history");
+      page.toJson().forEach(e -> out.put(e.getKey(), e.getValue()));
+      return out;
+    });
+  }
+
+  private void presence(Command cmd) {
+    String channel = cmd.channel();
+    answer(cmd, "presence", requests.presence(session.user(), channel),
+        members -> reply(cmd.id(), "presence").put(Fields.CHANNEL, channel).put(Fields.MEMBERS, members));
+  }
+
+  private <T> void answer(Command cmd, String tier, Future<T> request, Function<T, JsonObject> reply) {
+    request.onComplete(ar -> {
+      if (ar.failed()) {
+        sendError(cmd.id(), GatewayException.from(ar.cause(), tier));
+      } else {
+        send(reply.apply(ar.result()));
+      }
+    });
+  }
+
+  private static JsonObject reply(Object id, String type) {
+    JsonObject o = new JsonObject();
+    if (id != null) {
+      o.put(Fields.ID, id);
+    }
+    return o.put(Fields.TYPE, type);
+  }
+
+  private void sendError(Object id, GatewayException e) {
+    send(reply(id, "error").put(Fields.CODE, e.code().code()).put(Fields.MESSAGE, e.getMessage()));
+  }
+
+  private void send(JsonObject frame) {
+    write(frame.toBuffer().getBytes());
+  }
+
+  /**
+   * Writes a frame unless the outbound queue is past its bound: then the client is not reading fast
+   * enough, and it is closed with 4000 so it resumes from its last position instead of growing our heap.
+   */
+  private void write(byte[] frame) {
+    // the socket can be closed before its close handler has run: check it too, since Vert.x then throws
+    if (closed || ws.isClosed()) {
+      return;
+    }
+    if (ws.writeQueueFull()) {
+      LOG.debug("Closing slow consumer {}", ws.remoteAddress());
+      close(CloseCodes.SLOW_CONSUMER, "slow consumer");
+      return;
+    }
+    ws.writeFrame(internals.textFrame(frame));
+  }
+
+  private void release() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    session.close();
+    removed.run();
+  }
+}
