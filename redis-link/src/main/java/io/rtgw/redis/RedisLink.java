@@ -1,4 +1,4 @@
-package io.rtgw.protocol.redis;
+package io.rtgw.redis;
 
 import io.rtgw.protocol.config.RedisConfig;
 import io.vertx.core.Future;

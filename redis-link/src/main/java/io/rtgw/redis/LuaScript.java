@@ -1,4 +1,4 @@
-package io.rtgw.protocol.redis;
+package io.rtgw.redis;
 
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
