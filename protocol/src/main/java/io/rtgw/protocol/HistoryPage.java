@@ -27,10 +27,10 @@ public record HistoryPage(String channel, String epoch, long offset, boolean rec
       list.add(MessageJson.toJson(m));
     }
     return new JsonObject()
-        .put("channel", channel)
-        .put("epoch", epoch)
-        .put("offset", offset)
-        .put("recovered", recovered)
-        .put("messages", list);
+        .put(Fields.CHANNEL, channel)
+        .put(Fields.EPOCH, epoch)
+        .put(Fields.OFFSET, offset)
+        .put(Fields.RECOVERED, recovered)
+        .put(Fields.MESSAGES, list);
   }
 }
