@@ -31,16 +31,13 @@ public final class Gateway {
   private static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
   private final Vertx vertx;
-  private final boolean ownsVertx;
   private final List<ConnectionVerticle> connections;
   private final List<String> deployments;
   private final String nodeId;
 
-  private Gateway(Vertx vertx, boolean ownsVertx, List<ConnectionVerticle> connections, List<String> deployments,
-                  String nodeId) {
+  private Gateway(Vertx vertx, List<ConnectionVerticle> connections, List<String> deployments, String nodeId) {
     this.vertx = vertx;
     this.nodeId = nodeId;
-    this.ownsVertx = ownsVertx;
     this.connections = connections;
     this.deployments = deployments;
   }
@@ -68,7 +65,7 @@ public final class Gateway {
       if (cluster != null) {
         announceDepartures(v, cluster);
       }
-      deploy(v, config.withNodeId(nodeId), true).onSuccess(result::complete).onFailure(e -> {
+      deploy(v, config.withNodeId(nodeId)).onSuccess(result::complete).onFailure(e -> {
         result.fail(e);
         v.close();
       });
@@ -100,11 +97,12 @@ public final class Gateway {
     });
   }
 
-  /** Deploys the configured tiers on a Vertx someone else built (and registered the codecs on). */
-  public static Future<Gateway> deploy(Vertx vertx, GatewayConfig config, boolean ownsVertx) {
-    validate(config);
-    GatewayConfig withNode = config.nodeId() == null ? config.withNodeId(java.util.UUID.randomUUID().toString()) : config;
-    JsonObject json = withNode.toJson();
+  /**
+   * Deploys the configured tiers on the Vertx {@link #start} built, which the gateway owns: {@link #stop}
+   * closes it. {@code config} is validated and carries this process's node id.
+   */
+  private static Future<Gateway> deploy(Vertx vertx, GatewayConfig config) {
+    JsonObject json = config.toJson();
     List<ConnectionVerticle> connections = new CopyOnWriteArrayList<>();
     List<String> ids = new ArrayList<>();
     // history first, connection last: a connection node that accepts clients can reach the tiers it needs
@@ -119,7 +117,7 @@ public final class Gateway {
         .compose(v -> config.demo().ticker()
             ? deployRole(vertx, new RoleConfig(true, 1), json, io.rtgw.deploy.demo.TickerVerticle::new, ids)
             : Future.succeededFuture())
-        .map(v -> new Gateway(vertx, ownsVertx, connections, ids, withNode.nodeId()));
+        .map(v -> new Gateway(vertx, connections, ids, config.nodeId()));
   }
 
   /** Rules that span sections, checked before anything starts. */
@@ -153,13 +151,13 @@ public final class Gateway {
     return connections.get(0).actualPort();
   }
 
+  /** Undeploys the tiers, the last deployed first, then closes the Vertx. */
   public Future<Void> stop() {
     List<Future<Void>> undeploys = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       undeploys.add(vertx.undeploy(deployments.get(i)));
     }
-    Future<Void> all = Future.join(undeploys).mapEmpty();
-    return ownsVertx ? all.eventually(vertx::close) : all;
+    return Future.join(undeploys).<Void>mapEmpty().eventually(vertx::close);
   }
 
   private static Future<Void> deployRole(Vertx vertx, RoleConfig role, JsonObject config,

@@ -2,6 +2,7 @@ package io.rtgw.fanout;
 
 import io.rtgw.protocol.ChannelName;
 import io.rtgw.protocol.ErrorCode;
+import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.PublishCommand;
 import io.rtgw.protocol.config.GatewayConfig;
@@ -37,20 +38,20 @@ final class PublishValidator {
     if (!(body instanceof JsonObject json)) {
       throw GatewayException.badRequest("A publish must be a JSON object {\"channel\", \"data\"}.");
     }
-    String channel = ChannelName.require(json.getValue("channel"));
+    String channel = ChannelName.require(json.getValue(Fields.CHANNEL));
     config.namespaceOf(channel);
-    if (!json.containsKey("data")) {
+    if (!json.containsKey(Fields.DATA)) {
       throw GatewayException.badRequest("The field 'data' is missing.");
     }
-    Object from = json.getValue("from");
+    Object from = json.getValue(Fields.FROM);
     if (from != null && !(from instanceof String)) {
       throw GatewayException.badRequest("The field 'from' must be a string.");
     }
-    Object key = json.getValue("key");
+    Object key = json.getValue(Fields.KEY);
     if (key != null && !(key instanceof String)) {
       throw GatewayException.badRequest("The field 'key' must be a string.");
     }
-    String data = Json.encode(json.getValue("data"));
+    String data = Json.encode(json.getValue(Fields.DATA));
     checkSize(data);
     checkKey((String) key);
     return new PublishCommand(channel, data, (String) from, (String) key);

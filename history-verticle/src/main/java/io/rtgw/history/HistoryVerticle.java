@@ -3,6 +3,7 @@ package io.rtgw.history;
 import io.rtgw.protocol.Addresses;
 import io.rtgw.protocol.AppendCommand;
 import io.rtgw.protocol.ChannelName;
+import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Position;
@@ -109,17 +110,17 @@ public final class HistoryVerticle extends VerticleBase {
     if (!(body instanceof JsonObject q)) {
       throw GatewayException.badRequest("A history query must be a JSON object.");
     }
-    String channel = ChannelName.require(q.getValue("channel"));
+    String channel = ChannelName.require(q.getValue(Fields.CHANNEL));
     Position since = null;
-    Object s = q.getValue("since");
+    Object s = q.getValue(Fields.SINCE);
     if (s != null) {
-      if (!(s instanceof JsonObject so) || !(so.getValue("epoch") instanceof String epoch)
-          || !(so.getValue("offset") instanceof Number offset)) {
+      if (!(s instanceof JsonObject so) || !(so.getValue(Fields.EPOCH) instanceof String epoch)
+          || !(so.getValue(Fields.OFFSET) instanceof Number offset)) {
         throw GatewayException.badRequest("The field 'since' must be {\"epoch\": string, \"offset\": number}.");
       }
       since = new Position(epoch, offset.longValue());
     }
-    Object l = q.getValue("limit");
+    Object l = q.getValue(Fields.LIMIT);
     int limit = 100;
     if (l != null) {
       if (!(l instanceof Number n) || n.longValue() < 0) {

@@ -2,6 +2,7 @@ package io.rtgw.history;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.rtgw.protocol.AppendCommand;
+import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.Json;
 import io.rtgw.protocol.Message;
 
@@ -14,7 +15,10 @@ import io.rtgw.protocol.Message;
  */
 record MessageTemplate(String head, String tail) {
 
-  private static final String HOLE = ",\"offset\":0,\"epoch\":\"\"";
+  // append.lua spells these two names again: a script cannot read Fields
+  private static final String OFFSET = ",\"" + Fields.OFFSET + "\":";
+  private static final String EPOCH = ",\"" + Fields.EPOCH + "\":";
+  private static final String HOLE = OFFSET + "0" + EPOCH + "\"\"";
 
   static MessageTemplate of(AppendCommand cmd) {
     String json;
@@ -32,6 +36,6 @@ record MessageTemplate(String head, String tail) {
 
   /** What the append script makes of it (epochs are plain letters and digits: no escaping). */
   String fill(long offset, String epoch) {
-    return head + ",\"offset\":" + offset + ",\"epoch\":\"" + epoch + "\"" + tail;
+    return head + OFFSET + offset + EPOCH + "\"" + epoch + "\"" + tail;
   }
 }

@@ -10,7 +10,7 @@ import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.Message;
 import io.rtgw.protocol.Position;
 import io.rtgw.protocol.config.RedisConfig;
-import io.rtgw.protocol.redis.RedisLink;
+import io.rtgw.redis.RedisLink;
 import io.rtgw.testkit.Offsets;
 import io.rtgw.testkit.RedisServer;
 import io.vertx.core.Context;

@@ -3,6 +3,7 @@ package io.rtgw.presence;
 import io.rtgw.protocol.Addresses;
 import io.rtgw.protocol.ChannelName;
 import io.rtgw.protocol.ErrorCode;
+import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.PresenceEvent;
 import io.rtgw.protocol.PresenceMember;
@@ -99,12 +100,12 @@ public final class PresenceVerticle extends VerticleBase {
       if (!(body instanceof JsonObject q)) {
         throw GatewayException.badRequest("A presence query must be a JSON object {\"channel\"}.");
       }
-      String channel = ChannelName.require(q.getValue("channel"));
+      String channel = ChannelName.require(q.getValue(Fields.CHANNEL));
       if (!config.namespaceOf(channel).presence()) {
         throw GatewayException.forbidden("Presence is off for namespace '" + ChannelName.namespace(channel) + "'.");
       }
       store.members(channel)
-          .onSuccess(members -> msg.reply(new JsonObject().put("channel", channel).put("members", toJson(members))))
+          .onSuccess(members -> msg.reply(new JsonObject().put(Fields.CHANNEL, channel).put(Fields.MEMBERS, toJson(members))))
           .onFailure(e -> Replies.fail(msg, e));
     } catch (RuntimeException e) {
       Replies.fail(msg, e);
@@ -114,7 +115,7 @@ public final class PresenceVerticle extends VerticleBase {
   private static JsonArray toJson(List<PresenceMember> members) {
     JsonArray out = new JsonArray();
     for (PresenceMember m : members) {
-      out.add(new JsonObject().put("user", m.user()).put("clients", m.clients()));
+      out.add(new JsonObject().put(Fields.USER, m.user()).put(Fields.CLIENTS, m.clients()));
     }
     return out;
   }

@@ -9,7 +9,7 @@ import io.rtgw.protocol.PresenceEvent;
 import io.rtgw.protocol.PresenceMember;
 import io.rtgw.protocol.PresenceReport;
 import io.rtgw.protocol.config.RedisConfig;
-import io.rtgw.protocol.redis.RedisLink;
+import io.rtgw.redis.RedisLink;
 import io.rtgw.testkit.RedisServer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

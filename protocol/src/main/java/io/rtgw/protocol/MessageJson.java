@@ -9,19 +9,27 @@ import io.vertx.core.json.JsonObject;
  */
 public final class MessageJson {
 
+  // each field's quoted name and colon, after the comma that precedes it: constants, joined by javac
+  private static final String CHANNEL = "\"" + Fields.CHANNEL + "\":";
+  private static final String OFFSET = ",\"" + Fields.OFFSET + "\":";
+  private static final String EPOCH = ",\"" + Fields.EPOCH + "\":";
+  private static final String DATA = ",\"" + Fields.DATA + "\":";
+  private static final String FROM = ",\"" + Fields.FROM + "\":";
+  private static final String TS = ",\"" + Fields.TS + "\":";
+
   private MessageJson() {
   }
 
   /** The message object's fields without braces, so transports can prefix their own fields. */
   public static StringBuilder appendFields(StringBuilder sb, Message m) {
-    sb.append("\"channel\":").append(io.rtgw.protocol.Json.quote(m.channel()))
-        .append(",\"offset\":").append(m.offset())
-        .append(",\"epoch\":").append(io.rtgw.protocol.Json.quote(m.epoch()))
-        .append(",\"data\":").append(m.data());
+    sb.append(CHANNEL).append(io.rtgw.protocol.Json.quote(m.channel()))
+        .append(OFFSET).append(m.offset())
+        .append(EPOCH).append(io.rtgw.protocol.Json.quote(m.epoch()))
+        .append(DATA).append(m.data());
     if (m.from() != null) {
-      sb.append(",\"from\":").append(io.rtgw.protocol.Json.quote(m.from()));
+      sb.append(FROM).append(io.rtgw.protocol.Json.quote(m.from()));
     }
-    return sb.append(",\"ts\":").append(m.ts());
+    return sb.append(TS).append(m.ts());
   }
 
   public static String toText(Message m) {
@@ -30,13 +38,13 @@ public final class MessageJson {
 
   public static JsonObject toJson(Message m) {
     JsonObject o = new JsonObject()
-        .put("channel", m.channel())
-        .put("offset", m.offset())
-        .put("epoch", m.epoch())
-        .put("data", Json.decodeValue(m.data()));
+        .put(Fields.CHANNEL, m.channel())
+        .put(Fields.OFFSET, m.offset())
+        .put(Fields.EPOCH, m.epoch())
+        .put(Fields.DATA, Json.decodeValue(m.data()));
     if (m.from() != null) {
-      o.put("from", m.from());
+      o.put(Fields.FROM, m.from());
     }
-    return o.put("ts", m.ts());
+    return o.put(Fields.TS, m.ts());
   }
 }

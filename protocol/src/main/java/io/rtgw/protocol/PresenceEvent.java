@@ -23,12 +23,12 @@ public record PresenceEvent(String type, String channel, String user, String cli
 
   /** The presence event object of PROTOCOL.md, without the type. */
   public JsonObject body() {
-    return new JsonObject().put("channel", channel).put("user", user).put("client", client);
+    return new JsonObject().put(Fields.CHANNEL, channel).put(Fields.USER, user).put(Fields.CLIENT, client);
   }
 
   /** The WebSocket frame: the event object with its type. */
   public byte[] wsFrame() {
-    return body().put("type", type).toBuffer().getBytes();
+    return body().put(Fields.TYPE, type).toBuffer().getBytes();
   }
 
   public byte[] bodyBytes() {

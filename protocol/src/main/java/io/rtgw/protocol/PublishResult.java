@@ -6,6 +6,6 @@ import io.vertx.core.json.JsonObject;
 public record PublishResult(String channel, String epoch, long offset) {
 
   public JsonObject toJson() {
-    return new JsonObject().put("channel", channel).put("epoch", epoch).put("offset", offset);
+    return new JsonObject().put(Fields.CHANNEL, channel).put(Fields.EPOCH, epoch).put(Fields.OFFSET, offset);
   }
 }

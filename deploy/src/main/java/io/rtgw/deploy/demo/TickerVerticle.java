@@ -1,6 +1,7 @@
 package io.rtgw.deploy.demo;
 
 import io.rtgw.protocol.Addresses;
+import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.config.DemoConfig;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.vertx.core.Future;
@@ -39,8 +40,8 @@ public final class TickerVerticle extends VerticleBase {
     JsonObject quote = new JsonObject();
     prices.replaceAll((sym, p) -> Math.max(0.01, p * (1 + ThreadLocalRandom.current().nextGaussian() * 0.002)));
     prices.forEach((sym, p) -> quote.put(sym, Math.round(p * 100) / 100.0));
-    vertx.eventBus().request(Addresses.PUBLISH, new JsonObject().put("channel", channel)
-            .put("data", new JsonObject().put("prices", quote)).put("from", "ticker-demo"))
+    vertx.eventBus().request(Addresses.PUBLISH, new JsonObject().put(Fields.CHANNEL, channel)
+            .put(Fields.DATA, new JsonObject().put("prices", quote)).put(Fields.FROM, "ticker-demo"))
         .onFailure(e -> LOG.debug("Ticker publish failed: {}", e.getMessage()));
   }
 }

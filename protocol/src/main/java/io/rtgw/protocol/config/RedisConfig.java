@@ -1,7 +1,7 @@
 package io.rtgw.protocol.config;
 
 /**
- * The Redis server the shared stores use (history now, presence later). {@code endpoint} is a
+ * The Redis server the Redis stores (history, presence) use. {@code endpoint} is a
  * {@code redis://[user:password@]host:port[/db]} URI. Each store instance holds one pipelined connection
  * with at most {@code maxWaitingHandlers} calls waiting for their replies; past that, calls fail at once.
  * {@code commandTimeoutMs} bounds every store call, so a Redis that is down or hung fails requests with

@@ -1,4 +1,4 @@
-package io.rtgw.protocol.redis;
+package io.rtgw.redis;
 
 import io.rtgw.protocol.ErrorCode;
 import io.rtgw.protocol.GatewayException;

@@ -1,4 +1,4 @@
-package io.rtgw.protocol.redis;
+package io.rtgw.redis;
 
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -19,12 +19,10 @@ import java.util.List;
  */
 public final class LuaScript {
 
-  private final String name;
   private final String source;
   private final String sha1;
 
-  private LuaScript(String name, String source) {
-    this.name = name;
+  private LuaScript(String source) {
     this.source = source;
     this.sha1 = sha1(source);
   }
@@ -35,18 +33,10 @@ public final class LuaScript {
       if (in == null) {
         throw new IllegalStateException("the script " + resource + " is missing from the jar");
       }
-      return new LuaScript(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return new LuaScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new IllegalStateException("cannot read the script " + resource, e);
     }
-  }
-
-  public String name() {
-    return name;
-  }
-
-  public String sha1() {
-    return sha1;
   }
 
   Future<Response> run(RedisLink link, List<String> keys, List<String> args) {
