@@ -38,6 +38,7 @@ public final class SseClient implements AutoCloseable {
   private final List<String> comments = new ArrayList<>();
   private final StringBuilder raw = new StringBuilder();
   private final CompletableFuture<Void> ended = new CompletableFuture<>();
+  private volatile long endedAt;
   private final StringBuilder data = new StringBuilder();
   private String type = "";
   private String lastId = "";
@@ -142,6 +143,11 @@ public final class SseClient implements AutoCloseable {
     WsClient.await(ended);
   }
 
+  /** When the stream ended (epoch ms), or 0 while it is open. */
+  public long endedAt() {
+    return endedAt;
+  }
+
   public boolean hasEnded() {
     return ended.isDone();
   }
@@ -204,6 +210,9 @@ public final class SseClient implements AutoCloseable {
   }
 
   private void finish() {
+    if (endedAt == 0) {
+      endedAt = System.currentTimeMillis();
+    }
     ended.complete(null);
     synchronized (events) {
       events.notifyAll();

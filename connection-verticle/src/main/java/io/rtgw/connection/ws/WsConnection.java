@@ -61,11 +61,7 @@ final class WsConnection implements Sink {
     ws.pongHandler(b -> lastSeen = System.currentTimeMillis());
     ws.exceptionHandler(this::onFailure);
     ws.closeHandler(v -> release());
-    session.subscribeInbox().onComplete(ar -> {
-      if (ar.succeeded() && ar.result() != null) {
-        ar.result().catchUp();
-      }
-    });
+    session.subscribeInbox().onComplete(ar -> subscribed(null, ar.succeeded() ? ar.result() : null));
   }
 
   /** Pings a live client; closes one that has not been heard from within the ping interval plus timeout. */
@@ -167,13 +163,18 @@ final class WsConnection implements Sink {
         sendError(cmd.id(), GatewayException.from(ar.cause(), "history"));
         return;
       }
-      Resume r = ar.result();
-      if (r != null) {
-        send(reply(cmd.id(), "subscribed").put(Fields.CHANNEL, channel).put(Fields.EPOCH, r.epoch())
-            .put(Fields.OFFSET, r.offset()).put(Fields.RECOVERED, r.recovered()));
-        r.catchUp();
-      }
+      subscribed(cmd.id(), ar.result());
     });
+  }
+
+  /** {@code subscribed} (without an id for the automatic inbox), then the catch-up. */
+  private void subscribed(Object id, Resume r) {
+    if (r == null || closed) {
+      return;
+    }
+    send(reply(id, "subscribed").put(Fields.CHANNEL, r.subscription().channel()).put(Fields.EPOCH, r.epoch())
+        .put(Fields.OFFSET, r.offset()).put(Fields.RECOVERED, r.recovered()));
+    r.catchUp();
   }
 
   private void unsubscribe(Command cmd) {
