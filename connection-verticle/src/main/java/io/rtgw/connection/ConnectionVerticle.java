@@ -49,13 +49,14 @@ public final class ConnectionVerticle extends VerticleBase {
   private PollTransport polls;
   private HttpApi api;
   private HttpServer server;
+  private VertxInternals internals;
   private volatile boolean draining;
 
   @Override
   public Future<?> start() {
     config = GatewayConfig.fromJson(config());
     Tiers tiers = new Tiers(vertx.eventBus(), config.delivery().requestTimeoutMs());
-    VertxInternals internals = VertxInternals.create(config.http().vertxInternals());
+    internals = VertxInternals.create(config.http().vertxInternals());
     hub = new ChannelHub(vertx, tiers, config.delivery().positionCheckMs());
     String node = config.nodeId() != null ? config.nodeId() : UUID.randomUUID().toString();
     presence = new PresenceReporter(vertx, node, config.presence());
@@ -151,6 +152,7 @@ public final class ConnectionVerticle extends VerticleBase {
         .put("connections", ws.size())
         .put("sseStreams", sse.size())
         .put("heldPolls", polls.size())
-        .put("channels", hub.channelCount());
+        .put("channels", hub.channelCount())
+        .put("vertxInternals", internals.enabled());
   }
 }

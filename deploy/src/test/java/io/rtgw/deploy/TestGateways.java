@@ -11,6 +11,9 @@ import java.util.Map;
 /** Gateways for tests: the standalone configuration on a random loopback port, with overrides. */
 final class TestGateways {
 
+  /** Set to {@code false} by the deploy pom's "without-vertx-internals" test run. */
+  static final String VERTX_INTERNALS_PROPERTY = "rtgw.test.vertxInternals";
+
   private TestGateways() {
   }
 
@@ -22,6 +25,11 @@ final class TestGateways {
     env.put("GATEWAY_DEMO_TICKER", "false");
     // tests stop gateways often: no drain window unless a test asks for one
     env.put("GATEWAY_HTTP_DRAIN_MS", "0");
+    // the second surefire run of the transport suites sets this, to prove they pass on public APIs alone
+    String internals = System.getProperty(VERTX_INTERNALS_PROPERTY);
+    if (internals != null) {
+      env.put("GATEWAY_HTTP_VERTX_INTERNALS", internals);
+    }
     for (int i = 0; i < envPairs.length; i += 2) {
       env.put(envPairs[i], envPairs[i + 1]);
     }
