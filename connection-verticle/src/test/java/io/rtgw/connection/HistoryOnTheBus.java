@@ -7,6 +7,7 @@ import io.rtgw.protocol.AppendResult;
 import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Message;
 import io.rtgw.protocol.codec.Codecs;
+import io.rtgw.protocol.config.ConfigLoader;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -24,20 +25,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection verticle's event loop, so the hub and sessions are tested without an HTTP server. Publishing
  * plays the fanout tier: append to history, then (unless told not to) publish the delivery.
  */
-final class HistoryOnTheBus implements AutoCloseable {
+public final class HistoryOnTheBus implements AutoCloseable {
 
   final Vertx vertx = Vertx.vertx();
   final Context context = vertx.getOrCreateContext();
   final Tiers tiers;
+  private final GatewayConfig config;
   /** The limit of every history read sent: a resume must never ask for an unbounded page. */
   final List<Integer> readLimits = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicInteger channels = new AtomicInteger();
 
   /** {@code namespaces}: the namespaces object of the configuration (name -> policy). */
   HistoryOnTheBus(JsonObject namespaces) {
+    this(GatewayConfig.fromJson(GatewayConfig.defaults().toJson().put("namespaces", namespaces)));
+  }
+
+  private HistoryOnTheBus(GatewayConfig config) {
+    this.config = config;
     Codecs.register(vertx);
-    JsonObject config = GatewayConfig.defaults().toJson().put("namespaces", namespaces);
-    await(vertx.deployVerticle(new HistoryVerticle(), new DeploymentOptions().setConfig(config)));
+    await(vertx.deployVerticle(new HistoryVerticle(), new DeploymentOptions().setConfig(config.toJson())));
     vertx.eventBus().addOutboundInterceptor(dc -> {
       if (dc.message().body() instanceof HistoryRead read && read.since() != null) {
         readLimits.add(read.limit());
@@ -45,6 +51,24 @@ final class HistoryOnTheBus implements AutoCloseable {
       dc.next();
     });
     tiers = new Tiers(vertx.eventBus(), 5_000);
+  }
+
+  /** With the standalone configuration's namespaces (chat, news, feed, user, default). */
+  public static HistoryOnTheBus standalone() {
+    // tests run in the module folder; the standalone configuration lives at the root
+    return new HistoryOnTheBus(ConfigLoader.load("../conf/standalone.json", java.util.Map.of()));
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Tiers tiers() {
+    return tiers;
+  }
+
+  public GatewayConfig config() {
+    return config;
   }
 
   static JsonObject namespace(int historySize, long historyAgeSeconds, boolean presence) {
@@ -70,7 +94,7 @@ final class HistoryOnTheBus implements AutoCloseable {
   }
 
   /** Runs {@code work} on the context and waits for the future it returns. */
-  <T> T on(Callable<Future<T>> work) {
+  public <T> T on(Callable<Future<T>> work) {
     CompletableFuture<T> done = new CompletableFuture<>();
     context.runOnContext(v -> {
       try {
