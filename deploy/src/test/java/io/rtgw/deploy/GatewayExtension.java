@@ -46,7 +46,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
   private GatewayConfig config;
   private Gateway gateway;
   private Vertx clients;
-  private HttpCalls http;
+  private final HttpCalls http = new HttpCalls(this::port);
 
   private GatewayExtension(boolean withRedis, String... envPairs) {
     if (envPairs.length % 2 != 0) {
@@ -80,7 +80,6 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     config = TestGateways.standalone(env.toArray(String[]::new));
     gateway = WsClient.await(Gateway.start(config));
     clients = Vertx.vertx();
-    http = new HttpCalls(gateway.httpPort());
   }
 
   @Override
@@ -104,11 +103,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
   public void afterAll(ExtensionContext context) {
     // runs even when beforeAll failed half-way: stop whatever did start
     RuntimeException failure = closeAll(classClients);
-    failure = attempt(failure, () -> {
-      if (http != null) {
-        http.close();
-      }
-    });
+    failure = attempt(failure, http::close);
     failure = attempt(failure, () -> {
       if (clients != null) {
         WsClient.await(clients.close());
@@ -156,9 +151,11 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     return clients;
   }
 
-  /** Plain HTTP calls to the gateway, for the whole class. */
+  /**
+   * Plain HTTP calls to the gateway, for the whole class. The same client before the gateway starts, so a
+   * class may keep it in a static field; its calls need the gateway running.
+   */
   public HttpCalls http() {
-    started();
     return http;
   }
 
