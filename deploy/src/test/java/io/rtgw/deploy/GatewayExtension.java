@@ -39,14 +39,16 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
 
   private final boolean withRedis;
   private final String[] envPairs;
+  private final HttpCalls http = new HttpCalls(this::port);
   private final List<AutoCloseable> classClients = new ArrayList<>();
   private final List<AutoCloseable> testClients = new ArrayList<>();
   private volatile boolean inTest;
+  /** The class that started the gateway: a @Nested class inherits the extension and shares the gateway. */
+  private String owner;
   private RedisServer redis;
   private GatewayConfig config;
   private Gateway gateway;
   private Vertx clients;
-  private final HttpCalls http = new HttpCalls(this::port);
 
   private GatewayExtension(boolean withRedis, String... envPairs) {
     if (envPairs.length % 2 != 0) {
@@ -71,6 +73,10 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    if (owner != null) {
+      return;
+    }
+    owner = context.getUniqueId();
     List<String> env = new ArrayList<>();
     if (withRedis) {
       redis = RedisServer.start();
@@ -101,6 +107,9 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
 
   @Override
   public void afterAll(ExtensionContext context) {
+    if (!context.getUniqueId().equals(owner)) {
+      return;
+    }
     // runs even when beforeAll failed half-way: stop whatever did start
     RuntimeException failure = closeAll(classClients);
     failure = attempt(failure, http::close);
@@ -120,6 +129,9 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
       }
     });
     gateway = null;
+    clients = null;
+    redis = null;
+    owner = null;
     if (failure != null) {
       throw failure;
     }
