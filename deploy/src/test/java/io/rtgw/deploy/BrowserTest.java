@@ -2,16 +2,15 @@ package io.rtgw.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rtgw.testkit.WsClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * realtime.js and the demo app in real headless Chromium (Debian's /usr/bin/chromium, driven by
@@ -21,24 +20,18 @@ class BrowserTest {
 
   private static final Path SCRIPTS = Path.of("src/test/browser");
   private static final Path SCREENSHOTS = Path.of("../docs/screenshots");
-  private static Gateway gateway;
+
+  /** Poll clients cannot say goodbye: they leave one presence TTL after their last poll (3 s here). */
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.standalone("GATEWAY_DEMO_TICKER", "true",
+      "GATEWAY_DEMO_TICKER_INTERVAL_MS", "300", "GATEWAY_PRESENCE_HEARTBEAT_MS", "1000");
 
   @BeforeAll
-  static void start() throws Exception {
+  static void installBrowserAndScripts() throws Exception {
     assertThat(Path.of(System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium")))
         .as("Chromium is needed for the browser tests: apt-get install chromium (.ci/run does it)")
         .exists();
     NodeScripts.install(SCRIPTS);
-    // poll clients cannot say goodbye: they leave one presence TTL after their last poll (3 s here)
-    gateway = TestGateways.start("GATEWAY_DEMO_TICKER", "true", "GATEWAY_DEMO_TICKER_INTERVAL_MS", "300",
-        "GATEWAY_PRESENCE_HEARTBEAT_MS", "1000");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (gateway != null) {
-      WsClient.await(gateway.stop());
-    }
   }
 
   @Test
@@ -81,7 +74,7 @@ class BrowserTest {
 
   private static void run(String scenario) throws IOException, InterruptedException {
     NodeScripts.Result r = NodeScripts.run(SCRIPTS, List.of("scenarios.mjs", scenario,
-        "http://127.0.0.1:" + gateway.httpPort(), SCREENSHOTS.toAbsolutePath().toString()), 150);
+        "http://127.0.0.1:" + gateway.port(), SCREENSHOTS.toAbsolutePath().toString()), 150);
     assertThat(r.exitCode()).as("scenario %s:%n%s", scenario, r.output()).isZero();
     assertThat(r.output()).contains("ok " + scenario);
   }

@@ -4,38 +4,23 @@ import static io.rtgw.deploy.SseGatewayTest.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtgw.testkit.HttpCalls;
-import io.rtgw.testkit.WsClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The CORS allow-list: a gateway that names one origin, and the standalone one that allows any. */
 class CorsGatewayTest {
 
   private static final String APP = "https://app.example.com";
-  private static Gateway listed;
-  private static Gateway standalone;
-  private static HttpCalls http;
-  private static HttpCalls open;
 
-  @BeforeAll
-  static void start() {
-    listed = TestGateways.start("GATEWAY_HTTP_CORS_ORIGINS", APP);
-    standalone = TestGateways.start();
-    http = new HttpCalls(listed.httpPort());
-    open = new HttpCalls(standalone.httpPort());
-  }
-
-  @AfterAll
-  static void stop() {
-    http.close();
-    open.close();
-    WsClient.await(listed.stop());
-    WsClient.await(standalone.stop());
-  }
+  @RegisterExtension
+  static final GatewayExtension listed = GatewayExtension.standalone("GATEWAY_HTTP_CORS_ORIGINS", APP);
+  @RegisterExtension
+  static final GatewayExtension standalone = GatewayExtension.standalone();
+  private static final HttpCalls http = listed.http();
+  private static final HttpCalls open = standalone.http();
 
   @Test
   void an_allowed_origin_gets_its_origin_back_and_vary() {
@@ -74,7 +59,7 @@ class CorsGatewayTest {
     assertThat(plain.status()).isEqualTo(200);
     assertThat(plain.headers().get("Access-Control-Allow-Origin")).isNull();
     assertThat(plain.headers().getAll("Vary")).anyMatch(v -> v.contains("Origin"));
-    String self = "http://127.0.0.1:" + listed.httpPort();
+    String self = "http://127.0.0.1:" + listed.port();
     assertThat(http.post("/publish", Buffer.buffer("{\"channel\":\"chat:cors\",\"data\":1}"),
         Map.of("Origin", self, "Content-Type", "application/json")).status()).isEqualTo(200);
   }

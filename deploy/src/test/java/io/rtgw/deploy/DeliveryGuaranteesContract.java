@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 abstract class DeliveryGuaranteesContract {
 
-  /** A client of the gateway under test. */
+  /** A client of the gateway under test, closed by the end of the test at the latest. */
   protected abstract WsClient connect(String query);
 
   @Test
@@ -69,11 +69,16 @@ abstract class DeliveryGuaranteesContract {
       String epoch = sub.getString("epoch");
       long start = sub.getLong("offset");
       Thread pumping = new Thread(() -> {
-        for (int i = 0; i < total; i++) {
-          publisher.send(new JsonObject().put("type", "publish").put("channel", channel).put("data", i));
-          if (i % 50 == 0) {
-            sleep(5);
+        try {
+          for (int i = 0; i < total; i++) {
+            publisher.send(new JsonObject().put("type", "publish").put("channel", channel).put("data", i));
+            if (i % 50 == 0) {
+              // real time on purpose: a publishing rate, so that the resume below lands while it goes on
+              Thread.sleep(5);
+            }
           }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
       });
       pumping.start();
@@ -125,14 +130,6 @@ abstract class DeliveryGuaranteesContract {
       // still subscribed once: a new direct message arrives once
       connect("user=erin").publish("user:carol", "live");
       assertThat(Offsets.of(carol.awaitMessages("user:carol", 4))).containsExactlyElementsOf(Offsets.range(from + 1, from + 4));
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

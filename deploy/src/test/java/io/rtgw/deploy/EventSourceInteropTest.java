@@ -2,9 +2,7 @@ package io.rtgw.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rtgw.testkit.HttpCalls;
 import io.rtgw.testkit.Offsets;
-import io.rtgw.testkit.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
@@ -14,9 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SSE against a client that is not ours: the npm {@code eventsource} package under node, which follows
@@ -28,30 +26,21 @@ class EventSourceInteropTest {
   private static final Path NODE_PROJECT = Path.of("src", "test", "node");
   private static final long NPM_TIMEOUT_S = 180;
   private static final long SCRIPT_TIMEOUT_S = 60;
-  private static Gateway gateway;
+
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.standalone();
 
   @BeforeAll
-  static void start() throws Exception {
+  static void install() throws Exception {
     installNodeModules();
-    gateway = TestGateways.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (gateway != null) {
-      WsClient.await(gateway.stop());
-    }
   }
 
   @Test
   void the_npm_eventsource_client_resumes_a_cut_stream_by_itself_without_loss() throws Exception {
     String channel = "chat:node-resume";
     int count = 10;
-    long start;
-    try (HttpCalls http = new HttpCalls(gateway.httpPort())) {
-      start = http.get("/history?channel=" + channel + "&limit=0").json().getLong("offset");
-    }
-    Run run = run(List.of("node", "sse-resume.mjs", String.valueOf(gateway.httpPort()), channel, String.valueOf(count)),
+    long start = gateway.http().get("/history?channel=" + channel + "&limit=0").json().getLong("offset");
+    Run run = run(List.of("node", "sse-resume.mjs", String.valueOf(gateway.port()), channel, String.valueOf(count)),
         SCRIPT_TIMEOUT_S);
     assertThat(run.exit()).as("node exit; stderr: %s", run.stderr()).isZero();
     String[] lines = run.stdout().strip().split("\n");

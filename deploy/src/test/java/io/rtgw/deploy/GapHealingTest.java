@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rtgw.protocol.Addresses;
 import io.rtgw.testkit.Offsets;
 import io.rtgw.testkit.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The clustered bus is at-most-once. Here an outbound interceptor throws away every 7th delivery,
@@ -21,14 +20,13 @@ import org.junit.jupiter.api.Test;
  */
 class GapHealingTest {
 
-  private static Gateway gateway;
-  private static Vertx clients;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.standalone("GATEWAY_DELIVERY_POSITION_CHECK_MS", "200");
   private static final AtomicInteger deliveries = new AtomicInteger();
   private static final AtomicInteger dropped = new AtomicInteger();
 
   @BeforeAll
-  static void start() {
-    gateway = TestGateways.start("GATEWAY_DELIVERY_POSITION_CHECK_MS", "200");
+  static void loseEverySeventhDelivery() {
     gateway.vertx().eventBus().addOutboundInterceptor(ctx -> {
       if (Addresses.isDelivery(ctx.message().address()) && deliveries.incrementAndGet() % 7 == 0) {
         dropped.incrementAndGet();
@@ -36,13 +34,6 @@ class GapHealingTest {
       }
       ctx.next();
     });
-    clients = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() {
-    WsClient.await(clients.close());
-    WsClient.await(gateway.stop());
   }
 
   @Test
@@ -50,10 +41,10 @@ class GapHealingTest {
     String channel = "chat:lossy";
     int total = 350;
     List<WsClient> subs = new ArrayList<>();
-    try (WsClient publisher = WsClient.connect(clients, gateway.httpPort(), null)) {
+    try (WsClient publisher = gateway.ws(null)) {
       long start = 0;
       for (int i = 0; i < 20; i++) {
-        WsClient c = WsClient.connect(clients, gateway.httpPort(), null);
+        WsClient c = gateway.ws(null);
         subs.add(c);
         start = c.subscribe(channel).getLong("offset");
       }
@@ -78,13 +69,13 @@ class GapHealingTest {
   @Test
   void a_subscriber_resuming_mid_stream_sees_no_hole_at_the_seam_despite_losses() {
     String channel = "chat:lossy-resume";
-    try (WsClient publisher = WsClient.connect(clients, gateway.httpPort(), null);
-         WsClient live = WsClient.connect(clients, gateway.httpPort(), null)) {
+    try (WsClient publisher = gateway.ws(null);
+         WsClient live = gateway.ws(null)) {
       JsonObject sub = live.subscribe(channel);
       for (int i = 0; i < 100; i++) {
         publisher.publish(channel, i);
       }
-      try (WsClient late = WsClient.connect(clients, gateway.httpPort(), null)) {
+      try (WsClient late = gateway.ws(null)) {
         late.subscribe(channel, sub.getString("epoch"), sub.getLong("offset") + 40);
         for (int i = 100; i < 200; i++) {
           publisher.send(new JsonObject().put("type", "publish").put("channel", channel).put("data", i));

@@ -5,33 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtgw.testkit.HttpCalls;
 import io.rtgw.testkit.Offsets;
-import io.rtgw.testkit.WsClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST /publish, GET /history, GET /presence and the JSON errors, on one standalone gateway. */
 class HttpApiGatewayTest {
 
-  private static Gateway gateway;
-  private static HttpCalls http;
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateways.start("GATEWAY_NAMESPACES_NEWS_CLIENT_PUBLISH", "false");
-    http = new HttpCalls(gateway.httpPort());
-  }
-
-  @AfterAll
-  static void stop() {
-    http.close();
-    WsClient.await(gateway.stop());
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.standalone("GATEWAY_NAMESPACES_NEWS_CLIENT_PUBLISH", "false");
+  private static final HttpCalls http = gateway.http();
 
   @Test
   void a_publish_answers_with_its_position_and_a_repeated_key_gets_the_first_reply() {

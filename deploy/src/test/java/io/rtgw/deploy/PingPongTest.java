@@ -3,15 +3,13 @@ package io.rtgw.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtgw.testkit.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server pings every pingIntervalMs and closes a client it has not heard from within the interval
@@ -19,27 +17,16 @@ import org.junit.jupiter.api.Test;
  */
 class PingPongTest {
 
-  private static Gateway gateway;
-  private static Vertx clients;
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateways.start("GATEWAY_WEBSOCKET_PING_INTERVAL_MS", "150", "GATEWAY_WEBSOCKET_PONG_TIMEOUT_MS", "150");
-    clients = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() {
-    WsClient.await(clients.close());
-    WsClient.await(gateway.stop());
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.standalone(
+      "GATEWAY_WEBSOCKET_PING_INTERVAL_MS", "150", "GATEWAY_WEBSOCKET_PONG_TIMEOUT_MS", "150");
 
   @Test
   void a_client_that_never_answers_pings_is_closed_and_one_that_does_stays() throws Exception {
-    try (WsClient answering = WsClient.connect(clients, gateway.httpPort(), null)) {
+    try (WsClient answering = gateway.ws(null)) {
       CompletableFuture<Void> pinged = new CompletableFuture<>();
       CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-      NetSocket silent = WsClient.await(clients.createNetClient().connect(gateway.httpPort(), "127.0.0.1"));
+      NetSocket silent = WsClient.await(gateway.clients().createNetClient().connect(gateway.port(), "127.0.0.1"));
       Buffer head = Buffer.buffer();
       Buffer frames = Buffer.buffer();
       boolean[] upgraded = {false};

@@ -1,6 +1,7 @@
 package io.rtgw.deploy;
 
 import static io.rtgw.deploy.SseGatewayTest.assertError;
+import static io.rtgw.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtgw.connection.Cursor;
@@ -9,7 +10,6 @@ import io.rtgw.testkit.HttpCalls;
 import io.rtgw.testkit.Offsets;
 import io.rtgw.testkit.WsClient;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
@@ -19,33 +19,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Long and short polling end to end, over real sockets, on one standalone gateway. */
 class PollGatewayTest {
 
   private static final int HELD = 2_000;
-  private static Gateway gateway;
-  private static Vertx clients;
-  private static int port;
-  private static HttpCalls http;
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateways.start();
-    port = gateway.httpPort();
-    clients = Vertx.vertx();
-    http = new HttpCalls(port);
-  }
-
-  @AfterAll
-  static void stop() {
-    http.close();
-    WsClient.await(clients.close());
-    WsClient.await(gateway.stop());
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.standalone();
+  private static final HttpCalls http = gateway.http();
 
   @Test
   void a_poll_without_cursor_answers_at_once_positioned_at_now() {
@@ -125,7 +108,7 @@ class PollGatewayTest {
     for (int t = 0; t < 4; t++) {
       String channel = channels.get(t % 2);
       Thread p = new Thread(() -> {
-        try (HttpCalls own = new HttpCalls(port)) {
+        try (HttpCalls own = new HttpCalls(gateway.port())) {
           for (int i = 0; i < perChannel / 2; i++) {
             assertThat(own.post("/publish", new JsonObject().put("channel", channel).put("data", i)).status())
                 .isEqualTo(200);
@@ -170,7 +153,7 @@ class PollGatewayTest {
     List<Future<HttpCalls.Reply>> polls = new ArrayList<>(HELD);
     long releasedMs;
     JsonObject published;
-    try (HttpCalls crowd = new HttpCalls(port)) {
+    try (HttpCalls crowd = new HttpCalls(gateway.port())) {
       for (int i = 0; i < HELD; i++) {
         polls.add(crowd.getAsync("/poll?channel=" + channel + "&timeout=50&cursor=" + cursor, Map.of()));
       }
@@ -239,8 +222,8 @@ class PollGatewayTest {
   void a_poll_whose_client_goes_away_is_released() {
     String cursor = http.get("/poll?channel=chat:gone").json().getString("cursor");
     // Vert.x's client here: closing it drops the connection of the poll in flight, as a vanished client would
-    io.vertx.core.http.HttpClient own = clients.createHttpClient();
-    own.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/poll?channel=chat:gone&timeout=50&cursor=" + cursor)
+    io.vertx.core.http.HttpClient own = gateway.clients().createHttpClient();
+    own.request(io.vertx.core.http.HttpMethod.GET, gateway.port(), "127.0.0.1", "/poll?channel=chat:gone&timeout=50&cursor=" + cursor)
         .compose(r -> r.send());
     awaitHeld(1);
     WsClient.await(own.close());
@@ -276,7 +259,7 @@ class PollGatewayTest {
   }
 
   private static String rawGet(String target) {
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
       socket.setSoTimeout((int) WsClient.TIMEOUT.toMillis());
       socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
@@ -301,14 +284,6 @@ class PollGatewayTest {
   }
 
   private static void awaitHeld(int n) {
-    long deadline = System.currentTimeMillis() + WsClient.TIMEOUT.toMillis();
-    while (health().getInteger("heldPolls") != n) {
-      assertThat(System.currentTimeMillis()).as("held polls reach " + n).isLessThan(deadline);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    eventually(WsClient.TIMEOUT, () -> assertThat(health().getInteger("heldPolls")).as("held polls").isEqualTo(n));
   }
 }

@@ -1,25 +1,26 @@
 package io.rtgw.deploy;
 
+import static io.rtgw.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtgw.protocol.Addresses;
 import io.rtgw.protocol.PresenceReport;
 import io.rtgw.testkit.WsClient;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 5,000 clients in 100 rooms arriving at once (as after a node restart) and leaving at once: presence
@@ -30,15 +31,14 @@ class PresenceStormTest {
   private static final int CLIENTS = 5000;
   /** Rooms of 50: one room of 5,000 would measure the fan-out of 12.5 million join frames instead. */
   private static final int ROOMS = 100;
-  private static Gateway gateway;
-  private static Vertx clients;
+  /** Heartbeats far apart, so only the join and leave batches are counted. */
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.standalone("GATEWAY_PRESENCE_HEARTBEAT_MS", "600000");
   private static final AtomicInteger reports = new AtomicInteger();
   private static final AtomicInteger entries = new AtomicInteger();
 
   @BeforeAll
-  static void start() {
-    // heartbeats far apart, so only the join and leave batches are counted
-    gateway = TestGateways.start("GATEWAY_PRESENCE_HEARTBEAT_MS", "600000");
+  static void countPresenceReports() {
     gateway.vertx().eventBus().addOutboundInterceptor(ctx -> {
       if (ctx.message().address().equals(Addresses.PRESENCE_REPORT)
           && ctx.message().body() instanceof PresenceReport r) {
@@ -47,18 +47,11 @@ class PresenceStormTest {
       }
       ctx.next();
     });
-    clients = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() {
-    WsClient.await(clients.close());
-    WsClient.await(gateway.stop());
   }
 
   @Test
   void a_reconnect_storm_is_reported_in_batches_and_the_registry_is_exact() throws Exception {
-    WebSocketClient client = clients.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(CLIENTS));
+    WebSocketClient client = gateway.clients().createWebSocketClient(new WebSocketClientOptions().setMaxConnections(CLIENTS));
     List<WebSocket> sockets = new ArrayList<>();
     CountDownLatch subscribed = new CountDownLatch(CLIENTS);
     for (int batch = 0; batch < CLIENTS; batch += 500) {
@@ -66,7 +59,7 @@ class PresenceStormTest {
       for (int i = batch; i < batch + 500; i++) {
         String user = "u" + i;
         String room = "chat:storm-" + (i % ROOMS);
-        connecting.add(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gateway.httpPort())
+        connecting.add(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gateway.port())
             .setURI("/ws?user=" + user)).onSuccess(ws -> {
               ws.textMessageHandler(text -> {
                 JsonObject f = new JsonObject(text);
@@ -102,21 +95,19 @@ class PresenceStormTest {
     client.close();
   }
 
-  private static void awaitMembers(int expected) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 30_000;
-    int count = -1;
-    while (System.currentTimeMillis() < deadline) {
-      count = 0;
+  private static void awaitMembers(int expected) {
+    eventually(Duration.ofSeconds(30), Duration.ofMillis(100), () -> {
+      int count = 0;
       for (int room = 0; room < ROOMS; room++) {
-        JsonObject reply = WsClient.await(gateway.vertx().eventBus().<JsonObject>request(Addresses.PRESENCE_QUERY,
-            new JsonObject().put("channel", "chat:storm-" + room))).body();
-        count += reply.getJsonArray("members").size();
+        count += presence("chat:storm-" + room).getJsonArray("members").size();
       }
-      if (count == expected) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    assertThat(count).isEqualTo(expected);
+      assertThat(count).as("members in all rooms").isEqualTo(expected);
+    });
+  }
+
+  /** A presence query on the bus. A query that fails ends the wait at once: that is not a count to retry. */
+  private static JsonObject presence(String channel) throws Exception {
+    return gateway.vertx().eventBus().<JsonObject>request(Addresses.PRESENCE_QUERY, new JsonObject().put("channel", channel))
+        .toCompletionStage().toCompletableFuture().get(WsClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).body();
   }
 }

@@ -1,49 +1,42 @@
 package io.rtgw.deploy;
 
+import static io.rtgw.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtgw.protocol.Addresses;
 import io.rtgw.testkit.HttpCalls;
 import io.rtgw.testkit.SseClient;
 import io.rtgw.testkit.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Presence over WebSocket: join/leave events, multi-tab counting, queries, and TTL expiry. */
 class PresenceTest {
 
-  private static Gateway gateway;
-  private static Vertx clients;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.standalone(
+      "GATEWAY_PRESENCE_HEARTBEAT_MS", "200",
+      "GATEWAY_PRESENCE_SWEEP_MS", "50");
   /** When set, the gateway's own bus drops every presence report: heartbeats stop, nothing else changes. */
   private static final AtomicBoolean heartbeatsLost = new AtomicBoolean();
 
   @BeforeAll
-  static void start() {
-    gateway = TestGateways.start(
-        "GATEWAY_PRESENCE_HEARTBEAT_MS", "200",
-        "GATEWAY_PRESENCE_SWEEP_MS", "50");
+  static void letHeartbeatsBeLost() {
     gateway.vertx().eventBus().addOutboundInterceptor(ctx -> {
       if (heartbeatsLost.get() && ctx.message().address().equals(Addresses.PRESENCE_REPORT)) {
         return;
       }
       ctx.next();
     });
-    clients = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() {
-    WsClient.await(clients.close());
-    WsClient.await(gateway.stop());
   }
 
   private WsClient connect(String user) {
-    return WsClient.connect(clients, gateway.httpPort(), "user=" + user);
+    return gateway.ws("user=" + user);
   }
 
   @Test
@@ -84,7 +77,7 @@ class PresenceTest {
 
   @Test
   void presence_is_refused_where_the_namespace_has_it_off_and_anonymous_clients_are_not_listed() {
-    try (WsClient c = connect("dan"); WsClient anon = WsClient.connect(clients, gateway.httpPort(), null)) {
+    try (WsClient c = connect("dan"); WsClient anon = gateway.ws(null)) {
       JsonObject off = c.request(new JsonObject().put("type", "presence").put("channel", "news:x"));
       assertThat(off.getString("code")).isEqualTo("forbidden");
       anon.subscribe("chat:anon");
@@ -115,15 +108,16 @@ class PresenceTest {
   }
 
   @Test
-  void a_poll_client_is_present_while_it_polls_and_leaves_a_ttl_after_it_stops() {
-    try (WsClient watcher = connect("watcher-p"); HttpCalls http = new HttpCalls(gateway.httpPort())) {
+  void a_poll_client_is_present_while_it_polls_and_leaves_a_ttl_after_it_stops() throws Exception {
+    try (WsClient watcher = connect("watcher-p"); HttpCalls http = new HttpCalls(gateway.port())) {
       watcher.subscribe("chat:polls");
       for (int i = 0; i < 5; i++) {
         assertThat(http.get("/messages?channel=chat:polls&user=paula&client=tab-1").status()).isEqualTo(200);
         if (i == 0) {
           watcher.await(f -> isEvent(f, "join", "chat:polls", "paula"));
         }
-        sleepQuietly(200);
+        // real time on purpose: polls 200 ms apart must keep her present through a 600 ms TTL
+        Thread.sleep(200);
       }
       // polling every 200 ms (TTL 600 ms here) kept her present; now she stops
       assertThat(watcher.frames(f -> isEvent(f, "leave", "chat:polls", "paula"))).isEmpty();
@@ -137,20 +131,12 @@ class PresenceTest {
   void an_open_sse_stream_keeps_its_user_present_and_closing_it_leaves() {
     try (WsClient watcher = connect("watcher-s")) {
       watcher.subscribe("chat:streams");
-      SseClient stream = SseClient.open(clients, gateway.httpPort(), "/sse?channel=chat:streams&user=sam");
+      SseClient stream = gateway.sse("/sse?channel=chat:streams&user=sam");
       watcher.await(f -> isEvent(f, "join", "chat:streams", "sam"));
       // the stream itself carries presence events of its channels
       stream.await(e -> "join".equals(e.type()) && "sam".equals(e.json().getString("user")));
       stream.close();
       watcher.await(f -> isEvent(f, "leave", "chat:streams", "sam"));
-    }
-  }
-
-  private static void sleepQuietly(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -182,19 +168,6 @@ class PresenceTest {
   }
 
   private static void awaitMembers(WsClient c, String channel, JsonArray expected) {
-    long deadline = System.currentTimeMillis() + 10_000;
-    JsonArray got;
-    do {
-      got = members(c, channel);
-      if (got.equals(expected)) {
-        return;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    } while (System.currentTimeMillis() < deadline);
-    assertThat(got).isEqualTo(expected);
+    eventually(Duration.ofSeconds(10), () -> assertThat(members(c, channel)).isEqualTo(expected));
   }
 }

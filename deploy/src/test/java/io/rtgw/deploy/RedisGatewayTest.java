@@ -1,11 +1,11 @@
 package io.rtgw.deploy;
 
+import static io.rtgw.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtgw.protocol.Addresses;
 import io.rtgw.testkit.HttpCalls;
 import io.rtgw.testkit.Offsets;
-import io.rtgw.testkit.RedisServer;
 import io.rtgw.testkit.WsClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,14 +14,17 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,26 +48,19 @@ class RedisGatewayTest extends DeliveryGuaranteesContract {
   /** A stopped Redis refuses connections: publishes fail at once, long before any timeout. */
   private static final long FAIL_FAST_MS = 3_000;
 
-  private static RedisServer redis;
-  private static Gateway gateway;
-  private static Vertx clients;
-  private static int port;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.withRedis(
+      "GATEWAY_HISTORY_STORE", "redis",
+      "GATEWAY_REDIS_COMMAND_TIMEOUT_MS", String.valueOf(REDIS_TIMEOUT_MS),
+      "GATEWAY_DELIVERY_REQUEST_TIMEOUT_MS", String.valueOf(BUS_TIMEOUT_MS),
+      "GATEWAY_ROLES_HISTORY_INSTANCES", String.valueOf(HISTORY_INSTANCES),
+      "GATEWAY_ROLES_FANOUT_INSTANCES", "4",
+      // the burst test's subscriber heals reordered deliveries from history: the history must reach
+      // back over the whole burst, as it must over any gap a node is to heal
+      "GATEWAY_NAMESPACES_FEED_HISTORY_SIZE", String.valueOf(PUBLISHES));
 
   @BeforeAll
-  static void start() {
-    redis = RedisServer.start();
-    gateway = TestGateways.start(
-        "GATEWAY_HISTORY_STORE", "redis",
-        "GATEWAY_REDIS_ENDPOINT", redis.endpoint(),
-        "GATEWAY_REDIS_COMMAND_TIMEOUT_MS", String.valueOf(REDIS_TIMEOUT_MS),
-        "GATEWAY_DELIVERY_REQUEST_TIMEOUT_MS", String.valueOf(BUS_TIMEOUT_MS),
-        "GATEWAY_ROLES_HISTORY_INSTANCES", String.valueOf(HISTORY_INSTANCES),
-        "GATEWAY_ROLES_FANOUT_INSTANCES", "4",
-        // the burst test's subscriber heals reordered deliveries from history: the history must reach
-        // back over the whole burst, as it must over any gap a node is to heal
-        "GATEWAY_NAMESPACES_FEED_HISTORY_SIZE", String.valueOf(PUBLISHES));
-    port = gateway.httpPort();
-    clients = Vertx.vertx();
+  static void warmUp() {
     // the burst's figures should say what a running gateway does, not how fast the JIT compiles
     List<Future<Message<JsonObject>>> warmUp = new ArrayList<>();
     for (int i = 0; i < 1_000; i++) {
@@ -74,22 +70,15 @@ class RedisGatewayTest extends DeliveryGuaranteesContract {
     WsClient.await(Future.all(warmUp));
   }
 
-  @AfterAll
-  static void stop() {
-    WsClient.await(clients.close());
-    WsClient.await(gateway.stop());
-    redis.close();
-  }
-
   @Override
   protected WsClient connect(String query) {
-    return WsClient.connect(clients, port, query);
+    return gateway.ws(query);
   }
 
   @Test
   void ten_thousand_concurrent_publishes_get_offsets_one_to_ten_thousand_and_reach_a_subscriber_in_order() throws Exception {
     String channel = "feed:burst";
-    OffsetRecorder subscriber = OffsetRecorder.subscribe(clients, port, channel, PUBLISHES);
+    OffsetRecorder subscriber = OffsetRecorder.subscribe(gateway.clients(), gateway.port(), channel, PUBLISHES);
 
     long started = System.nanoTime();
     List<Future<Message<JsonObject>>> replies = new ArrayList<>(PUBLISHES);
@@ -119,8 +108,8 @@ class RedisGatewayTest extends DeliveryGuaranteesContract {
       c.publish(channel, "a");
       JsonObject before = c.publish(channel, "b");
 
-      redis.stop();
-      redis.restart();
+      gateway.redis().stop();
+      gateway.redis().restart();
       JsonObject after = publishOnceAvailable(c, channel, "c");
       assertThat(after.getString("type")).as(after.encode()).isEqualTo("published");
       assertThat(after.getString("epoch")).isNotEqualTo(before.getString("epoch"));
@@ -144,7 +133,7 @@ class RedisGatewayTest extends DeliveryGuaranteesContract {
     String channel = "chat:outage";
     try (WsClient c = connect("user=otto")) {
       c.publish(channel, "before");
-      redis.stop();
+      gateway.redis().stop();
 
       long started = System.nanoTime();
       JsonObject failed = c.publish(channel, "during");
@@ -158,14 +147,17 @@ class RedisGatewayTest extends DeliveryGuaranteesContract {
       assertThat(degraded.getString("status")).isEqualTo("DEGRADED");
       assertThat(degraded.getString("history")).isEqualTo("down");
 
-      redis.restart();
+      gateway.redis().restart();
       JsonObject back = publishOnceAvailable(c, channel, "after");
       assertThat(back.getString("type")).as(back.encode()).isEqualTo("published");
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (!"UP".equals(health().getString("status")) && System.currentTimeMillis() < deadline) {
-        sleep(100);
-      }
-      assertThat(health().getString("status")).isEqualTo("UP");
+      // UP again once every history instance is back; 200 all along, as for DEGRADED
+      List<Integer> statuses = new ArrayList<>();
+      eventually(Duration.ofSeconds(10), Duration.ofMillis(100), () -> {
+        HttpCalls.Reply reply = gateway.http().get("/health");
+        statuses.add(reply.status());
+        assertThat(reply.json().getString("status")).isEqualTo("UP");
+      });
+      assertThat(statuses).containsOnly(200);
       assertThat(c.request(new JsonObject().put("type", "ping")).getString("type")).isEqualTo("pong");
       assertThat(c.isClosed()).isFalse();
     } finally {
@@ -175,11 +167,9 @@ class RedisGatewayTest extends DeliveryGuaranteesContract {
 
   /** GET /health, which answers 200 for UP and DEGRADED alike. */
   private static JsonObject health() {
-    try (HttpCalls http = new HttpCalls(port)) {
-      HttpCalls.Reply reply = http.get("/health");
-      assertThat(reply.status()).isEqualTo(200);
-      return reply.json();
-    }
+    HttpCalls.Reply reply = gateway.http().get("/health");
+    assertThat(reply.status()).isEqualTo(200);
+    return reply.json();
   }
 
   /**
@@ -187,14 +177,11 @@ class RedisGatewayTest extends DeliveryGuaranteesContract {
    * history instances reconnect with backoff, so each is back within the longest backoff step.
    */
   private static JsonObject publishOnceAvailable(WsClient c, String channel, Object data) {
-    long deadline = System.currentTimeMillis() + 5_000;
-    while (true) {
+    return eventually(Duration.ofSeconds(5), Duration.ofMillis(50), () -> {
       JsonObject reply = c.publish(channel, data);
-      if (!"unavailable".equals(reply.getString("code")) || System.currentTimeMillis() > deadline) {
-        return reply;
-      }
-      sleep(50);
-    }
+      assertThat(reply.getString("code")).as(reply.encode()).isNotEqualTo("unavailable");
+      return reply;
+    });
   }
 
   /**
@@ -203,31 +190,20 @@ class RedisGatewayTest extends DeliveryGuaranteesContract {
    * successful history queries in a row per instance mean all are back.
    */
   private static void ensureRedisIsBack() {
-    if (!redis.isRunning()) {
-      redis.restart();
+    if (!gateway.redis().isRunning()) {
+      gateway.redis().restart();
     }
-    long deadline = System.currentTimeMillis() + 10_000;
-    int inARow = 0;
-    while (inARow < 2 * HISTORY_INSTANCES) {
-      var reply = gateway.vertx().eventBus().request(Addresses.HISTORY_QUERY, new JsonObject().put("channel", "chat:probe"))
-          .toCompletionStage().toCompletableFuture();
-      try {
-        reply.get(BUS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        inARow++;
-      } catch (Exception e) {
-        assertThat(System.currentTimeMillis()).as("history back within the reconnect backoff").isLessThan(deadline);
-        inARow = 0;
-        sleep(50);
+    eventually(Duration.ofSeconds(10), Duration.ofMillis(50), () -> {
+      for (int i = 0; i < 2 * HISTORY_INSTANCES; i++) {
+        var reply = gateway.vertx().eventBus().request(Addresses.HISTORY_QUERY, new JsonObject().put("channel", "chat:probe"))
+            .toCompletionStage().toCompletableFuture();
+        try {
+          reply.get(BUS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          throw new AssertionError("history back within the reconnect backoff: " + e, e);
+        }
       }
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    });
   }
 
   /**

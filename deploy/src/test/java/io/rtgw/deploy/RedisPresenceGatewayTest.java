@@ -1,21 +1,21 @@
 package io.rtgw.deploy;
 
+import static io.rtgw.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtgw.protocol.Addresses;
 import io.rtgw.protocol.redis.RedisLink;
-import io.rtgw.testkit.RedisServer;
 import io.rtgw.testkit.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Presence on a real redis-server with two presence instances sharing the registry, both sweeping every
@@ -36,39 +36,27 @@ class RedisPresenceGatewayTest {
   /** A stopped Redis refuses connections: queries fail at once, long before any timeout. */
   private static final long FAIL_FAST_MS = 3_000;
 
-  private static RedisServer redis;
-  private static Gateway gateway;
-  private static Vertx clients;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.withRedis(
+      "GATEWAY_PRESENCE_STORE", "redis",
+      "GATEWAY_ROLES_PRESENCE_INSTANCES", String.valueOf(PRESENCE_INSTANCES),
+      "GATEWAY_PRESENCE_HEARTBEAT_MS", String.valueOf(HEARTBEAT_MS),
+      "GATEWAY_PRESENCE_SWEEP_MS", "50");
   /** When set, the gateway's own bus drops every presence report: heartbeats stop, nothing else changes. */
   private static final AtomicBoolean heartbeatsLost = new AtomicBoolean();
 
   @BeforeAll
-  static void start() {
-    redis = RedisServer.start();
-    gateway = TestGateways.start(
-        "GATEWAY_PRESENCE_STORE", "redis",
-        "GATEWAY_REDIS_ENDPOINT", redis.endpoint(),
-        "GATEWAY_ROLES_PRESENCE_INSTANCES", String.valueOf(PRESENCE_INSTANCES),
-        "GATEWAY_PRESENCE_HEARTBEAT_MS", String.valueOf(HEARTBEAT_MS),
-        "GATEWAY_PRESENCE_SWEEP_MS", "50");
+  static void letHeartbeatsBeLost() {
     gateway.vertx().eventBus().addOutboundInterceptor(ctx -> {
       if (heartbeatsLost.get() && ctx.message().address().equals(Addresses.PRESENCE_REPORT)) {
         return;
       }
       ctx.next();
     });
-    clients = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() {
-    WsClient.await(clients.close());
-    WsClient.await(gateway.stop());
-    redis.close();
   }
 
   private WsClient connect(String user) {
-    return WsClient.connect(clients, gateway.httpPort(), "user=" + user);
+    return gateway.ws("user=" + user);
   }
 
   @Test
@@ -95,6 +83,7 @@ class RedisPresenceGatewayTest {
       for (String user : users) {
         watcher.await(f -> isEvent(f, "leave", channel, user));
       }
+      // real time on purpose: an event that must not come can only be waited out (a sweep, a TTL)
       Thread.sleep(SETTLE_MS);
 
       for (String user : users) {
@@ -131,6 +120,7 @@ class RedisPresenceGatewayTest {
           }
         }
         assertThat(System.currentTimeMillis() - lost).isLessThan(5_000);
+        // real time on purpose: an event that must not come can only be waited out (a sweep, a TTL)
         Thread.sleep(SETTLE_MS);
         for (String channel : channels) {
           for (String ghost : ghosts) {
@@ -147,6 +137,7 @@ class RedisPresenceGatewayTest {
           watcher.await(f -> count(watcher, "join", channel, ghost) == 2);
         }
       }
+      // real time on purpose: an event that must not come can only be waited out (a sweep, a TTL)
       Thread.sleep(SETTLE_MS);
       for (String channel : channels) {
         for (String ghost : ghosts) {
@@ -181,6 +172,7 @@ class RedisPresenceGatewayTest {
         for (String user : users) {
           watcher.await(f -> isEvent(f, "leave", channel, user));
         }
+        // real time on purpose: an event that must not come can only be waited out (a sweep, a TTL)
         Thread.sleep(SETTLE_MS);
         for (String user : users) {
           assertThat(count(watcher, "leave", channel, user)).as("leaves of " + user).isEqualTo(1);
@@ -203,7 +195,7 @@ class RedisPresenceGatewayTest {
       watcher.subscribe(channel);
       user.subscribe(channel);
       watcher.await(f -> isEvent(f, "join", channel, "uma"));
-      redis.stop();
+      gateway.redis().stop();
 
       long started = System.nanoTime();
       JsonObject failed = watcher.request(new JsonObject().put("type", "presence").put("channel", channel));
@@ -215,14 +207,14 @@ class RedisPresenceGatewayTest {
       assertThat(watcher.request(new JsonObject().put("type", "ping")).getString("type")).isEqualTo("pong");
 
       // back, and empty: the next heartbeats put every live entry back, each user with a join
-      redis.restart();
+      gateway.redis().restart();
       watcher.await(f -> count(watcher, "join", channel, "uma") == 2);
       awaitBothInstancesBack(watcher, channel);
       assertThat(members(watcher, channel)).containsExactly(member("uma", 1), member("warden", 1));
       assertThat(watcher.isClosed()).isFalse();
     } finally {
-      if (!redis.isRunning()) {
-        redis.restart();
+      if (!gateway.redis().isRunning()) {
+        gateway.redis().restart();
       }
     }
   }
@@ -232,19 +224,13 @@ class RedisPresenceGatewayTest {
    * row from both mean both are back.
    */
   private static void awaitBothInstancesBack(WsClient c, String channel) {
-    long deadline = System.currentTimeMillis() + RedisLink.MAX_BACKOFF_MS + 5_000;
-    int inARow = 0;
-    while (inARow < 2 * PRESENCE_INSTANCES) {
-      JsonObject reply = c.request(new JsonObject().put("type", "presence").put("channel", channel));
-      if ("presence".equals(reply.getString("type"))) {
-        inARow++;
-      } else {
-        assertThat(System.currentTimeMillis()).as("presence back within the reconnect backoff: " + reply.encode())
-            .isLessThan(deadline);
-        inARow = 0;
-        sleep(50);
+    eventually(Duration.ofMillis(RedisLink.MAX_BACKOFF_MS + 5_000), Duration.ofMillis(50), () -> {
+      for (int i = 0; i < 2 * PRESENCE_INSTANCES; i++) {
+        JsonObject reply = c.request(new JsonObject().put("type", "presence").put("channel", channel));
+        assertThat(reply.getString("type")).as("presence back within the reconnect backoff: " + reply.encode())
+            .isEqualTo("presence");
       }
-    }
+    });
   }
 
   private static long count(WsClient c, String type, String channel, String user) {
@@ -265,20 +251,6 @@ class RedisPresenceGatewayTest {
 
   /** Joins are reported within a few milliseconds, not at once: a second tab shows up a moment later. */
   private static void awaitMembers(WsClient c, String channel, JsonArray expected) {
-    long deadline = System.currentTimeMillis() + 10_000;
-    JsonArray got = members(c, channel);
-    while (!got.equals(expected) && System.currentTimeMillis() < deadline) {
-      sleep(20);
-      got = members(c, channel);
-    }
-    assertThat(got).isEqualTo(expected);
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    eventually(Duration.ofSeconds(10), () -> assertThat(members(c, channel)).isEqualTo(expected));
   }
 }

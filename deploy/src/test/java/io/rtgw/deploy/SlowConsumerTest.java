@@ -1,43 +1,30 @@
 package io.rtgw.deploy;
 
+import static io.rtgw.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rtgw.testkit.HttpCalls;
 import io.rtgw.testkit.Offsets;
 import io.rtgw.testkit.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A client that stops reading is closed with 4000 and released; the others keep receiving. */
 class SlowConsumerTest {
 
-  private static Gateway gateway;
-  private static Vertx clients;
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateways.start("GATEWAY_WEBSOCKET_OUTBOUND_QUEUE_BYTES", "65536");
-    clients = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() {
-    WsClient.await(clients.close());
-    WsClient.await(gateway.stop());
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.standalone("GATEWAY_WEBSOCKET_OUTBOUND_QUEUE_BYTES", "65536");
 
   @Test
   void a_stalled_reader_is_closed_with_4000_while_other_clients_keep_receiving() throws Exception {
     String channel = "feed:firehose";
     int total = 2500;
     String payload = "x".repeat(10_000);
-    try (WsClient stalled = WsClient.connect(clients, gateway.httpPort(), null);
-         WsClient healthy = WsClient.connect(clients, gateway.httpPort(), null);
-         WsClient publisher = WsClient.connect(clients, gateway.httpPort(), null)) {
+    try (WsClient stalled = gateway.ws(null);
+         WsClient healthy = gateway.ws(null);
+         WsClient publisher = gateway.ws(null)) {
       long start = stalled.subscribe(channel).getLong("offset");
       healthy.subscribe(channel);
       assertThat(connections()).isEqualTo(3);
@@ -60,11 +47,7 @@ class SlowConsumerTest {
       assertThat(Offsets.of(got)).containsExactlyElementsOf(Offsets.range(start + 1, start + total));
 
       // the server let go of the stalled connection: its count dropped while the socket still exists
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (connections() != 2 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50);
-      }
-      assertThat(connections()).isEqualTo(2);
+      eventually(Duration.ofSeconds(10), Duration.ofMillis(50), () -> assertThat(connections()).isEqualTo(2));
 
       stalled.socket().resume();
       assertThat(stalled.awaitClose()).isEqualTo((short) 4000);
@@ -76,8 +59,6 @@ class SlowConsumerTest {
   }
 
   private static int connections() {
-    try (HttpCalls http = new HttpCalls(gateway.httpPort())) {
-      return http.get("/health").json().getInteger("connections");
-    }
+    return gateway.http().get("/health").json().getInteger("connections");
   }
 }

@@ -6,44 +6,25 @@ import io.rtgw.protocol.Addresses;
 import io.rtgw.testkit.HttpCalls;
 import io.rtgw.testkit.Offsets;
 import io.rtgw.testkit.SseClient;
-import io.rtgw.testkit.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Server-Sent Events end to end, over real sockets, on one standalone gateway. */
 class SseGatewayTest {
 
-  private static Gateway gateway;
-  private static Vertx clients;
-  private static int port;
-  private static HttpCalls http;
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateways.start();
-    port = gateway.httpPort();
-    clients = Vertx.vertx();
-    http = new HttpCalls(port);
-  }
-
-  @AfterAll
-  static void stop() {
-    http.close();
-    WsClient.await(clients.close());
-    WsClient.await(gateway.stop());
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.standalone();
+  private static final HttpCalls http = gateway.http();
 
   @Test
   void a_stream_starts_with_retry_and_subscribed_then_carries_messages_with_cursor_ids() {
-    try (SseClient sse = SseClient.open(clients, port, "/sse?channel=chat:sse1&channel=feed:sse1&user=alice")) {
+    try (SseClient sse = gateway.sse("/sse?channel=chat:sse1&channel=feed:sse1&user=alice")) {
       assertThat(sse.status()).isEqualTo(200);
       assertThat(sse.headers().get("Content-Type")).isEqualTo("text/event-stream");
       assertThat(sse.headers().get("Cache-Control")).isEqualTo("no-cache");
@@ -84,17 +65,22 @@ class SseGatewayTest {
     Map<String, List<Long>> received = new HashMap<>();
     channels.forEach(c -> received.put(c, new ArrayList<>()));
 
-    SseClient first = SseClient.open(clients, port, uri);
+    SseClient first = gateway.sse(uri);
     JsonArray start = first.await(e -> e.type().equals("subscribed")).json().getJsonArray("channels");
     Map<String, Long> startOffsets = new HashMap<>();
     start.forEach(o -> startOffsets.put(((JsonObject) o).getString("channel"), ((JsonObject) o).getLong("offset")));
 
     Thread publisher = new Thread(() -> {
-      for (int i = 0; i < perChannel; i++) {
-        for (String c : channels) {
-          gateway.vertx().eventBus().request(Addresses.PUBLISH, new JsonObject().put("channel", c).put("data", i));
+      try {
+        for (int i = 0; i < perChannel; i++) {
+          for (String c : channels) {
+            gateway.vertx().eventBus().request(Addresses.PUBLISH, new JsonObject().put("channel", c).put("data", i));
+          }
+          // real time on purpose: a publishing rate, so that the three drops below land while it goes on
+          Thread.sleep(2);
         }
-        sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     });
     publisher.start();
@@ -107,7 +93,7 @@ class SseGatewayTest {
       current.close();
       String lastId = current.lastId();
       collect(current.messages(), received);
-      current = SseClient.open(clients, port, uri, Map.of("Last-Event-ID", lastId));
+      current = gateway.sse(uri, Map.of("Last-Event-ID", lastId));
       JsonArray resumed = current.await(e -> e.type().equals("subscribed")).json().getJsonArray("channels");
       resumed.forEach(o -> assertThat(((JsonObject) o).getBoolean("recovered")).isTrue());
       assertThat(got).isNotEmpty();
@@ -132,7 +118,7 @@ class SseGatewayTest {
     String channel = "chat:param-resume";
     String cursor;
     long start;
-    try (SseClient sse = SseClient.open(clients, port, "/sse?channel=" + channel)) {
+    try (SseClient sse = gateway.sse("/sse?channel=" + channel)) {
       SseClient.Event subscribed = sse.await(e -> e.type().equals("subscribed"));
       start = subscribed.json().getJsonArray("channels").getJsonObject(0).getLong("offset");
       cursor = subscribed.id();
@@ -141,7 +127,7 @@ class SseGatewayTest {
     for (int i = 0; i < 3; i++) {
       http.post("/publish", new JsonObject().put("channel", channel).put("data", i));
     }
-    try (SseClient sse = SseClient.open(clients, port, "/sse?channel=" + channel + "&lastEventId=" + cursor)) {
+    try (SseClient sse = gateway.sse("/sse?channel=" + channel + "&lastEventId=" + cursor)) {
       assertThat(offsets(sse.awaitMessages(3))).containsExactly(start + 1, start + 2, start + 3);
     }
   }
@@ -151,7 +137,7 @@ class SseGatewayTest {
     String channel = "chat:sse-lost";
     http.post("/publish", new JsonObject().put("channel", channel).put("data", "a"));
     String stale = io.rtgw.connection.Cursor.encode(Map.of(channel, new io.rtgw.protocol.Position("gone", 5)));
-    try (SseClient sse = SseClient.open(clients, port, "/sse?channel=" + channel, Map.of("Last-Event-ID", stale))) {
+    try (SseClient sse = gateway.sse("/sse?channel=" + channel, Map.of("Last-Event-ID", stale))) {
       JsonObject ch = sse.await(e -> e.type().equals("subscribed")).json().getJsonArray("channels").getJsonObject(0);
       assertThat(ch.getBoolean("recovered")).isFalse();
       assertThat(offsets(sse.awaitMessages(1))).containsExactly(1L);
@@ -195,13 +181,5 @@ class SseGatewayTest {
 
   private static List<Long> offsets(List<SseClient.Event> events) {
     return events.stream().map(e -> e.json().getLong("offset")).toList();
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

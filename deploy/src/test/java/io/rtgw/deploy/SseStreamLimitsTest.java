@@ -1,49 +1,34 @@
 package io.rtgw.deploy;
 
+import static io.rtgw.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtgw.protocol.Addresses;
-import io.rtgw.testkit.HttpCalls;
 import io.rtgw.testkit.Offsets;
 import io.rtgw.testkit.SseClient;
 import io.rtgw.testkit.WsClient;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The keep-alive and the slow-consumer bound of SSE streams, on a gateway with both set small. */
 class SseStreamLimitsTest {
 
   private static final long KEEP_ALIVE_MS = 150;
-  private static Gateway gateway;
-  private static Vertx clients;
-  private static int port;
 
-  @BeforeAll
-  static void start() {
-    gateway = TestGateways.start(
-        "GATEWAY_SSE_KEEP_ALIVE_MS", String.valueOf(KEEP_ALIVE_MS),
-        "GATEWAY_SSE_QUEUE_BYTES", "65536",
-        "GATEWAY_SSE_RETRY_MS", "500");
-    port = gateway.httpPort();
-    clients = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() {
-    WsClient.await(clients.close());
-    WsClient.await(gateway.stop());
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.standalone(
+      "GATEWAY_SSE_KEEP_ALIVE_MS", String.valueOf(KEEP_ALIVE_MS),
+      "GATEWAY_SSE_QUEUE_BYTES", "65536",
+      "GATEWAY_SSE_RETRY_MS", "500");
 
   @Test
   void an_idle_stream_gets_a_ping_comment_every_keep_alive_interval() {
-    try (SseClient sse = SseClient.open(clients, port, "/sse?channel=chat:idle")) {
+    try (SseClient sse = gateway.sse("/sse?channel=chat:idle")) {
       sse.await(e -> e.type().equals("subscribed"));
       long t0 = System.nanoTime();
       List<String> pings = sse.awaitComments(4);
@@ -61,7 +46,7 @@ class SseStreamLimitsTest {
     String channel = "chat:slow";
     int total = 400;
     String data = "x".repeat(30_000);
-    try (SseClient slow = SseClient.open(clients, port, "/sse?channel=" + channel)) {
+    try (SseClient slow = gateway.sse("/sse?channel=" + channel)) {
       long start = slow.await(e -> e.type().equals("subscribed")).json().getJsonArray("channels").getJsonObject(0)
           .getLong("offset");
       slow.pause();
@@ -78,7 +63,7 @@ class SseStreamLimitsTest {
       List<Long> got = new ArrayList<>(Offsets.of(slow.messages().stream().map(SseClient.Event::json).toList()));
       assertThat(got.size()).isLessThan(total);
 
-      try (SseClient resumed = SseClient.open(clients, port, "/sse?channel=" + channel,
+      try (SseClient resumed = gateway.sse("/sse?channel=" + channel,
           Map.of("Last-Event-ID", slow.lastId()))) {
         resumed.awaitMessages(total - got.size());
         got.addAll(Offsets.of(resumed.messages().stream().map(SseClient.Event::json).toList()));
@@ -88,16 +73,7 @@ class SseStreamLimitsTest {
   }
 
   private static void awaitStreamsOnServer(int n) {
-    try (HttpCalls http = new HttpCalls(port)) {
-      long deadline = System.currentTimeMillis() + WsClient.TIMEOUT.toMillis();
-      while (http.get("/health").json().getInteger("sseStreams") != n) {
-        assertThat(System.currentTimeMillis()).as("streams on the server drop to " + n).isLessThan(deadline);
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
+    eventually(WsClient.TIMEOUT, () -> assertThat(gateway.http().get("/health").json().getInteger("sseStreams"))
+        .as("streams on the server drop to " + n).isEqualTo(n));
   }
 }

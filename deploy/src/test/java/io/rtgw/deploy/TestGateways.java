@@ -8,7 +8,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Gateways for tests: the standalone configuration on a random loopback port, with overrides. */
+/**
+ * Gateways for tests: the standalone configuration on a random loopback port, with overrides. A class
+ * with one gateway for all its tests registers {@link GatewayExtension}; these are for the tests that
+ * start and stop gateways themselves (clusters, drains).
+ */
 final class TestGateways {
 
   /** Set to {@code false} by the deploy pom's "without-vertx-internals" test run. */

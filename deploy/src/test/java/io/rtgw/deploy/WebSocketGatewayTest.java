@@ -6,37 +6,21 @@ import io.rtgw.protocol.Addresses;
 import io.rtgw.testkit.HttpCalls;
 import io.rtgw.testkit.Offsets;
 import io.rtgw.testkit.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The WebSocket transport end to end, over real sockets, on one standalone gateway. */
 class WebSocketGatewayTest extends DeliveryGuaranteesContract {
 
-  private static Gateway gateway;
-  private static Vertx clients;
-  private static int port;
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateways.start("GATEWAY_NAMESPACES_NEWS_CLIENT_PUBLISH", "false");
-    port = gateway.httpPort();
-    clients = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() {
-    WsClient.await(clients.close());
-    WsClient.await(gateway.stop());
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.standalone("GATEWAY_NAMESPACES_NEWS_CLIENT_PUBLISH", "false");
 
   @Override
   protected WsClient connect(String query) {
-    return WsClient.connect(clients, port, query);
+    return gateway.ws(query);
   }
 
   @Test
@@ -173,16 +157,15 @@ class WebSocketGatewayTest extends DeliveryGuaranteesContract {
 
   @Test
   void the_demo_page_and_health_are_served() {
-    try (HttpCalls http = new HttpCalls(port)) {
-      String page = http.get("/").text();
-      assertThat(page).contains("import { connect } from './realtime.js'");
-      assertThat(http.get("/realtime.js").text()).contains("export function connect(");
-      JsonObject health = http.get("/health").json();
-      assertThat(health.getString("status")).isEqualTo("UP");
-      HttpCalls.Reply missing = http.get("/nope");
-      assertThat(missing.status()).isEqualTo(404);
-      assertThat(missing.json().getString("code")).isEqualTo("not_found");
-    }
+    HttpCalls http = gateway.http();
+    String page = http.get("/").text();
+    assertThat(page).contains("import { connect } from './realtime.js'");
+    assertThat(http.get("/realtime.js").text()).contains("export function connect(");
+    JsonObject health = http.get("/health").json();
+    assertThat(health.getString("status")).isEqualTo("UP");
+    HttpCalls.Reply missing = http.get("/nope");
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.json().getString("code")).isEqualTo("not_found");
   }
 
   private static void assertError(JsonObject reply, String code) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntSupplier;
 
 /**
  * Plain request/response HTTP for tests, each waited for or as a future.
@@ -27,9 +28,14 @@ public final class HttpCalls implements AutoCloseable {
 
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
-  private final int port;
+  private final IntSupplier port;
 
   public HttpCalls(int port) {
+    this(() -> port);
+  }
+
+  /** The port is asked for at each request: the client may be made before its server has started. */
+  public HttpCalls(IntSupplier port) {
     this.port = port;
   }
 
@@ -70,7 +76,7 @@ public final class HttpCalls implements AutoCloseable {
   }
 
   public Future<Reply> send(HttpMethod method, String uri, Map<String, String> headers, Buffer body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + uri))
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt() + uri))
         .timeout(Duration.ofSeconds(90))
         .method(method.name(), body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(body.getBytes()));

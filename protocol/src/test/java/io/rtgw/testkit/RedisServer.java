@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -77,17 +78,19 @@ public final class RedisServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot run " + BINARY, e);
     }
-    long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
-    while (System.currentTimeMillis() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("redis-server exited at start (port " + port + " taken?); see " + dir);
-      }
-      if ("+PONG".equals(tryCommand("PING"))) {
-        return;
-      }
-      sleep(20);
+    try {
+      Eventually.eventually(Duration.ofMillis(START_TIMEOUT_MS), () -> {
+        if (!process.isAlive()) {
+          // not retried: start() tries another port
+          throw new IllegalStateException("redis-server exited at start (port " + port + " taken?); see " + dir);
+        }
+        if (!"+PONG".equals(tryCommand("PING"))) {
+          throw new AssertionError("no PONG yet");
+        }
+      });
+    } catch (AssertionError e) {
+      throw new IllegalStateException("redis-server on port " + port + " did not answer PING within " + START_TIMEOUT_MS + " ms", e);
     }
-    throw new IllegalStateException("redis-server on port " + port + " did not answer PING within " + START_TIMEOUT_MS + " ms");
   }
 
   /** Kills the server at once (SIGKILL): it loses everything, like a crash without persistence. */
@@ -198,14 +201,6 @@ public final class RedisServer implements AutoCloseable {
       } catch (IOException e) {
         throw new IllegalStateException("no free port", e);
       }
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }
