@@ -3,7 +3,7 @@ package io.rtgw.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtgw.testkit.HttpCalls;
-import io.rtgw.testkit.RedisServer;
+import io.rtgw.testkit.Eventually;
 import io.rtgw.testkit.SseClient;
 import io.rtgw.testkit.WsClient;
 import io.vertx.core.Future;
@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.LongSummaryStatistics;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A stopping node drains every transport: {@code /health} says DRAINING, newcomers get 503 with
@@ -29,26 +29,19 @@ class DrainTest {
   private static final long WINDOW_MS = 2_000;
   private static final int CLIENTS = 8;
 
-  private static RedisServer redis;
-  private static Gateway other;
+  /** The node the drained node's clients move to; the drained ones are started per test, on the same Redis. */
+  @RegisterExtension
+  static final GatewayExtension other = GatewayExtension.withRedis("GATEWAY_HISTORY_STORE", "redis");
   private static Vertx clients;
 
   @BeforeAll
   static void start() {
-    redis = RedisServer.start();
-    other = TestGateways.start(sharedHistory());
-    clients = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() {
-    WsClient.await(clients.close());
-    WsClient.await(other.stop());
-    redis.close();
+    clients = other.clients();
   }
 
   private static String[] sharedHistory(String... more) {
-    List<String> env = new ArrayList<>(List.of("GATEWAY_HISTORY_STORE", "redis", "GATEWAY_REDIS_ENDPOINT", redis.endpoint()));
+    List<String> env = new ArrayList<>(List.of("GATEWAY_HISTORY_STORE", "redis",
+        "GATEWAY_REDIS_ENDPOINT", other.redis().endpoint()));
     env.addAll(List.of(more));
     return env.toArray(String[]::new);
   }
@@ -64,7 +57,7 @@ class DrainTest {
     List<Future<HttpCalls.Reply>> polls = new ArrayList<>();
     List<Long> pollAnswered = new ArrayList<>();
     String pollCursor;
-    try (HttpCalls http = new HttpCalls(port); HttpCalls elsewhere = new HttpCalls(other.httpPort())) {
+    try (HttpCalls http = new HttpCalls(port); HttpCalls elsewhere = new HttpCalls(other.port())) {
       for (int i = 0; i < CLIENTS; i++) {
         WsClient ws = WsClient.connect(clients, port, null);
         wsFrom.add(ws.subscribe(channel).getLong("offset"));
@@ -139,13 +132,13 @@ class DrainTest {
 
       // each client resumes on the other node from where it was: the five messages, once, in order
       for (int i = 0; i < CLIENTS; i++) {
-        try (WsClient again = WsClient.connect(clients, other.httpPort(), null)) {
+        try (WsClient again = WsClient.connect(clients, other.port(), null)) {
           JsonObject sub = again.subscribe(channel, epoch, wsFrom.get(i));
           assertThat(sub.getBoolean("recovered")).isTrue();
           assertThat(offsets(again.awaitMessages(channel, 5))).isEqualTo(range(wsFrom.get(i) + 1, 5));
         }
         String lastId = streams.get(i).lastId();
-        try (SseClient again = SseClient.open(clients, other.httpPort(), "/sse?channel=" + channel,
+        try (SseClient again = SseClient.open(clients, other.port(), "/sse?channel=" + channel,
             Map.of("Last-Event-ID", lastId))) {
           List<Long> got = new ArrayList<>();
           again.awaitMessages(5).forEach(e -> got.add(e.json().getLong("offset")));
@@ -199,11 +192,8 @@ class DrainTest {
 
   /** The node counts held polls on /health: the polls are parked there before the drain begins. */
   private static void awaitHeldPolls(HttpCalls http, int n) {
-    long deadline = System.currentTimeMillis() + WsClient.TIMEOUT.toMillis();
-    while (http.get("/health").json().getInteger("heldPolls") < n) {
-      assertThat(System.currentTimeMillis()).as("polls held in time").isLessThan(deadline);
-      Thread.onSpinWait();
-    }
+    Eventually.eventually(WsClient.TIMEOUT, () ->
+        assertThat(http.get("/health").json().getInteger("heldPolls")).as("polls held").isEqualTo(n));
   }
 
   private static List<Long> offsets(List<JsonObject> messages) {

@@ -4,7 +4,7 @@ import static io.rtgw.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtgw.protocol.Addresses;
-import io.rtgw.protocol.redis.RedisLink;
+import io.rtgw.redis.RedisLink;
 import io.rtgw.testkit.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
