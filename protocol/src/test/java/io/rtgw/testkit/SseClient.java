@@ -229,7 +229,8 @@ public final class SseClient implements AutoCloseable {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new AssertionError("not received within " + WsClient.TIMEOUT + "; " + events.size() + " events, last: "
+          throw new AssertionError("not received within " + WsClient.TIMEOUT + "; status " + response.statusCode()
+              + (ended.isDone() ? ", stream ended" : ", stream open") + ", " + events.size() + " events, last: "
               + (events.isEmpty() ? "none" : events.get(events.size() - 1)));
         }
         try {
