@@ -23,9 +23,12 @@ public final class ChannelHub {
   private final Map<String, LocalChannel> channels = new HashMap<>();
   private final long timer;
   private final Vertx vertx;
+  private final int fillPageSize;
 
-  public ChannelHub(Vertx vertx, Tiers tiers, long positionCheckMs) {
+  /** {@code fillPageSize}: the most messages one gap-filling read of a channel asks for. */
+  public ChannelHub(Vertx vertx, Tiers tiers, long positionCheckMs, int fillPageSize) {
     this.vertx = vertx;
+    this.fillPageSize = fillPageSize;
     this.bus = vertx.eventBus();
     this.tiers = tiers;
     this.timer = vertx.setPeriodic(positionCheckMs, id -> checkPositions());
@@ -122,7 +125,7 @@ public final class ChannelHub {
   }
 
   private LocalChannel open(String name) {
-    LocalChannel ch = new LocalChannel(name, tiers);
+    LocalChannel ch = new LocalChannel(name, tiers, fillPageSize);
     ch.open(bus.consumer(Addresses.delivery(name)));
     return ch;
   }

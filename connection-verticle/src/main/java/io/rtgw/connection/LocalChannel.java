@@ -23,11 +23,11 @@ import org.slf4j.LoggerFactory;
 final class LocalChannel {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalChannel.class);
-  /** Most messages one gap-filling read asks for; a longer gap takes several reads. */
-  static final int FILL_BATCH = 1000;
 
   private final String name;
   private final Tiers tiers;
+  /** Most messages one gap-filling read asks for; a longer gap takes several reads. */
+  private final int pageSize;
   private final Promise<LocalChannel> readyPromise = Promise.promise();
   private final List<Subscription> subscriptions = new ArrayList<>();
   private final TreeMap<Long, Message> pending = new TreeMap<>();
@@ -40,9 +40,10 @@ final class LocalChannel {
   private boolean delivering;
   private int attaching;
 
-  LocalChannel(String name, Tiers tiers) {
+  LocalChannel(String name, Tiers tiers, int pageSize) {
     this.name = name;
     this.tiers = tiers;
+    this.pageSize = pageSize;
   }
 
   String name() {
@@ -189,7 +190,7 @@ final class LocalChannel {
       return;
     }
     filling = true;
-    long wanted = pending.isEmpty() ? FILL_BATCH : Math.min(FILL_BATCH, pending.firstKey() - last - 1);
+    long wanted = pending.isEmpty() ? pageSize : Math.min(pageSize, pending.firstKey() - last - 1);
     long before = last;
     tiers.read(new HistoryRead(name, new Position(epoch, last), (int) Math.max(1, wanted)))
         .onComplete(ar -> {

@@ -80,11 +80,6 @@ public final class Resume {
     return recovered;
   }
 
-  /** True when the first page holds messages the client missed. */
-  public boolean hasBacklog() {
-    return firstPage != null && !firstPage.messages().isEmpty();
-  }
-
   /**
    * Writes every missed message, page after page, then turns the subscription live. Completes when it is
    * live, or fails (the sink is told {@link Sink#interrupted}) when a further page could not be read.

@@ -1,6 +1,7 @@
 package io.rtgw.connection;
 
 import io.rtgw.protocol.Addresses;
+import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.HistoryRead;
@@ -39,7 +40,7 @@ public final class Tiers {
   }
 
   public Future<JsonObject> presence(String channel) {
-    return bus.<JsonObject>request(Addresses.PRESENCE_QUERY, new JsonObject().put("channel", channel), options)
+    return bus.<JsonObject>request(Addresses.PRESENCE_QUERY, new JsonObject().put(Fields.CHANNEL, channel), options)
         .recover(e -> Future.failedFuture(GatewayException.from(e, "presence")))
         .map(Message::body);
   }

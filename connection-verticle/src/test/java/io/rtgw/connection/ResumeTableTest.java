@@ -34,7 +34,7 @@ class ResumeTableTest {
         .put("brief", HistoryOnTheBus.namespace(100, 1, false))
         .put("feed", HistoryOnTheBus.namespace(1000, 3600, false)));
     // the periodic position check is the tail's safety net, not part of the seam: out of the way here
-    hub = bus.on(() -> Future.succeededFuture(new ChannelHub(bus.vertx, bus.tiers, 3_600_000)));
+    hub = bus.on(() -> Future.succeededFuture(new ChannelHub(bus.vertx, bus.tiers, 3_600_000, 2)));
   }
 
   @AfterAll
@@ -129,6 +129,25 @@ class ResumeTableTest {
       hub.detach(r.subscription());
       return Future.succeededFuture();
     });
+  }
+
+  @org.junit.jupiter.api.Test
+  void a_catch_up_that_loses_history_midway_tells_its_sink_instead_of_going_live_over_a_hole() {
+    try (HistoryOnTheBus lonely = new HistoryOnTheBus(new JsonObject().put("feed", HistoryOnTheBus.namespace(1000, 3600,
+        false)))) {
+      ChannelHub own = lonely.on(() -> Future.succeededFuture(new ChannelHub(lonely.vertx, lonely.tiers, 3_600_000, 2)));
+      String channel = lonely.freshChannel("feed");
+      lonely.publish(channel, 6, true);
+      String epoch = lonely.on(() -> lonely.tiers.read(new io.rtgw.protocol.HistoryRead(channel, null, 0))).epoch();
+      RecordingSink sink = new RecordingSink();
+      Resume r = lonely.on(() -> own.resume(own.subscription(channel, sink), new Position(epoch, 0), 2));
+      // the history tier goes away after the first page: the next page cannot be read
+      HistoryOnTheBus.await(lonely.vertx.undeploy(lonely.vertx.deploymentIDs().iterator().next()));
+      Throwable failed = lonely.on(() -> r.catchUp().transform(ar -> Future.succeededFuture(ar.cause())));
+      assertThat(failed).isNotNull();
+      assertThat(sink.offsets).as("the first page, and nothing after it").containsExactly(1L, 2L);
+      assertThat(sink.resets).singleElement().asString().startsWith("interrupted: ");
+    }
   }
 
   private static void run(String channel, List<Step> steps) {

@@ -6,6 +6,10 @@ import io.rtgw.testkit.Offsets;
 import io.rtgw.testkit.WsClient;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -68,20 +72,18 @@ abstract class DeliveryGuaranteesContract {
       JsonObject sub = first.subscribe(channel);
       String epoch = sub.getString("epoch");
       long start = sub.getLong("offset");
-      Thread pumping = new Thread(() -> {
-        try {
-          for (int i = 0; i < total; i++) {
-            publisher.send(new JsonObject().put("type", "publish").put("channel", channel).put("data", i));
-            if (i % 50 == 0) {
-              // real time on purpose: a publishing rate, so that the resume below lands while it goes on
-              Thread.sleep(5);
-            }
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+      // a publishing rate (50 every 5 ms), so that the resume below lands while publishing goes on
+      ScheduledExecutorService pump = Executors.newSingleThreadScheduledExecutor();
+      CompletableFuture<Void> pumped = new CompletableFuture<>();
+      int[] sent = {0};
+      pump.scheduleAtFixedRate(() -> {
+        for (int n = 0; n < 50 && sent[0] < total; n++, sent[0]++) {
+          publisher.send(new JsonObject().put("type", "publish").put("channel", channel).put("data", sent[0]));
         }
-      });
-      pumping.start();
+        if (sent[0] == total) {
+          pumped.complete(null);
+        }
+      }, 0, 5, TimeUnit.MILLISECONDS);
       first.awaitMessages(channel, 100);
       first.close();
       List<JsonObject> before = first.messages(channel);
@@ -90,7 +92,8 @@ abstract class DeliveryGuaranteesContract {
       try (WsClient second = connect(null)) {
         JsonObject resumed = second.subscribe(channel, epoch, last);
         assertThat(resumed.getBoolean("recovered")).isTrue();
-        pumping.join();
+        WsClient.await(pumped);
+        pump.shutdownNow();
         List<JsonObject> after = second.awaitMessages(channel, (int) (start + total - last));
         List<Long> all = new ArrayList<>(Offsets.of(before));
         all.addAll(Offsets.of(after));

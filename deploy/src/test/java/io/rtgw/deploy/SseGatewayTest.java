@@ -6,12 +6,14 @@ import io.rtgw.protocol.Addresses;
 import io.rtgw.testkit.HttpCalls;
 import io.rtgw.testkit.Offsets;
 import io.rtgw.testkit.SseClient;
+import io.rtgw.testkit.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -70,26 +72,26 @@ class SseGatewayTest {
     Map<String, Long> startOffsets = new HashMap<>();
     start.forEach(o -> startOffsets.put(((JsonObject) o).getString("channel"), ((JsonObject) o).getLong("offset")));
 
-    Thread publisher = new Thread(() -> {
-      try {
-        for (int i = 0; i < perChannel; i++) {
-          for (String c : channels) {
-            gateway.vertx().eventBus().request(Addresses.PUBLISH, new JsonObject().put("channel", c).put("data", i));
-          }
-          // real time on purpose: a publishing rate, so that the three drops below land while it goes on
-          Thread.sleep(2);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    // a publishing rate (one per channel every 2 ms), so that the three drops below land while it goes on
+    CompletableFuture<Void> published = new CompletableFuture<>();
+    int[] round = {0};
+    gateway.vertx().setPeriodic(2, id -> {
+      if (round[0] == perChannel) {
+        gateway.vertx().cancelTimer(id);
+        published.complete(null);
+        return;
       }
+      for (String c : channels) {
+        gateway.vertx().eventBus().request(Addresses.PUBLISH, new JsonObject().put("channel", c).put("data", round[0]));
+      }
+      round[0]++;
     });
-    publisher.start();
 
     // three drops while publishing goes on: each stream resumes from the last id the previous one saw
     SseClient current = first;
     for (int drop = 0; drop < 3; drop++) {
       List<SseClient.Event> got = current.awaitMessages(60);
-      assertThat(publisher.isAlive()).as("publishing still goes on at drop %d", drop).isTrue();
+      assertThat(published.isDone()).as("publishing still goes on at drop %d", drop).isFalse();
       current.close();
       String lastId = current.lastId();
       collect(current.messages(), received);
@@ -98,7 +100,7 @@ class SseGatewayTest {
       resumed.forEach(o -> assertThat(((JsonObject) o).getBoolean("recovered")).isTrue());
       assertThat(got).isNotEmpty();
     }
-    publisher.join();
+    WsClient.await(published);
     int missing = 0;
     for (String c : channels) {
       missing += (int) (startOffsets.get(c) + perChannel - lastOffset(received.get(c), startOffsets.get(c)));

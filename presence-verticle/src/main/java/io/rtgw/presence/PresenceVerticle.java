@@ -102,7 +102,7 @@ public final class PresenceVerticle extends VerticleBase {
       }
       String channel = ChannelName.require(q.getValue(Fields.CHANNEL));
       if (!config.namespaceOf(channel).presence()) {
-        throw GatewayException.forbidden("Presence is off for namespace '" + ChannelName.namespace(channel) + "'.");
+        throw GatewayException.presenceOff(channel);
       }
       store.members(channel)
           .onSuccess(members -> msg.reply(new JsonObject().put(Fields.CHANNEL, channel).put(Fields.MEMBERS, toJson(members))))

@@ -28,6 +28,11 @@ public final class GatewayException extends RuntimeException {
     return new GatewayException(ErrorCode.FORBIDDEN, sentence);
   }
 
+  /** A presence query or entry in a namespace whose presence is off; the same sentence in every tier. */
+  public static GatewayException presenceOff(String channel) {
+    return forbidden("Presence is off for namespace '" + ChannelName.namespace(channel) + "'.");
+  }
+
   /**
    * Turns any failure of a bus request into a protocol error. {@code tier} names what was asked
    * ("history", "fanout") so a missing or silent tier reads as a sentence a client can act on.

@@ -58,8 +58,19 @@ public final class SseClient implements AutoCloseable {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
         .setURI(uri).putHeader("Accept", "text/event-stream");
     headers.forEach(options::putHeader);
-    // handlers go on in the callback, on the event loop, before any chunk of the body can be missed
-    return WsClient.await(client.request(options).compose(r -> r.send()).map(r -> new SseClient(client, r)));
+    // The body's handlers must go on in the same event-loop task that delivers the response head: the head
+    // and the first events often arrive in one read, and Vert.x drops body chunks that find no handler.
+    // Called from a test thread, the send future's callbacks would be queued as a later task of another
+    // context (eclipse-vertx/vert.x#5825); made from a context of its own, they run at once, in that task.
+    CompletableFuture<SseClient> opened = new CompletableFuture<>();
+    vertx.getOrCreateContext().runOnContext(v -> client.request(options).compose(r -> r.send()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        opened.complete(new SseClient(client, ar.result()));
+      } else {
+        opened.completeExceptionally(ar.cause());
+      }
+    }));
+    return WsClient.await(opened);
   }
 
   public static SseClient open(Vertx vertx, int port, String uri) {

@@ -2,6 +2,7 @@ package io.rtgw.connection.http;
 
 import io.rtgw.connection.Cursor;
 import io.rtgw.protocol.ChannelName;
+import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.Position;
 import io.rtgw.connection.session.AccessRules;
@@ -27,7 +28,7 @@ public final class Params {
    * only for their owner. A name given twice counts once; the order is kept.
    */
   public static List<String> channels(HttpServerRequest request, AccessRules rules, String user, int max) {
-    List<String> given = request.params().getAll("channel");
+    List<String> given = request.params().getAll(Fields.CHANNEL);
     if (given.isEmpty()) {
       throw GatewayException.badRequest("Name at least one channel: ?channel=a&channel=b.");
     }
@@ -43,7 +44,7 @@ public final class Params {
 
   /** The one {@code channel} parameter of a single-channel endpoint; the endpoint checks access. */
   public static String channel(HttpServerRequest request) {
-    List<String> given = request.params().getAll("channel");
+    List<String> given = request.params().getAll(Fields.CHANNEL);
     if (given.size() != 1) {
       throw GatewayException.badRequest(given.isEmpty()
           ? "The parameter 'channel' is missing."

@@ -40,7 +40,7 @@ public final class AccessRules {
   /** Checks that the channel's namespace has presence on. */
   public void checkPresenceOn(String channel) {
     if (!namespace(channel).presence()) {
-      throw GatewayException.forbidden("Presence is off for namespace '" + ChannelName.namespace(channel) + "'.");
+      throw GatewayException.presenceOff(channel);
     }
   }
 

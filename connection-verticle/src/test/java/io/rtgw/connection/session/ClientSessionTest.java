@@ -39,7 +39,7 @@ class ClientSessionTest {
     bus = HistoryOnTheBus.standalone();
     bus.vertx().eventBus().<PresenceReport>consumer(Addresses.PRESENCE_REPORT, m -> reports.add(m.body()));
     GatewayConfig config = bus.config();
-    hub = bus.on(() -> Future.succeededFuture(new ChannelHub(bus.vertx(), bus.tiers(), 3_600_000)));
+    hub = bus.on(() -> Future.succeededFuture(new ChannelHub(bus.vertx(), bus.tiers(), 3_600_000, 100)));
     presence = bus.on(() -> Future.succeededFuture(new PresenceReporter(bus.vertx(), "node-1", config.presence())));
     rules = new AccessRules(config);
   }

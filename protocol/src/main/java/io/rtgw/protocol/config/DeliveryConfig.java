@@ -4,8 +4,9 @@ package io.rtgw.protocol.config;
  * The publish and delivery path. {@code maxMessageBytes} bounds a message's {@code data};
  * {@code positionCheckMs} is how often a connection node compares each channel's last delivered offset
  * with history, to catch deliveries lost at the tail; {@code requestTimeoutMs} bounds every bus request;
- * {@code catchUpPageSize} is the most messages one history read of a resume asks for (a longer gap is
- * read in several pages), which bounds a bus message at that many times {@code maxMessageBytes}.
+ * {@code catchUpPageSize} is the most messages one history read of a resume or of a gap fill asks for (a
+ * longer gap is read in several pages), which bounds a bus message at that many times
+ * {@code maxMessageBytes}.
  */
 public record DeliveryConfig(Integer maxMessageBytes, Long positionCheckMs, Long requestTimeoutMs,
                              Integer catchUpPageSize) {
