@@ -8,6 +8,7 @@ import io.rtgw.connection.http.RouteErrors;
 import io.rtgw.connection.internal.VertxInternals;
 import io.rtgw.connection.poll.PollTransport;
 import io.rtgw.connection.session.AccessRules;
+import io.rtgw.connection.session.Authenticator;
 import io.rtgw.connection.session.Requests;
 import io.rtgw.connection.session.Sessions;
 import io.rtgw.connection.sse.SseTransport;
@@ -63,10 +64,11 @@ public final class ConnectionVerticle extends VerticleBase {
     AccessRules rules = new AccessRules(config);
     Requests requests = new Requests(rules, tiers);
     Sessions sessions = new Sessions(hub, rules, presence);
-    ws = new WsTransport(vertx, config, sessions, requests, internals);
-    sse = new SseTransport(vertx, config, sessions, internals);
-    polls = new PollTransport(vertx, config, sessions, tiers, presence);
-    api = new HttpApi(config.identity(), requests);
+    Authenticator auth = new Authenticator(vertx, config.auth(), config.identity());
+    ws = new WsTransport(vertx, config, sessions, requests, auth, internals);
+    sse = new SseTransport(vertx, config, sessions, auth, internals);
+    polls = new PollTransport(vertx, config, sessions, auth, tiers, presence);
+    api = new HttpApi(auth, requests);
     server = vertx.createHttpServer(serverOptions())
         .invalidRequestHandler(RequestChecks::invalid)
         .requestHandler(router());

@@ -39,6 +39,13 @@ public final class Tiers {
         .map(Message::body);
   }
 
+  /** A backend's publish under the server-side rules ({@code rt.publish}): {channel, data, from?, key?}. */
+  public Future<JsonObject> publishAsService(JsonObject publish) {
+    return bus.<JsonObject>request(Addresses.PUBLISH, publish, options)
+        .recover(e -> Future.failedFuture(GatewayException.from(e, "fanout")))
+        .map(Message::body);
+  }
+
   public Future<JsonObject> presence(String channel) {
     return bus.<JsonObject>request(Addresses.PRESENCE_QUERY, new JsonObject().put(Fields.CHANNEL, channel), options)
         .recover(e -> Future.failedFuture(GatewayException.from(e, "presence")))

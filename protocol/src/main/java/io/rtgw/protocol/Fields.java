@@ -29,6 +29,8 @@ public final class Fields {
   public static final String CURSOR = "cursor";
   public static final String RESETS = "resets";
   public static final String AFTER_MS = "after_ms";
+  public static final String TOKEN = "token";
+  public static final String EXPIRES_AT = "expiresAt";
 
   private Fields() {
   }

@@ -3,6 +3,7 @@ package io.rtgw.connection.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rtgw.connection.Cursor;
+import io.rtgw.connection.session.Authenticator;
 import io.rtgw.connection.session.Identity;
 import io.rtgw.connection.session.Requests;
 import io.rtgw.protocol.ChannelName;
@@ -10,7 +11,6 @@ import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.Json;
 import io.rtgw.protocol.Position;
-import io.rtgw.protocol.config.IdentityConfig;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -22,17 +22,20 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class HttpApi {
 
-  private final IdentityConfig identity;
+  private final Authenticator auth;
   private final Requests requests;
 
-  public HttpApi(IdentityConfig identity, Requests requests) {
-    this.identity = identity;
+  public HttpApi(Authenticator auth, Requests requests) {
+    this.auth = auth;
     this.requests = requests;
   }
 
   /** {@code {"channel","data","key"?}} -> {@code {"channel","epoch","offset"}}; a repeated key gets the first reply. */
   public void publish(RoutingContext ctx) {
-    String user = Identity.resolve(ctx.request(), identity);
+    Authenticated.then(ctx, auth.authenticate(ctx.request(), true), who -> publish(ctx, who));
+  }
+
+  private void publish(RoutingContext ctx, Identity who) {
     JsonNode body = parseObject(ctx.body().buffer());
     JsonNode c = body.get(Fields.CHANNEL);
     String channel = ChannelName.require(c == null || c.isNull() ? null : c.isTextual() ? c.asText() : c);
@@ -45,7 +48,15 @@ public final class HttpApi {
       throw GatewayException.badRequest("The field 'key' must be a string.");
     }
     String k = key == null || key.isNull() ? null : key.asText();
-    requests.publish(user, channel, Json.raw(data), k)
+    if (who.service()) {
+      // a backend's publish: the server-side rules of rt.publish, with the body's own 'from' if any
+      JsonObject publish = new JsonObject(Json.raw(body));
+      requests.publishAsService(publish)
+          .onSuccess(r -> JsonReplies.ok(ctx.response(), r))
+          .onFailure(e -> JsonReplies.fail(ctx.response(), e));
+      return;
+    }
+    requests.publish(who, channel, Json.raw(data), k)
         .onSuccess(r -> JsonReplies.ok(ctx.response(), r.toJson()))
         .onFailure(e -> JsonReplies.fail(ctx.response(), e));
   }
@@ -55,7 +66,10 @@ public final class HttpApi {
    * or its newest messages without a cursor.
    */
   public void history(RoutingContext ctx) {
-    String user = Identity.resolve(ctx.request(), identity);
+    Authenticated.then(ctx, auth.authenticate(ctx.request(), true), who -> history(ctx, who));
+  }
+
+  private void history(RoutingContext ctx, Identity who) {
     String channel = Params.channel(ctx.request());
     Cursor cursor = Params.resume(ctx.request(), ctx.request().getParam(Fields.CURSOR));
     Long limit = Params.limit(ctx.request());
@@ -67,16 +81,19 @@ public final class HttpApi {
             + "'; use a cursor of a stream or poll that included it, a since parameter, or none.");
       }
     }
-    requests.history(user, channel, since, limit)
+    requests.history(who, channel, since, limit)
         .onSuccess(page -> JsonReplies.ok(ctx.response(), page.toJson()))
         .onFailure(e -> JsonReplies.fail(ctx.response(), e));
   }
 
   /** Who is in a channel, where its namespace has presence on; the presence tier answers. */
   public void presence(RoutingContext ctx) {
-    String user = Identity.resolve(ctx.request(), identity);
+    Authenticated.then(ctx, auth.authenticate(ctx.request(), true), who -> presence(ctx, who));
+  }
+
+  private void presence(RoutingContext ctx, Identity who) {
     String channel = Params.channel(ctx.request());
-    requests.presence(user, channel)
+    requests.presence(who, channel)
         .onSuccess(members -> JsonReplies.ok(ctx.response(), new JsonObject().put(Fields.CHANNEL, channel)
             .put(Fields.MEMBERS, members)))
         .onFailure(e -> JsonReplies.fail(ctx.response(), e));

@@ -6,6 +6,7 @@ import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.Position;
 import io.rtgw.connection.session.AccessRules;
+import io.rtgw.connection.session.Identity;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,14 +28,14 @@ public final class Params {
    * The {@code channel} parameters: 1 to {@code max} valid names in configured namespaces, personal ones
    * only for their owner. A name given twice counts once; the order is kept.
    */
-  public static List<String> channels(HttpServerRequest request, AccessRules rules, String user, int max) {
+  public static List<String> channels(HttpServerRequest request, AccessRules rules, Identity identity, int max) {
     List<String> given = request.params().getAll(Fields.CHANNEL);
     if (given.isEmpty()) {
       throw GatewayException.badRequest("Name at least one channel: ?channel=a&channel=b.");
     }
     Set<String> channels = new LinkedHashSet<>();
     for (String c : given) {
-      channels.add(rules.checkRead(c, user, "read"));
+      channels.add(rules.checkRead(c, identity, "read"));
     }
     if (channels.size() > max) {
       throw GatewayException.badRequest("Too many channels in one request (at most " + max + ").");

@@ -6,6 +6,8 @@ import io.rtgw.connection.Tiers;
 import io.rtgw.connection.http.JsonReplies;
 import io.rtgw.connection.http.Params;
 import io.rtgw.connection.session.ClientSession;
+import io.rtgw.connection.http.Authenticated;
+import io.rtgw.connection.session.Authenticator;
 import io.rtgw.connection.session.Identity;
 import io.rtgw.connection.session.Sessions;
 import io.rtgw.protocol.config.GatewayConfig;
@@ -29,13 +31,16 @@ public final class PollTransport {
   private final GatewayConfig config;
   private final PollConfig poll;
   private final Sessions sessions;
+  private final Authenticator auth;
   private final Tiers tiers;
   private final ClientSession.Options options;
   private final Set<HeldPoll> held = new HashSet<>();
   private final PollPresence presence;
 
-  public PollTransport(Vertx vertx, GatewayConfig config, Sessions sessions, Tiers tiers, PresenceReporter reporter) {
+  public PollTransport(Vertx vertx, GatewayConfig config, Sessions sessions, Authenticator auth, Tiers tiers,
+                       PresenceReporter reporter) {
     this.vertx = vertx;
+    this.auth = auth;
     this.config = config;
     this.poll = config.poll();
     this.sessions = sessions;
@@ -50,9 +55,13 @@ public final class PollTransport {
    * does not cover is positioned at now and answered at once, so the client gets a cursor covering it.
    */
   public void longPoll(RoutingContext ctx) {
+    Authenticated.then(ctx, auth.authenticate(ctx.request(), false), who -> longPoll(ctx, who));
+  }
+
+  private void longPoll(RoutingContext ctx, Identity who) {
     HttpServerRequest request = ctx.request();
-    String user = Identity.resolve(request, config.identity());
-    List<String> channels = Params.channels(request, sessions.rules(), user, poll.maxChannels());
+    String user = who.user();
+    List<String> channels = Params.channels(request, sessions.rules(), who, poll.maxChannels());
     Cursor cursor = Params.resume(request, request.getParam("cursor"));
     String client = PollPresence.client(request.getParam("client"), user);
     presence.polled(user, client, channels);
@@ -63,18 +72,27 @@ public final class PollTransport {
     }
     HeldPoll[] self = new HeldPoll[1];
     HeldPoll p = new HeldPoll(vertx, ctx.response(), channels, cursor,
-        sink -> sessions.open(user, sink, options),
+        sink -> sessions.open(who, sink, options),
         () -> held.remove(self[0]));
     self[0] = p;
     held.add(p);
-    p.start(withJitter(timeoutMs));
+    long wait = withJitter(timeoutMs);
+    if (who.expiresAt() != null) {
+      // a held poll ends with its token: answered then, the client polls again with a new one
+      wait = Math.max(1, Math.min(wait, who.expiresAt() - System.currentTimeMillis()));
+    }
+    p.start(wait);
   }
 
   /** Like a long poll that never waits: always {@code 200}, with zero or more messages. */
   public void shortPoll(RoutingContext ctx) {
+    Authenticated.then(ctx, auth.authenticate(ctx.request(), false), who -> shortPoll(ctx, who));
+  }
+
+  private void shortPoll(RoutingContext ctx, Identity who) {
     HttpServerRequest request = ctx.request();
-    String user = Identity.resolve(request, config.identity());
-    List<String> channels = Params.channels(request, sessions.rules(), user, poll.maxChannels());
+    String user = who.user();
+    List<String> channels = Params.channels(request, sessions.rules(), who, poll.maxChannels());
     Cursor cursor = Params.resume(request, request.getParam("cursor"));
     presence.polled(user, PollPresence.client(request.getParam("client"), user), channels);
     answerNow(ctx, channels, cursor);

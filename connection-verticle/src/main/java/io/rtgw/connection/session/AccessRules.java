@@ -23,6 +23,16 @@ public final class AccessRules {
     return config.namespaceOf(channel);
   }
 
+  /** As {@link #checkRead(String, String, String)}, where a channel the identity's token grants is always readable. */
+  public String checkRead(String channel, Identity identity, String action) {
+    if (identity.grants().contains(channel)) {
+      ChannelName.require(channel);
+      namespace(channel);
+      return channel;
+    }
+    return checkRead(channel, identity.user(), action);
+  }
+
   /**
    * Checks that {@code user} (null: anonymous) may read {@code channel}: subscribe to it, read its history
    * or its presence. {@code action} completes the sentence "Only user 'x' may ... channel 'c'".

@@ -22,7 +22,7 @@ import java.util.Map;
 public final class ClientSession {
 
   private final String clientId;
-  private final String user;
+  private Identity identity;
   private final Sink sink;
   private final ChannelHub hub;
   private final AccessRules rules;
@@ -42,10 +42,10 @@ public final class ClientSession {
   public record Options(int maxSubscriptions, int pageSize, boolean reportsPresence, boolean lingers) {
   }
 
-  public ClientSession(String clientId, String user, Sink sink, ChannelHub hub, AccessRules rules,
+  public ClientSession(String clientId, Identity identity, Sink sink, ChannelHub hub, AccessRules rules,
                        PresenceReporter presence, Options options) {
     this.clientId = clientId;
-    this.user = user;
+    this.identity = identity;
     this.sink = sink;
     this.hub = hub;
     this.rules = rules;
@@ -59,7 +59,23 @@ public final class ClientSession {
 
   /** The verified user id, or null for an anonymous client. */
   public String user() {
-    return user;
+    return identity.user();
+  }
+
+  public Identity identity() {
+    return identity;
+  }
+
+  /**
+   * The client proved itself again (a refreshed token): same user, a new expiry and grants. A token of
+   * another user is refused: a connection's subscriptions and presence belong to the user it opened as.
+   */
+  public void reidentify(Identity renewed) {
+    if (!java.util.Objects.equals(renewed.user(), identity.user())) {
+      throw new GatewayException(io.rtgw.protocol.ErrorCode.FORBIDDEN, "A refreshed token must be for user '"
+          + identity.user() + "', who this connection belongs to.");
+    }
+    identity = renewed;
   }
 
   public boolean closed() {
@@ -77,7 +93,7 @@ public final class ClientSession {
    */
   public Future<Resume> subscribe(String channel, Position since) {
     try {
-      rules.checkRead(channel, user, "subscribe to");
+      rules.checkRead(channel, identity, "subscribe to");
       if (channel.equals(autoSubscribed)) {
         // the client's own subscribe (e.g. with since, to collect what came while it was offline)
         // replaces the automatic one; its presence entry stays
@@ -105,12 +121,31 @@ public final class ClientSession {
    * without asking. Answers null when there is none.
    */
   public Future<Resume> subscribeInbox() {
-    String inbox = rules.inboxOf(user);
+    String inbox = rules.inboxOf(identity.user());
     if (inbox == null || subscriptions.containsKey(inbox)) {
       return Future.succeededFuture();
     }
     autoSubscribed = inbox;
     return open(inbox, null);
+  }
+
+  /**
+   * The channels the client's token grants (its {@code channels} claim), subscribed at connect like the
+   * personal channel; each answer is null where the client already holds that channel.
+   */
+  public java.util.List<Future<Resume>> subscribeGrants() {
+    java.util.List<Future<Resume>> out = new ArrayList<>();
+    for (String channel : new java.util.TreeSet<>(identity.grants())) {
+      if (!subscriptions.containsKey(channel) && subscriptions.size() < options.maxSubscriptions()) {
+        try {
+          rules.checkRead(channel, identity, "subscribe to");
+          out.add(open(channel, null));
+        } catch (GatewayException e) {
+          out.add(Future.failedFuture(e));
+        }
+      }
+    }
+    return out;
   }
 
   /** Ends the subscription to {@code channel}, if any; its presence entry goes with it. */
@@ -177,14 +212,14 @@ public final class ClientSession {
   }
 
   private void join(String channel) {
-    if (options.reportsPresence() && rules.listsPresence(channel, user)) {
-      presence.join(new PresenceEntry(channel, user, clientId));
+    if (options.reportsPresence() && rules.listsPresence(channel, identity.user())) {
+      presence.join(new PresenceEntry(channel, identity.user(), clientId));
     }
   }
 
   private void leave(String channel) {
-    if (options.reportsPresence() && user != null) {
-      presence.leave(new PresenceEntry(channel, user, clientId));
+    if (options.reportsPresence() && identity.user() != null) {
+      presence.leave(new PresenceEntry(channel, identity.user(), clientId));
     }
   }
 }

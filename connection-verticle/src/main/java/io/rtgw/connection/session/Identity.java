@@ -1,36 +1,31 @@
 package io.rtgw.connection.session;
 
-import io.rtgw.protocol.ChannelName;
-import io.rtgw.protocol.ErrorCode;
-import io.rtgw.protocol.GatewayException;
-import io.rtgw.protocol.config.IdentityConfig;
-import io.vertx.core.http.HttpServerRequest;
+import java.util.Set;
 
 /**
- * Who a client is. Until token authentication exists, the only source is {@code ?user=}, trusted only
- * where the configuration allows it (development); elsewhere a client is anonymous.
+ * Who a client is, once its credentials are checked: a user id (null: anonymous), when its token expires
+ * (null: it does not), the channels its token grants (the {@code channels} claim: subscribed at connect,
+ * and readable even where the namespace rules alone would refuse), and whether it is a backend service
+ * (an API key), which publishes under the server-side rules.
  */
-public final class Identity {
+public record Identity(String user, Long expiresAt, Set<String> grants, boolean service) {
 
   public static final int MAX_USER_ID_LENGTH = 128;
+  public static final Identity ANONYMOUS = new Identity(null, null, Set.of(), false);
 
-  private Identity() {
+  public Identity {
+    grants = grants == null ? Set.of() : Set.copyOf(grants);
   }
 
-  /** The user id, or null for an anonymous client. */
-  public static String resolve(HttpServerRequest request, IdentityConfig config) {
-    String user = request.getParam("user");
-    if (user == null) {
-      return null;
-    }
-    if (!config.allowUserParam()) {
-      throw new GatewayException(ErrorCode.UNAUTHORIZED,
-          "The 'user' parameter is accepted only in development mode; authenticate instead.");
-    }
-    if (user.isEmpty() || user.length() > MAX_USER_ID_LENGTH || !ChannelName.isValid(ChannelName.personal(user))) {
-      throw GatewayException.badRequest("A user id is 1 to " + MAX_USER_ID_LENGTH
-          + " characters of A-Z a-z 0-9 _ - . : @ /.");
-    }
-    return user;
+  public static Identity user(String user) {
+    return new Identity(user, null, Set.of(), false);
+  }
+
+  public static Identity backend() {
+    return new Identity(null, null, Set.of(), true);
+  }
+
+  public boolean anonymous() {
+    return user == null && !service;
   }
 }

@@ -28,18 +28,28 @@ public final class Requests {
     this.tiers = tiers;
   }
 
-  /** Publishes for {@code user} (null: anonymous); the fanout tier checks the namespace's publish rules. */
-  public Future<PublishResult> publish(String user, String channel, String data, String key) {
-    return tiers.publish(new PublishCommand(channel, data, user, key));
+  /**
+   * Publishes for a client (its verified user as {@code from}; null: anonymous), under the namespace's
+   * client-publish rules, which the fanout tier checks.
+   */
+  public Future<PublishResult> publish(Identity who, String channel, String data, String key) {
+    return tiers.publish(new PublishCommand(channel, data, who.user(), key));
+  }
+
+  /** A backend's publish (an API key): the server-side rules of {@code rt.publish}, as its JSON reply. */
+  public Future<io.vertx.core.json.JsonObject> publishAsService(io.vertx.core.json.JsonObject publish) {
+    return tiers.publishAsService(publish);
   }
 
   /**
    * The channel's latest position and its messages after {@code since} (oldest first), or its newest
    * without {@code since}; {@code limit} null means the default, and is capped at the maximum.
    */
-  public Future<HistoryPage> history(String user, String channel, Position since, Long limit) {
+  public Future<HistoryPage> history(Identity who, String channel, Position since, Long limit) {
     try {
-      rules.checkRead(channel, user, "read the history of");
+      if (!who.service()) {
+        rules.checkRead(channel, who, "read the history of");
+      }
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -47,9 +57,11 @@ public final class Requests {
   }
 
   /** The members of a channel whose namespace has presence on. */
-  public Future<JsonArray> presence(String user, String channel) {
+  public Future<JsonArray> presence(Identity who, String channel) {
     try {
-      rules.checkRead(channel, user, "read the presence of");
+      if (!who.service()) {
+        rules.checkRead(channel, who, "read the presence of");
+      }
       rules.checkPresenceOn(channel);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);

@@ -22,7 +22,7 @@ public final class Sessions {
     return rules;
   }
 
-  public ClientSession open(String user, Sink sink, ClientSession.Options options) {
-    return new ClientSession(clientIds.next(), user, sink, hub, rules, presence, options);
+  public ClientSession open(Identity identity, Sink sink, ClientSession.Options options) {
+    return new ClientSession(clientIds.next(), identity, sink, hub, rules, presence, options);
   }
 }

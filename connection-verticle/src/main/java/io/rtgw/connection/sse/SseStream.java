@@ -46,6 +46,7 @@ final class SseStream implements Sink {
   private final Runnable removed;
   private ClientSession session;
   private long endTimer = -1;
+  private long endAt;
   private boolean open;
   private boolean closed;
 
@@ -100,9 +101,17 @@ final class SseStream implements Sink {
     }
   }
 
-  /** Ends the stream after {@code delayMs}: the node drains, and its streams leave spread out. */
+  /**
+   * Ends the stream after {@code delayMs} (the node drains and its streams leave spread out, or its token
+   * expires), or earlier if an earlier end is already set.
+   */
   void endAfter(long delayMs) {
-    if (!closed && endTimer < 0) {
+    long at = System.currentTimeMillis() + Math.max(1, delayMs);
+    if (!closed && (endTimer < 0 || at < endAt)) {
+      if (endTimer >= 0) {
+        vertx.cancelTimer(endTimer);
+      }
+      endAt = at;
       endTimer = vertx.setTimer(Math.max(1, delayMs), id -> {
         endTimer = -1;
         end();

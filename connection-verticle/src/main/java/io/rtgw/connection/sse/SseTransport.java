@@ -5,6 +5,8 @@ import io.rtgw.connection.http.Params;
 import io.rtgw.connection.internal.RawWriter;
 import io.rtgw.connection.internal.VertxInternals;
 import io.rtgw.connection.session.ClientSession;
+import io.rtgw.connection.http.Authenticated;
+import io.rtgw.connection.session.Authenticator;
 import io.rtgw.connection.session.Identity;
 import io.rtgw.connection.session.Sessions;
 import io.rtgw.protocol.config.GatewayConfig;
@@ -29,13 +31,16 @@ public final class SseTransport {
   private final Vertx vertx;
   private final GatewayConfig config;
   private final Sessions sessions;
+  private final Authenticator auth;
   private final VertxInternals internals;
   private final ClientSession.Options options;
   private final Set<SseStream> streams = new HashSet<>();
   private final long keepAliveTimer;
 
-  public SseTransport(Vertx vertx, GatewayConfig config, Sessions sessions, VertxInternals internals) {
+  public SseTransport(Vertx vertx, GatewayConfig config, Sessions sessions, Authenticator auth,
+                      VertxInternals internals) {
     this.vertx = vertx;
+    this.auth = auth;
     this.config = config;
     this.sessions = sessions;
     this.internals = internals;
@@ -50,9 +55,12 @@ public final class SseTransport {
    * browser reconnecting keeps the URL it started with.
    */
   public void open(RoutingContext ctx) {
+    Authenticated.then(ctx, auth.authenticate(ctx.request(), false), who -> open(ctx, who));
+  }
+
+  private void open(RoutingContext ctx, Identity who) {
     HttpServerRequest request = ctx.request();
-    String user = Identity.resolve(request, config.identity());
-    List<String> channels = Params.channels(request, sessions.rules(), user, config.sse().maxChannels());
+    List<String> channels = Params.channels(request, sessions.rules(), who, config.sse().maxChannels());
     String lastId = request.getHeader(LAST_EVENT_ID);
     if (lastId == null || lastId.isEmpty()) {
       lastId = request.getParam("lastEventId");
@@ -63,10 +71,14 @@ public final class SseTransport {
     RawWriter raw = request.version() == HttpVersion.HTTP_2 ? null : internals.rawWriter(request.connection());
     SseStream[] self = new SseStream[1];
     SseStream stream = new SseStream(vertx, ctx.response(), raw, internals, channels, resume, config.sse(),
-        sink -> sessions.open(user, sink, options), () -> streams.remove(self[0]));
+        sink -> sessions.open(who, sink, options), () -> streams.remove(self[0]));
     self[0] = stream;
     streams.add(stream);
     stream.start();
+    if (who.expiresAt() != null) {
+      // the stream ends with its token; the client comes back with a new one and its last id
+      stream.endAfter(who.expiresAt() - System.currentTimeMillis());
+    }
   }
 
   public int size() {

@@ -5,6 +5,7 @@ final class CloseCodes {
 
   static final short NORMAL = 1000;
   static final short GOING_AWAY = 1001;
+  static final short POLICY = 1008;
   static final short TOO_BIG = 1009;
   static final short INTERNAL = 1011;
   static final short SLOW_CONSUMER = 4000;

@@ -76,6 +76,15 @@ record Command(Object id, String type, JsonNode body) {
     return n.asText();
   }
 
+  /** A string field that must be there. */
+  String requiredString(String field) {
+    String value = optionalString(field);
+    if (value == null) {
+      throw GatewayException.badRequest("The field '" + field + "' is missing.");
+    }
+    return value;
+  }
+
   /** {@code limit}, or null when absent (the request's default applies). */
   Long limit() {
     JsonNode n = body.get(Fields.LIMIT);

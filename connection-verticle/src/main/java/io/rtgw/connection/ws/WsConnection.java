@@ -7,6 +7,7 @@ import io.rtgw.connection.Resume;
 import io.rtgw.connection.Sink;
 import io.rtgw.connection.internal.VertxInternals;
 import io.rtgw.connection.session.ClientSession;
+import io.rtgw.connection.session.Identity;
 import io.rtgw.connection.session.Requests;
 import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.GatewayException;
@@ -16,6 +17,9 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,25 +37,33 @@ final class WsConnection implements Sink {
   private final WebSocketConfig config;
   private final Requests requests;
   private final VertxInternals internals;
-  private final Function<Sink, ClientSession> sessions;
+  private final BiFunction<Sink, Identity, ClientSession> sessions;
   private final Runnable removed;
+  private final WsAuth auth;
   private ClientSession session;
+  /** Commands that came while the identity was being settled, carried out once it is. */
+  private List<String> early = new ArrayList<>();
   private long lastSeen;
   private boolean closed;
 
   WsConnection(ServerWebSocket ws, WebSocketConfig config, Requests requests, VertxInternals internals,
-               Function<Sink, ClientSession> sessions, Runnable removed) {
+               BiFunction<Sink, Identity, ClientSession> sessions, Runnable removed, WsAuth auth) {
     this.ws = ws;
     this.config = config;
     this.requests = requests;
     this.internals = internals;
     this.sessions = sessions;
     this.removed = removed;
+    this.auth = auth;
     this.lastSeen = System.currentTimeMillis();
   }
 
-  void start() {
-    session = sessions.apply(this);
+  /**
+   * Starts the connection. {@code identity} is what the upgrade's credentials proved, or null when it
+   * carried none: then the client may send {@code connect} with a token first; any other command (or the
+   * connect timeout) settles it as anonymous where that is allowed, and closes it with 1008 where not.
+   */
+  void start(Identity identity) {
     ws.setWriteQueueMaxSize(config.outboundQueueBytes());
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> {
@@ -61,7 +73,44 @@ final class WsConnection implements Sink {
     ws.pongHandler(b -> lastSeen = System.currentTimeMillis());
     ws.exceptionHandler(this::onFailure);
     ws.closeHandler(v -> release());
+    if (identity != null) {
+      settle(null, identity);
+    } else {
+      auth.awaitConnect(this);
+    }
+  }
+
+  /** The identity is known: the session opens, {@code connected} goes first, then the automatic subscriptions. */
+  void settle(Object id, Identity identity) {
+    if (closed || session != null) {
+      return;
+    }
+    session = sessions.apply(this, identity);
+    JsonObject connected = reply(id, "connected").put(Fields.CLIENT, session.clientId());
+    if (identity.user() != null) {
+      connected.put(Fields.USER, identity.user());
+    }
+    if (identity.expiresAt() != null) {
+      connected.put(Fields.EXPIRES_AT, identity.expiresAt());
+    }
+    send(connected);
+    auth.watchExpiry(this, identity);
     session.subscribeInbox().onComplete(ar -> subscribed(null, ar.succeeded() ? ar.result() : null));
+    for (Future<Resume> granted : session.subscribeGrants()) {
+      granted.onComplete(ar -> subscribed(null, ar.succeeded() ? ar.result() : null));
+    }
+    List<String> queued = early;
+    early = null;
+    queued.forEach(this::onText);
+  }
+
+  boolean settled() {
+    return session != null;
+  }
+
+  /** Asks the client to refresh its token before {@code expiresAt}. */
+  void askRefresh(long expiresAt) {
+    send(new JsonObject().put(Fields.TYPE, "refresh").put(Fields.EXPIRES_AT, expiresAt));
   }
 
   /** Pings a live client; closes one that has not been heard from within the ping interval plus timeout. */
@@ -81,7 +130,9 @@ final class WsConnection implements Sink {
     send(new JsonObject().put(Fields.TYPE, "reconnect").put(Fields.AFTER_MS, afterMs));
   }
 
+  /** Closes the connection (reasons are at most 123 bytes in a close frame: cut to fit). */
   void close(short code, String reason) {
+    reason = reason.length() > 120 ? reason.substring(0, 120) : reason;
     if (!closed) {
       if (!ws.isClosed()) {
         ws.close(code, reason);
@@ -126,6 +177,10 @@ final class WsConnection implements Sink {
 
   private void onText(String text) {
     lastSeen = System.currentTimeMillis();
+    if (session == null) {
+      beforeSettled(text);
+      return;
+    }
     Command cmd;
     try {
       cmd = Command.parse(text);
@@ -141,8 +196,11 @@ final class WsConnection implements Sink {
         case "history" -> history(cmd);
         case "presence" -> presence(cmd);
         case "ping" -> send(reply(cmd.id(), "pong"));
+        case "refresh" -> refresh(cmd);
+        case "connect" -> throw GatewayException.badRequest("This connection is already connected; to renew its "
+            + "token send refresh.");
         default -> throw GatewayException.badRequest("Unknown command type '" + cmd.type()
-            + "'; use subscribe, unsubscribe, publish, presence, history or ping.");
+            + "'; use subscribe, unsubscribe, publish, presence, history, ping or refresh.");
       }
     } catch (GatewayException e) {
       sendError(cmd.id(), e);
@@ -150,6 +208,70 @@ final class WsConnection implements Sink {
       LOG.error("Command {} failed", cmd.type(), e);
       sendError(cmd.id(), GatewayException.from(e, "gateway"));
     }
+  }
+
+  /**
+   * A frame before the identity is settled: a {@code connect} proves it, anything else settles the client
+   * as anonymous where allowed (and is then carried out), or closes it where a token is required.
+   */
+  private void beforeSettled(String text) {
+    if (early == null || auth.verifying(this)) {
+      if (early != null && early.size() < WsAuth.MAX_EARLY_COMMANDS) {
+        early.add(text);
+      } else {
+        close(CloseCodes.POLICY, "too many commands before connect was answered");
+      }
+      return;
+    }
+    Command cmd;
+    try {
+      cmd = Command.parse(text);
+    } catch (Command.CommandException e) {
+      cmd = null;
+    }
+    if (cmd != null && "connect".equals(cmd.type())) {
+      String token;
+      try {
+        token = cmd.requiredString(Fields.TOKEN);
+      } catch (GatewayException e) {
+        close(CloseCodes.POLICY, e.getMessage());
+        return;
+      }
+      auth.connect(this, cmd.id(), token);
+      return;
+    }
+    if (auth.anonymousAllowed()) {
+      settle(null, Identity.ANONYMOUS);
+      onText(text);
+    } else {
+      close(CloseCodes.POLICY, "authentication required: send {\"type\":\"connect\",\"token\":...} first");
+    }
+  }
+
+  private void refresh(Command cmd) {
+    String token = cmd.requiredString(Fields.TOKEN);
+    auth.refresh(this, token).onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      if (ar.failed()) {
+        sendError(cmd.id(), GatewayException.from(ar.cause(), "gateway"));
+        return;
+      }
+      Identity renewed = ar.result();
+      try {
+        session.reidentify(renewed);
+      } catch (GatewayException e) {
+        sendError(cmd.id(), e);
+        return;
+      }
+      auth.watchExpiry(this, renewed);
+      JsonObject out = reply(cmd.id(), "refreshed");
+      if (renewed.expiresAt() != null) {
+        out.put(Fields.EXPIRES_AT, renewed.expiresAt());
+      }
+      send(out);
+    });
   }
 
   private void subscribe(Command cmd) {
@@ -185,14 +307,14 @@ final class WsConnection implements Sink {
 
   private void publish(Command cmd) {
     String channel = cmd.channel();
-    answer(cmd, "fanout", requests.publish(session.user(), channel, cmd.data(), cmd.optionalString(Fields.KEY)),
+    answer(cmd, "fanout", requests.publish(session.identity(), channel, cmd.data(), cmd.optionalString(Fields.KEY)),
         r -> reply(cmd.id(), "published").put(Fields.CHANNEL, channel).put(Fields.EPOCH, r.epoch())
             .put(Fields.OFFSET, r.offset()));
   }
 
   private void history(Command cmd) {
     String channel = cmd.channel();
-    answer(cmd, "history", requests.history(session.user(), channel, cmd.since(), cmd.limit()), page -> {
+    answer(cmd, "history", requests.history(session.identity(), channel, cmd.since(), cmd.limit()), page -> {
       JsonObject out = reply(cmd.id(), "history");
       page.toJson().forEach(e -> out.put(e.getKey(), e.getValue()));
       return out;
@@ -201,7 +323,7 @@ final class WsConnection implements Sink {
 
   private void presence(Command cmd) {
     String channel = cmd.channel();
-    answer(cmd, "presence", requests.presence(session.user(), channel),
+    answer(cmd, "presence", requests.presence(session.identity(), channel),
         members -> reply(cmd.id(), "presence").put(Fields.CHANNEL, channel).put(Fields.MEMBERS, members));
   }
 
@@ -253,7 +375,10 @@ final class WsConnection implements Sink {
       return;
     }
     closed = true;
-    session.close();
+    auth.forget(this);
+    if (session != null) {
+      session.close();
+    }
     removed.run();
   }
 }

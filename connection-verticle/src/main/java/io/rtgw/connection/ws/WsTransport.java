@@ -3,6 +3,7 @@ package io.rtgw.connection.ws;
 import io.rtgw.connection.HttpErrors;
 import io.rtgw.connection.internal.VertxInternals;
 import io.rtgw.connection.session.ClientSession;
+import io.rtgw.connection.session.Authenticator;
 import io.rtgw.connection.session.Identity;
 import io.rtgw.connection.session.Requests;
 import io.rtgw.connection.session.Sessions;
@@ -24,6 +25,8 @@ public final class WsTransport {
   private final Vertx vertx;
   private final GatewayConfig config;
   private final Sessions sessions;
+  private final Authenticator authenticator;
+  private final WsAuth auth;
   private final Requests requests;
   private final VertxInternals internals;
   private final ClientSession.Options options;
@@ -31,8 +34,10 @@ public final class WsTransport {
   private final long pingTimer;
 
   public WsTransport(Vertx vertx, GatewayConfig config, Sessions sessions, Requests requests,
-                     VertxInternals internals) {
+                     Authenticator authenticator, VertxInternals internals) {
     this.vertx = vertx;
+    this.authenticator = authenticator;
+    this.auth = new WsAuth(vertx, authenticator, config.auth());
     this.config = config;
     this.sessions = sessions;
     this.requests = requests;
@@ -42,23 +47,46 @@ public final class WsTransport {
     this.pingTimer = vertx.setPeriodic(config.websocket().pingIntervalMs(), id -> pingAll());
   }
 
+  /**
+   * Upgrades a request. Credentials on it are checked first: the user parameter where it is not allowed
+   * is refused before the upgrade (401), a token that is not valid after it, with close 1008 and the
+   * reason (browsers cannot read the status of a failed upgrade). Without credentials the connection
+   * waits for a {@code connect} command.
+   */
   public void upgrade(HttpServerRequest request) {
-    String user;
-    try {
-      user = Identity.resolve(request, config.identity());
-    } catch (GatewayException e) {
-      HttpErrors.send(request.response(), e.code(), e.getMessage());
+    if (!authenticator.hasCredentials(request)) {
+      accept(request, null, null);
       return;
     }
+    boolean token = request.getParam("token") != null || request.getHeader("Authorization") != null;
+    request.pause();
+    authenticator.authenticate(request, false).onComplete(ar -> {
+      request.resume();
+      if (ar.succeeded()) {
+        accept(request, ar.result(), null);
+      } else if (token) {
+        accept(request, null, ar.cause().getMessage());
+      } else {
+        GatewayException e = GatewayException.from(ar.cause(), "gateway");
+        HttpErrors.send(request.response(), e.code(), e.getMessage());
+      }
+    });
+  }
+
+  private void accept(HttpServerRequest request, Identity identity, String refusal) {
     request.toWebSocket().onSuccess(ws -> {
+      if (refusal != null) {
+        ws.close(CloseCodes.POLICY, refusal.length() > 120 ? refusal.substring(0, 120) : refusal);
+        return;
+      }
       internals.tune(request.connection());
       internals.shrinkQueues(ws, request.connection());
       WsConnection[] self = new WsConnection[1];
       WsConnection c = new WsConnection(ws, config.websocket(), requests, internals,
-          sink -> sessions.open(user, sink, options), () -> connections.remove(self[0]));
+          (sink, who) -> sessions.open(who, sink, options), () -> connections.remove(self[0]), auth);
       self[0] = c;
       connections.add(c);
-      c.start();
+      c.start(identity);
     });
   }
 

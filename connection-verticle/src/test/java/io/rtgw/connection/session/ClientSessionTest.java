@@ -50,7 +50,8 @@ class ClientSessionTest {
   }
 
   private ClientSession session(String user, int max, boolean reportsPresence) {
-    return new ClientSession("client-1", user, new NullSink(), hub, rules, presence,
+    return new ClientSession("client-1", user == null ? Identity.ANONYMOUS : Identity.user(user), new NullSink(), hub,
+        rules, presence,
         new ClientSession.Options(max, 100, reportsPresence, false));
   }
 
@@ -158,15 +159,15 @@ class ClientSessionTest {
   @Test
   void requests_apply_the_same_rules_on_every_transport() {
     Requests requests = new Requests(rules, bus.tiers());
-    GatewayException history = failure(bus.on(() -> Future.succeededFuture(requests.history("bob", "user:alice", null, 5L))));
+    GatewayException history = failure(bus.on(() -> Future.succeededFuture(requests.history(Identity.user("bob"), "user:alice", null, 5L))));
     assertThat(history.getMessage()).isEqualTo("Only user 'alice' may read the history of channel 'user:alice'.");
-    GatewayException presenceOfOther = failure(bus.on(() -> Future.succeededFuture(requests.presence(null, "user:alice"))));
+    GatewayException presenceOfOther = failure(bus.on(() -> Future.succeededFuture(requests.presence(Identity.ANONYMOUS, "user:alice"))));
     assertThat(presenceOfOther.code()).isEqualTo(ErrorCode.FORBIDDEN);
-    GatewayException off = failure(bus.on(() -> Future.succeededFuture(requests.presence("bob", "news:x"))));
+    GatewayException off = failure(bus.on(() -> Future.succeededFuture(requests.presence(Identity.user("bob"), "news:x"))));
     assertThat(off.getMessage()).isEqualTo("Presence is off for namespace 'news'.");
     assertThat(Requests.historyLimit(null)).isEqualTo(Requests.DEFAULT_HISTORY_LIMIT);
     assertThat(Requests.historyLimit(1_000_000L)).isEqualTo(Requests.MAX_HISTORY_LIMIT);
-    assertThat(bus.on(() -> requests.history("alice", "user:alice", null, 5L)).recovered()).isTrue();
+    assertThat(bus.on(() -> requests.history(Identity.user("alice"), "user:alice", null, 5L)).recovered()).isTrue();
   }
 
   static final class NullSink implements Sink {

@@ -27,6 +27,7 @@ public record GatewayConfig(
     ClusterConfig cluster,
     RolesConfig roles,
     DemoConfig demo,
+    AuthConfig auth,
     String nodeId) {
 
   static final ObjectMapper STRICT = Json.MAPPER.copy()
@@ -52,6 +53,7 @@ public record GatewayConfig(
     cluster = cluster == null ? new ClusterConfig(null, null, null, null, null, null, null, null) : cluster;
     roles = roles == null ? new RolesConfig(null, null, null, null) : roles;
     demo = demo == null ? new DemoConfig(null, null, null) : demo;
+    auth = auth == null ? new AuthConfig(null, null, null, null, null) : auth;
   }
 
   /**
@@ -60,12 +62,12 @@ public record GatewayConfig(
    */
   public GatewayConfig withNodeId(String id) {
     return new GatewayConfig(http, websocket, sse, poll, identity, delivery, history, presence, redis, namespaces,
-        cluster, roles, demo, id);
+        cluster, roles, demo, auth, id);
   }
 
   /** Every setting at its default. */
   public static GatewayConfig defaults() {
-    return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
