@@ -9,6 +9,7 @@ import io.rtgw.connection.internal.VertxInternals;
 import io.rtgw.connection.poll.PollTransport;
 import io.rtgw.connection.session.AccessRules;
 import io.rtgw.connection.session.Authenticator;
+import io.rtgw.connection.session.Limits;
 import io.rtgw.connection.session.Requests;
 import io.rtgw.connection.session.Sessions;
 import io.rtgw.connection.sse.SseTransport;
@@ -36,9 +37,12 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionVerticle.class);
-  /** The endpoints browsers call from other origins, under the CORS allow-list. */
-  private static final List<String> CROSS_ORIGIN_PATHS = List.of("/sse", "/poll", "/messages", "/publish", "/history",
-      "/presence");
+  /**
+   * The endpoints browsers call from other origins, under the allow-list: a WebSocket upgrade from a page
+   * of another origin is refused with 403 before it is made, like any cross-origin request.
+   */
+  private static final List<String> CROSS_ORIGIN_PATHS = List.of("/ws", "/sse", "/poll", "/messages", "/publish",
+      "/history", "/presence", "/realtime.js", "/realtime.d.ts");
   /** Where clients arrive, refused while the node drains. */
   private static final List<String> TRANSPORT_PATHS = List.of("/ws", "/sse", "/poll", "/messages");
 
@@ -65,9 +69,10 @@ public final class ConnectionVerticle extends VerticleBase {
     Requests requests = new Requests(rules, tiers);
     Sessions sessions = new Sessions(hub, rules, presence);
     Authenticator auth = new Authenticator(vertx, config.auth(), config.identity());
-    ws = new WsTransport(vertx, config, sessions, requests, auth, internals);
-    sse = new SseTransport(vertx, config, sessions, auth, internals);
-    polls = new PollTransport(vertx, config, sessions, auth, tiers, presence);
+    Limits limits = new Limits(config.limits(), config.http().trustedProxies());
+    ws = new WsTransport(vertx, config, sessions, requests, auth, limits, internals);
+    sse = new SseTransport(vertx, config, sessions, auth, limits, internals);
+    polls = new PollTransport(vertx, config, sessions, auth, limits, tiers, presence);
     api = new HttpApi(auth, requests);
     server = vertx.createHttpServer(serverOptions())
         .invalidRequestHandler(RequestChecks::invalid)
@@ -123,13 +128,15 @@ public final class ConnectionVerticle extends VerticleBase {
         .setMaxWebSocketMessageSize(config.websocket().maxFrameBytes())
         .setMaxInitialLineLength(RequestChecks.MAX_REQUEST_LINE)
         .setRegisterWebSocketWriteHandlers(false)
+        .setPerMessageWebSocketCompressionSupported(config.websocket().compression())
+        .setPerFrameWebSocketCompressionSupported(config.websocket().compression())
         .setTcpNoDelay(true);
   }
 
   private Router router() {
     Router router = Router.router(vertx);
     router.route().handler(RequestChecks::query);
-    Cors cors = new Cors(config.http().corsOrigins());
+    Cors cors = new Cors(config.http().allowedOrigins());
     CROSS_ORIGIN_PATHS.forEach(path -> router.route(path).handler(cors));
     Draining gate = new Draining(() -> draining);
     TRANSPORT_PATHS.forEach(path -> router.get(path).handler(gate));

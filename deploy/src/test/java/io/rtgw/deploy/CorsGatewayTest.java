@@ -16,11 +16,48 @@ class CorsGatewayTest {
   private static final String APP = "https://app.example.com";
 
   @RegisterExtension
-  static final GatewayExtension listed = GatewayExtension.standalone("GATEWAY_HTTP_CORS_ORIGINS", APP);
+  static final GatewayExtension listed = GatewayExtension.standalone("GATEWAY_HTTP_ALLOWED_ORIGINS", APP);
   @RegisterExtension
   static final GatewayExtension standalone = GatewayExtension.standalone();
   private static final HttpCalls http = listed.http();
   private static final HttpCalls open = standalone.http();
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "Origin {0}: {1}")
+  @org.junit.jupiter.params.provider.CsvSource({
+      "https://app.example.com, 101",
+      "HTTPS://APP.EXAMPLE.COM, 101",
+      "https://evil.example, 403",
+      "null, 403",
+      "https://app.example.com.evil.example, 403",
+      "http://app.example.com, 403",
+      "https://app.example.com:8443, 403"})
+  void a_websocket_upgrade_from_an_origin_not_listed_is_refused_before_it_is_made(String origin, int expected) {
+    var connecting = listed.clients().createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions()
+        .setHost("127.0.0.1").setPort(listed.port()).setURI("/ws").addHeader("Origin", origin))
+        .toCompletionStage().toCompletableFuture();
+    if (expected == 101) {
+      io.vertx.core.http.WebSocket ws = io.rtgw.testkit.WsClient.await(connecting);
+      io.rtgw.testkit.WsClient.await(ws.close());
+    } else {
+      assertThat(connecting).failsWithin(io.rtgw.testkit.WsClient.TIMEOUT).withThrowableThat().havingCause()
+          .isInstanceOf(io.vertx.core.http.UpgradeRejectedException.class)
+          .satisfies(e -> assertThat(((io.vertx.core.http.UpgradeRejectedException) e).getStatus()).isEqualTo(expected));
+    }
+  }
+
+  @Test
+  void a_websocket_without_origin_is_no_browser_and_needs_no_allow_list() {
+    io.vertx.core.http.WebSocket ws = io.rtgw.testkit.WsClient.await(listed.clients().createWebSocketClient()
+        .connect(listed.port(), "127.0.0.1", "/ws"));
+    io.rtgw.testkit.WsClient.await(ws.close());
+  }
+
+  @Test
+  void the_browser_client_module_can_be_imported_from_an_allowed_origin() {
+    HttpCalls.Reply reply = http.get("/realtime.js", Map.of("Origin", APP));
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.headers().get("Access-Control-Allow-Origin")).isEqualTo(APP);
+  }
 
   @Test
   void an_allowed_origin_gets_its_origin_back_and_vary() {

@@ -39,7 +39,7 @@ public final class FanoutVerticle extends VerticleBase {
   private void servicePublish(Message<JsonObject> msg) {
     try {
       PublishCommand cmd = validator.service(msg.body());
-      publish(cmd).onSuccess(r -> msg.reply(r.toJson())).onFailure(e -> Replies.fail(msg, e));
+      publish(cmd, "s").onSuccess(r -> msg.reply(r.toJson())).onFailure(e -> Replies.fail(msg, e));
     } catch (RuntimeException e) {
       Replies.fail(msg, e);
     }
@@ -48,14 +48,20 @@ public final class FanoutVerticle extends VerticleBase {
   private void clientPublish(Message<PublishCommand> msg) {
     try {
       PublishCommand cmd = validator.client(msg.body());
-      publish(cmd).onSuccess(msg::reply).onFailure(e -> Replies.fail(msg, e));
+      publish(cmd, "c").onSuccess(msg::reply).onFailure(e -> Replies.fail(msg, e));
     } catch (RuntimeException e) {
       Replies.fail(msg, e);
     }
   }
 
-  private Future<PublishResult> publish(PublishCommand cmd) {
-    AppendCommand append = new AppendCommand(cmd.channel(), cmd.data(), cmd.from(), cmd.key(), System.currentTimeMillis());
+  /**
+   * Appends and delivers. An idempotency key counts per publisher: {@code scope} ("c" for clients, "s"
+   * for services) and {@code from} go before it, so nobody can suppress another publisher's message by
+   * reusing its key (PROTOCOL.md, idempotent publish, version 1.1).
+   */
+  private Future<PublishResult> publish(PublishCommand cmd, String scope) {
+    String key = cmd.key() == null ? null : scope + '\u0000' + (cmd.from() == null ? "" : cmd.from()) + '\u0000' + cmd.key();
+    AppendCommand append = new AppendCommand(cmd.channel(), cmd.data(), cmd.from(), key, System.currentTimeMillis());
     return bus.<AppendResult>request(Addresses.HISTORY_APPEND, append, requestOptions)
         .recover(e -> Future.failedFuture(GatewayException.from(e, "history")))
         .map(reply -> {

@@ -64,6 +64,17 @@ class PublishDeliveryTest {
 
   @ParameterizedTest(name = "through {0}")
   @EnumSource(Via.class)
+  void the_same_key_from_another_publisher_is_another_publish(Via via, VertxTestContext test) {
+    via.publish(bus, CHANNEL_NAME, "1", "alice", "shared-key")
+        .compose(v -> via.publish(bus, CHANNEL_NAME, "2", "bob", "shared-key"))
+        .onComplete(test.succeeding(result -> test.verify(() -> {
+          assertThat(history.appends()).extracting(AppendCommand::key).doesNotHaveDuplicates().hasSize(2);
+          test.completeNow();
+        })));
+  }
+
+  @ParameterizedTest(name = "through {0}")
+  @EnumSource(Via.class)
   void history_is_asked_to_append_what_was_published_stamped_with_the_time_it_was_accepted(Via via, VertxTestContext test) {
     long before = System.currentTimeMillis();
     via.publish(bus, CHANNEL_NAME, "[1,\"two\",null]", "alice", "key-1")
@@ -73,7 +84,8 @@ class PublishDeliveryTest {
           assertThat(append.channel()).isEqualTo(CHANNEL_NAME);
           assertThat(append.data()).isEqualTo("[1,\"two\",null]");
           assertThat(append.from()).isEqualTo("alice");
-          assertThat(append.key()).isEqualTo("key-1");
+          // the key counts per publisher: its scope and the publisher go before it
+          assertThat(append.key()).isEqualTo((via == Via.SERVICE ? "s" : "c") + "\u0000alice\u0000key-1");
           assertThat(append.ts()).isBetween(before, System.currentTimeMillis());
           test.completeNow();
         })));

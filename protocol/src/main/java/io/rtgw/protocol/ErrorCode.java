@@ -8,6 +8,8 @@ public enum ErrorCode {
   NOT_FOUND("not_found", 404),
   TOO_LARGE("too_large", 413),
   RATE_LIMITED("rate_limited", 429),
+  /** A count limit reached (subscriptions per connection); version 1.1. Shares 429 with rate_limited. */
+  LIMIT_EXCEEDED("limit_exceeded", 429),
   UNAVAILABLE("unavailable", 503),
   INTERNAL("internal", 500);
 

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 /**
  * Runs an endpoint once the request's credentials are checked: a refusal is answered 401 with
  * {@code WWW-Authenticate} (RFC 6750), and a rule the endpoint then breaks goes to the router's error
- * handling as if it had been thrown at once.
+ * handling as if it had been thrown at once (a limit with {@code Retry-After}).
  */
 public final class Authenticated {
 
@@ -29,6 +29,10 @@ public final class Authenticated {
       try {
         endpoint.accept(ar.result());
       } catch (RuntimeException e) {
+        if (e instanceof GatewayException g && (g.code() == ErrorCode.UNAVAILABLE || g.code() == ErrorCode.RATE_LIMITED)) {
+          // a limit: the client may come back, and is told when
+          ctx.response().putHeader("Retry-After", "1");
+        }
         ctx.fail(e);
       }
     });

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Cross-origin access to the HTTP transports from an allow-list of origins ({@code http.corsOrigins};
+ * Cross-origin access to the HTTP transports from an allow-list of origins ({@code http.allowedOrigins};
  * {@code "*"} allows any, which only the development configuration does).
  *
  * <p>Written here rather than taken from vertx-web's CorsHandler, which treats an empty list as "any
@@ -63,7 +63,7 @@ public final class Cors implements Handler<RoutingContext> {
         return;
       }
       HttpErrors.send(response, ErrorCode.FORBIDDEN, "Pages from origin '" + origin
-          + "' may not call this server: its allow-list (http.corsOrigins) does not name that origin.");
+          + "' may not call this server: its allow-list (http.allowedOrigins) does not name that origin.");
       return;
     }
     response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin);

@@ -9,6 +9,8 @@ import io.rtgw.connection.session.ClientSession;
 import io.rtgw.connection.http.Authenticated;
 import io.rtgw.connection.session.Authenticator;
 import io.rtgw.connection.session.Identity;
+import io.rtgw.connection.session.Limits;
+import io.rtgw.protocol.GatewayException;
 import io.rtgw.connection.session.Sessions;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.rtgw.protocol.config.PollConfig;
@@ -32,14 +34,16 @@ public final class PollTransport {
   private final PollConfig poll;
   private final Sessions sessions;
   private final Authenticator auth;
+  private final Limits limits;
   private final Tiers tiers;
   private final ClientSession.Options options;
   private final Set<HeldPoll> held = new HashSet<>();
   private final PollPresence presence;
 
-  public PollTransport(Vertx vertx, GatewayConfig config, Sessions sessions, Authenticator auth, Tiers tiers,
-                       PresenceReporter reporter) {
+  public PollTransport(Vertx vertx, GatewayConfig config, Sessions sessions, Authenticator auth, Limits limits,
+                       Tiers tiers, PresenceReporter reporter) {
     this.vertx = vertx;
+    this.limits = limits;
     this.auth = auth;
     this.config = config;
     this.poll = config.poll();
@@ -70,10 +74,21 @@ public final class PollTransport {
       answerNow(ctx, channels, cursor);
       return;
     }
+    String ip = limits.clientIp(request);
+    limits.admit(ip);
+    try {
+      limits.admitUser(user);
+    } catch (GatewayException e) {
+      limits.release(ip, null);
+      throw e;
+    }
     HeldPoll[] self = new HeldPoll[1];
     HeldPoll p = new HeldPoll(vertx, ctx.response(), channels, cursor,
         sink -> sessions.open(who, sink, options),
-        () -> held.remove(self[0]));
+        () -> {
+          held.remove(self[0]);
+          limits.release(ip, user);
+        });
     self[0] = p;
     held.add(p);
     long wait = withJitter(timeoutMs);

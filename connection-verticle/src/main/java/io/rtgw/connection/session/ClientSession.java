@@ -107,8 +107,8 @@ public final class ClientSession {
         throw GatewayException.badRequest("Already subscribed to '" + channel + "'.");
       }
       if (subscriptions.size() >= options.maxSubscriptions()) {
-        throw GatewayException.badRequest("Too many subscriptions on one connection (at most "
-            + options.maxSubscriptions() + ").");
+        throw new GatewayException(io.rtgw.protocol.ErrorCode.LIMIT_EXCEEDED, "Too many subscriptions on one "
+            + "connection (at most " + options.maxSubscriptions() + ").");
       }
     } catch (GatewayException e) {
       return Future.failedFuture(e);

@@ -8,6 +8,8 @@ import io.rtgw.connection.session.ClientSession;
 import io.rtgw.connection.http.Authenticated;
 import io.rtgw.connection.session.Authenticator;
 import io.rtgw.connection.session.Identity;
+import io.rtgw.connection.session.Limits;
+import io.rtgw.protocol.GatewayException;
 import io.rtgw.connection.session.Sessions;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.vertx.core.Vertx;
@@ -32,14 +34,16 @@ public final class SseTransport {
   private final GatewayConfig config;
   private final Sessions sessions;
   private final Authenticator auth;
+  private final Limits limits;
   private final VertxInternals internals;
   private final ClientSession.Options options;
   private final Set<SseStream> streams = new HashSet<>();
   private final long keepAliveTimer;
 
-  public SseTransport(Vertx vertx, GatewayConfig config, Sessions sessions, Authenticator auth,
+  public SseTransport(Vertx vertx, GatewayConfig config, Sessions sessions, Authenticator auth, Limits limits,
                       VertxInternals internals) {
     this.vertx = vertx;
+    this.limits = limits;
     this.auth = auth;
     this.config = config;
     this.sessions = sessions;
@@ -66,18 +70,34 @@ public final class SseTransport {
       lastId = request.getParam("lastEventId");
     }
     Cursor resume = Params.resume(request, lastId);
+    String ip = limits.clientIp(request);
+    admit(ctx, ip, who.user());
     internals.tune(request.connection());
     // HTTP/2 frames its own data: the pre-framed HTTP/1.1 chunks are for HTTP/1.1 only
     RawWriter raw = request.version() == HttpVersion.HTTP_2 ? null : internals.rawWriter(request.connection());
     SseStream[] self = new SseStream[1];
     SseStream stream = new SseStream(vertx, ctx.response(), raw, internals, channels, resume, config.sse(),
-        sink -> sessions.open(who, sink, options), () -> streams.remove(self[0]));
+        sink -> sessions.open(who, sink, options), () -> {
+          streams.remove(self[0]);
+          limits.release(ip, who.user());
+        });
     self[0] = stream;
     streams.add(stream);
     stream.start();
     if (who.expiresAt() != null) {
       // the stream ends with its token; the client comes back with a new one and its last id
       stream.endAfter(who.expiresAt() - System.currentTimeMillis());
+    }
+  }
+
+  /** Counts the stream as a connection; past a limit the client is told 503 with when to retry. */
+  private void admit(RoutingContext ctx, String ip, String user) {
+    limits.admit(ip);
+    try {
+      limits.admitUser(user);
+    } catch (GatewayException e) {
+      limits.release(ip, null);
+      throw e;
     }
   }
 

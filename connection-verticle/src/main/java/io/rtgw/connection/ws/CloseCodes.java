@@ -9,6 +9,7 @@ final class CloseCodes {
   static final short TOO_BIG = 1009;
   static final short INTERNAL = 1011;
   static final short SLOW_CONSUMER = 4000;
+  static final short TOO_MANY_CONNECTIONS = 4001;
 
   private CloseCodes() {
   }

@@ -40,6 +40,7 @@ final class WsConnection implements Sink {
   private final BiFunction<Sink, Identity, ClientSession> sessions;
   private final Runnable removed;
   private final WsAuth auth;
+  private final WsLimits limits;
   private ClientSession session;
   /** Commands that came while the identity was being settled, carried out once it is. */
   private List<String> early = new ArrayList<>();
@@ -47,7 +48,7 @@ final class WsConnection implements Sink {
   private boolean closed;
 
   WsConnection(ServerWebSocket ws, WebSocketConfig config, Requests requests, VertxInternals internals,
-               BiFunction<Sink, Identity, ClientSession> sessions, Runnable removed, WsAuth auth) {
+               BiFunction<Sink, Identity, ClientSession> sessions, Runnable removed, WsAuth auth, WsLimits limits) {
     this.ws = ws;
     this.config = config;
     this.requests = requests;
@@ -55,6 +56,7 @@ final class WsConnection implements Sink {
     this.sessions = sessions;
     this.removed = removed;
     this.auth = auth;
+    this.limits = limits;
     this.lastSeen = System.currentTimeMillis();
   }
 
@@ -83,6 +85,12 @@ final class WsConnection implements Sink {
   /** The identity is known: the session opens, {@code connected} goes first, then the automatic subscriptions. */
   void settle(Object id, Identity identity) {
     if (closed || session != null) {
+      return;
+    }
+    try {
+      limits.admitUser(identity.user());
+    } catch (GatewayException e) {
+      close(CloseCodes.TOO_MANY_CONNECTIONS, e.getMessage());
       return;
     }
     session = sessions.apply(this, identity);
@@ -186,6 +194,15 @@ final class WsConnection implements Sink {
       cmd = Command.parse(text);
     } catch (Command.CommandException e) {
       sendError(e.id, e.error);
+      return;
+    }
+    GatewayException limited = limits.charge("publish".equals(cmd.type()));
+    if (limited != null) {
+      if (limits.abusive()) {
+        close(CloseCodes.POLICY, "rate limit exceeded again and again");
+      } else {
+        sendError(cmd.id(), limited);
+      }
       return;
     }
     try {
@@ -376,6 +393,7 @@ final class WsConnection implements Sink {
     }
     closed = true;
     auth.forget(this);
+    limits.release();
     if (session != null) {
       session.close();
     }

@@ -5,6 +5,7 @@ import io.rtgw.connection.internal.VertxInternals;
 import io.rtgw.connection.session.ClientSession;
 import io.rtgw.connection.session.Authenticator;
 import io.rtgw.connection.session.Identity;
+import io.rtgw.connection.session.Limits;
 import io.rtgw.connection.session.Requests;
 import io.rtgw.connection.session.Sessions;
 import io.rtgw.protocol.GatewayException;
@@ -26,6 +27,7 @@ public final class WsTransport {
   private final GatewayConfig config;
   private final Sessions sessions;
   private final Authenticator authenticator;
+  private final Limits limits;
   private final WsAuth auth;
   private final Requests requests;
   private final VertxInternals internals;
@@ -34,8 +36,9 @@ public final class WsTransport {
   private final long pingTimer;
 
   public WsTransport(Vertx vertx, GatewayConfig config, Sessions sessions, Requests requests,
-                     Authenticator authenticator, VertxInternals internals) {
+                     Authenticator authenticator, Limits limits, VertxInternals internals) {
     this.vertx = vertx;
+    this.limits = limits;
     this.authenticator = authenticator;
     this.auth = new WsAuth(vertx, authenticator, config.auth());
     this.config = config;
@@ -54,8 +57,16 @@ public final class WsTransport {
    * waits for a {@code connect} command.
    */
   public void upgrade(HttpServerRequest request) {
+    String ip = limits.clientIp(request);
+    try {
+      limits.admit(ip);
+    } catch (GatewayException e) {
+      // browsers cannot read the status of a refused upgrade: the socket opens and closes with 4001
+      refuse(request, CloseCodes.TOO_MANY_CONNECTIONS, e.getMessage(), null);
+      return;
+    }
     if (!authenticator.hasCredentials(request)) {
-      accept(request, null, null);
+      accept(request, ip, null);
       return;
     }
     boolean token = request.getParam("token") != null || request.getHeader("Authorization") != null;
@@ -63,27 +74,33 @@ public final class WsTransport {
     authenticator.authenticate(request, false).onComplete(ar -> {
       request.resume();
       if (ar.succeeded()) {
-        accept(request, ar.result(), null);
+        accept(request, ip, ar.result());
       } else if (token) {
-        accept(request, null, ar.cause().getMessage());
+        refuse(request, CloseCodes.POLICY, ar.cause().getMessage(), ip);
       } else {
+        limits.release(ip, null);
         GatewayException e = GatewayException.from(ar.cause(), "gateway");
         HttpErrors.send(request.response(), e.code(), e.getMessage());
       }
     });
   }
 
-  private void accept(HttpServerRequest request, Identity identity, String refusal) {
-    request.toWebSocket().onSuccess(ws -> {
-      if (refusal != null) {
-        ws.close(CloseCodes.POLICY, refusal.length() > 120 ? refusal.substring(0, 120) : refusal);
-        return;
-      }
+  /** Upgrades, then closes at once with {@code code} and the reason; {@code ip} is released if given. */
+  private void refuse(HttpServerRequest request, short code, String reason, String ip) {
+    if (ip != null) {
+      limits.release(ip, null);
+    }
+    request.toWebSocket().onSuccess(ws -> ws.close(code, reason.length() > 120 ? reason.substring(0, 120) : reason));
+  }
+
+  private void accept(HttpServerRequest request, String ip, Identity identity) {
+    request.toWebSocket().onFailure(e -> limits.release(ip, null)).onSuccess(ws -> {
       internals.tune(request.connection());
       internals.shrinkQueues(ws, request.connection());
       WsConnection[] self = new WsConnection[1];
       WsConnection c = new WsConnection(ws, config.websocket(), requests, internals,
-          (sink, who) -> sessions.open(who, sink, options), () -> connections.remove(self[0]), auth);
+          (sink, who) -> sessions.open(who, sink, options), () -> connections.remove(self[0]), auth,
+          new WsLimits(limits, ip));
       self[0] = c;
       connections.add(c);
       c.start(identity);

@@ -77,7 +77,7 @@ class ClientSessionTest {
   }
 
   @Test
-  void an_unknown_namespace_a_second_subscribe_and_one_past_the_limit_are_bad_requests() {
+  void an_unknown_namespace_and_a_second_subscribe_are_bad_requests_and_one_past_the_limit_exceeds_it() {
     ClientSession s = session("carol", 2, false);
     assertThat(failure(bus.on(() -> Future.succeededFuture(s.subscribe("nowhere:x", null)))).getMessage())
         .startsWith("Unknown namespace 'nowhere'");
@@ -86,7 +86,7 @@ class ClientSessionTest {
         .isEqualTo("Already subscribed to 'chat:limit-1'.");
     bus.on(() -> s.subscribe("chat:limit-2", null));
     GatewayException over = failure(bus.on(() -> Future.succeededFuture(s.subscribe("chat:limit-3", null))));
-    assertThat(over.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+    assertThat(over.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
     assertThat(over.getMessage()).isEqualTo("Too many subscriptions on one connection (at most 2).");
     assertThat(s.size()).isEqualTo(2);
   }

@@ -34,6 +34,9 @@ public final class ConfigLoader {
   /** The standalone configuration, also packed into the jar for runs outside a checkout. */
   public static final String STANDALONE = "conf/standalone.json";
 
+  /** Settings that were renamed: the old name is refused with a sentence naming the new one. */
+  static final Map<String, String> RENAMED = Map.of("http.corsOrigins", "http.allowedOrigins");
+
   private ConfigLoader() {
   }
 
@@ -55,6 +58,10 @@ public final class ConfigLoader {
     try {
       return GatewayConfig.STRICT.treeToValue(tree, GatewayConfig.class);
     } catch (UnrecognizedPropertyException e) {
+      String renamed = RENAMED.get(path(e));
+      if (renamed != null) {
+        return fail("The setting '" + path(e) + "' in " + source + " is now called '" + renamed + "'.");
+      }
       return fail("Unknown setting '" + path(e) + "' in " + source + ".");
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause();

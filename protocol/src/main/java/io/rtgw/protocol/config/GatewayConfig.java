@@ -28,6 +28,7 @@ public record GatewayConfig(
     RolesConfig roles,
     DemoConfig demo,
     AuthConfig auth,
+    LimitsConfig limits,
     String nodeId) {
 
   static final ObjectMapper STRICT = Json.MAPPER.copy()
@@ -35,8 +36,8 @@ public record GatewayConfig(
       .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
 
   public GatewayConfig {
-    http = http == null ? new HttpConfig(null, null, null, null, null, null) : http;
-    websocket = websocket == null ? new WebSocketConfig(null, null, null, null, null) : websocket;
+    http = http == null ? new HttpConfig(null, null, null, null, null, null, null) : http;
+    websocket = websocket == null ? new WebSocketConfig(null, null, null, null, null, null) : websocket;
     sse = sse == null ? new SseConfig(null, null, null, null) : sse;
     poll = poll == null ? new PollConfig(null, null, null, null) : poll;
     identity = identity == null ? new IdentityConfig(null) : identity;
@@ -54,6 +55,7 @@ public record GatewayConfig(
     roles = roles == null ? new RolesConfig(null, null, null, null) : roles;
     demo = demo == null ? new DemoConfig(null, null, null) : demo;
     auth = auth == null ? new AuthConfig(null, null, null, null, null) : auth;
+    limits = limits == null ? new LimitsConfig(null, null, null, null, null, null, null, null) : limits;
   }
 
   /**
@@ -62,12 +64,13 @@ public record GatewayConfig(
    */
   public GatewayConfig withNodeId(String id) {
     return new GatewayConfig(http, websocket, sse, poll, identity, delivery, history, presence, redis, namespaces,
-        cluster, roles, demo, auth, id);
+        cluster, roles, demo, auth, limits, id);
   }
 
   /** Every setting at its default. */
   public static GatewayConfig defaults() {
-    return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null);
   }
 
   /**

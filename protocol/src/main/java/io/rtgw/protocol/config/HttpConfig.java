@@ -1,15 +1,17 @@
 package io.rtgw.protocol.config;
 
 /**
- * The client-facing HTTP server. {@code maxBodyBytes} bounds any HTTP request body; {@code corsOrigins}
+ * The client-facing HTTP server. {@code maxBodyBytes} bounds any HTTP request body; {@code allowedOrigins}
  * lists the origins browsers may call from ("*" only in development); {@code drainMs} is how long a
  * stopping node spends telling its clients to reconnect elsewhere before it closes what is left;
  * {@code vertxInternals} lets the connection tier reach into Vert.x and Netty implementation classes for
  * cheaper writes and smaller idle connections (used only where a startup self-check passes; off, only
- * public APIs are used and everything works the same, at a higher cost per connection and write).
+ * public APIs are used and everything works the same, at a higher cost per connection and write);
+ * {@code trustedProxies}: the addresses of proxies whose {@code X-Forwarded-For} names the client's IP
+ * (for the per-IP limits); from anyone else the header is ignored, since a client could forge it.
  */
-public record HttpConfig(String host, Integer port, Integer maxBodyBytes, java.util.List<String> corsOrigins,
-                         Long drainMs, Boolean vertxInternals) {
+public record HttpConfig(String host, Integer port, Integer maxBodyBytes, java.util.List<String> allowedOrigins,
+                         Long drainMs, Boolean vertxInternals, java.util.List<String> trustedProxies) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
@@ -20,9 +22,10 @@ public record HttpConfig(String host, Integer port, Integer maxBodyBytes, java.u
     host = host == null ? DEFAULT_HOST : host;
     port = port == null ? DEFAULT_PORT : port;
     maxBodyBytes = maxBodyBytes == null ? DEFAULT_MAX_BODY_BYTES : maxBodyBytes;
-    corsOrigins = corsOrigins == null ? java.util.List.of() : java.util.List.copyOf(corsOrigins);
+    allowedOrigins = allowedOrigins == null ? java.util.List.of() : java.util.List.copyOf(allowedOrigins);
     drainMs = drainMs == null ? DEFAULT_DRAIN_MS : drainMs;
     vertxInternals = vertxInternals == null ? Boolean.TRUE : vertxInternals;
+    trustedProxies = trustedProxies == null ? java.util.List.of() : java.util.List.copyOf(trustedProxies);
     Check.range("http.drainMs", drainMs, 0, 600_000);
     Check.range("http.port", port, 0, 65535);
     Check.range("http.maxBodyBytes", maxBodyBytes, 1024, 64 * 1024 * 1024);

@@ -3,10 +3,13 @@ package io.rtgw.protocol.config;
 /**
  * WebSocket transport settings. {@code outboundQueueBytes} is how much a connection may have waiting to
  * be written before it counts as a slow consumer and is closed with 4000; {@code maxFrameBytes} is the
- * largest frame accepted (past it the connection is closed with 1009).
+ * largest frame accepted (past it the connection is closed with 1009); {@code compression} offers
+ * permessage-deflate, off by default: every browser accepts it, it costs about ten times the memory per
+ * connection and the CPU per delivery, and Vert.x checks the frame limit only after inflating, so one
+ * small compressed frame could make the node inflate megabytes.
  */
 public record WebSocketConfig(Long pingIntervalMs, Long pongTimeoutMs, Integer maxFrameBytes, Integer outboundQueueBytes,
-                              Integer maxSubscriptions) {
+                              Integer maxSubscriptions, Boolean compression) {
 
   public static final long DEFAULT_PING_INTERVAL_MS = 25_000;
   public static final long DEFAULT_PONG_TIMEOUT_MS = 10_000;
@@ -20,6 +23,7 @@ public record WebSocketConfig(Long pingIntervalMs, Long pongTimeoutMs, Integer m
     maxFrameBytes = maxFrameBytes == null ? DEFAULT_MAX_FRAME_BYTES : maxFrameBytes;
     outboundQueueBytes = outboundQueueBytes == null ? DEFAULT_OUTBOUND_QUEUE_BYTES : outboundQueueBytes;
     maxSubscriptions = maxSubscriptions == null ? DEFAULT_MAX_SUBSCRIPTIONS : maxSubscriptions;
+    compression = compression != null && compression;
     Check.range("websocket.pingIntervalMs", pingIntervalMs, 50, 3_600_000);
     Check.range("websocket.pongTimeoutMs", pongTimeoutMs, 50, 3_600_000);
     Check.range("websocket.maxFrameBytes", maxFrameBytes, 1024, 64 * 1024 * 1024);

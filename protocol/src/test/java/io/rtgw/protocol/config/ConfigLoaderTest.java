@@ -27,7 +27,7 @@ class ConfigLoaderTest {
     assertThat(c.http().port()).isEqualTo(HttpConfig.DEFAULT_PORT);
     assertThat(c.websocket().pingIntervalMs()).isEqualTo(WebSocketConfig.DEFAULT_PING_INTERVAL_MS);
     assertThat(c.identity().allowUserParam()).isFalse();
-    assertThat(c.http().corsOrigins()).isEmpty();
+    assertThat(c.http().allowedOrigins()).isEmpty();
     assertThat(c.namespaces()).containsKey("default");
     assertThat(c.history().store()).isEqualTo("memory");
   }
@@ -39,13 +39,13 @@ class ConfigLoaderTest {
         "GATEWAY_WEBSOCKET_PING_INTERVAL_MS", "1000",
         "GATEWAY_IDENTITY_ALLOW_USER_PARAM", "true",
         "GATEWAY_NAMESPACES_CHAT_HISTORY_SIZE", "7",
-        "GATEWAY_HTTP_CORS_ORIGINS", "https://a.example, https://b.example",
+        "GATEWAY_HTTP_ALLOWED_ORIGINS", "https://a.example, https://b.example",
         "GATEWAY_CLUSTER_MEMBERS", "10.0.0.1:5701,10.0.0.2:5701"));
     assertThat(c.http().port()).isEqualTo(9090);
     assertThat(c.websocket().pingIntervalMs()).isEqualTo(1000);
     assertThat(c.identity().allowUserParam()).isTrue();
     assertThat(c.namespaces().get("chat").historySize()).isEqualTo(7);
-    assertThat(c.http().corsOrigins()).containsExactly("https://a.example", "https://b.example");
+    assertThat(c.http().allowedOrigins()).containsExactly("https://a.example", "https://b.example");
     assertThat(c.cluster().members()).containsExactly("10.0.0.1:5701", "10.0.0.2:5701");
   }
 
@@ -73,6 +73,12 @@ class ConfigLoaderTest {
   @Test
   void bad_configurations_are_refused_with_one_clear_sentence() throws IOException {
     assertRefused(file("{\"http\":{\"prot\":1}}"), Map.of(), "Unknown setting 'http.prot'");
+    assertRefused(file("{\"http\":{\"corsOrigins\":[\"*\"]}}"), Map.of(),
+        "The setting 'http.corsOrigins' in ");
+    assertRefused(file("{\"auth\":{\"jwt\":{\"hmacSecrets\":[\"short\"]}}}"), Map.of(),
+        "auth.jwt.hmacSecrets: each secret must be at least 32 bytes");
+    assertRefused(file("{\"auth\":{\"apiKeys\":[\"short\"]}}"), Map.of(),
+        "auth.apiKeys: each key must be at least 24 characters");
     assertRefused(file("{\"http\":{\"port\":\"eighty\"}}"), Map.of(), "'http.port'");
     assertRefused(file("{\"http\":{\"port\":70000}}"), Map.of(), "http.port must be between 0 and 65535");
     assertRefused(file("{\"http\": {"), Map.of(), "is not valid JSON (line");

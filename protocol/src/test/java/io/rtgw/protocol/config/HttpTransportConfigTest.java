@@ -14,7 +14,7 @@ class HttpTransportConfigTest {
     assertThat(c.sse().keepAliveMs()).isEqualTo(15_000);
     assertThat(c.poll().timeoutMs()).isEqualTo(25_000);
     assertThat(c.poll().maxTimeoutMs()).isEqualTo(60_000);
-    assertThat(c.http().corsOrigins()).isEmpty();
+    assertThat(c.http().allowedOrigins()).isEmpty();
   }
 
   @Test
@@ -24,7 +24,7 @@ class HttpTransportConfigTest {
         "GATEWAY_SSE_QUEUE_BYTES", "4096",
         "GATEWAY_POLL_TIMEOUT_MS", "1000",
         "GATEWAY_POLL_MAX_MESSAGES", "50"));
-    assertThat(c.http().corsOrigins()).containsExactly("*");
+    assertThat(c.http().allowedOrigins()).containsExactly("*");
     assertThat(c.sse().keepAliveMs()).isEqualTo(200);
     assertThat(c.sse().queueBytes()).isEqualTo(4096);
     assertThat(c.poll().timeoutMs()).isEqualTo(1000);

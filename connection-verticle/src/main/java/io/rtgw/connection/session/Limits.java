@@ -1,0 +1,128 @@
+package io.rtgw.connection.session;
+
+import io.rtgw.protocol.ErrorCode;
+import io.rtgw.protocol.GatewayException;
+import io.rtgw.protocol.config.LimitsConfig;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The connection limits of one connection verticle: how many connections in all, per user and per
+ * client IP, and how fast one IP may open them. Every transport counts (a WebSocket, an SSE stream, a
+ * held poll); a refusal is {@code unavailable} with a sentence, which HTTP answers 503 with
+ * {@code Retry-After} and a WebSocket closes with 4001.
+ */
+public final class Limits {
+
+  /** Past this many IPs with a rate bucket, buckets that are full again are forgotten. */
+  static final int MAX_RATE_BUCKETS = 10_000;
+
+  private final LimitsConfig config;
+  private final Set<String> trustedProxies;
+  private final Map<String, Integer> perIp = new HashMap<>();
+  private final Map<String, Integer> perUser = new HashMap<>();
+  private final Map<String, TokenBucket> ratePerIp = new HashMap<>();
+  private int total;
+  private long refused;
+
+  public Limits(LimitsConfig config, List<String> trustedProxies) {
+    this.config = config;
+    this.trustedProxies = new HashSet<>(trustedProxies);
+  }
+
+  public LimitsConfig config() {
+    return config;
+  }
+
+  /**
+   * The client's IP: the peer's, or where the peer is a trusted proxy, the last address its
+   * {@code X-Forwarded-For} names (the one the proxy itself saw; the ones before it the client could forge).
+   */
+  public String clientIp(HttpServerRequest request) {
+    String peer = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    String forwarded = request.getHeader("X-Forwarded-For");
+    if (forwarded == null || !trustedProxies.contains(peer)) {
+      return peer;
+    }
+    String[] hops = forwarded.split(",");
+    String last = hops[hops.length - 1].trim();
+    return last.isEmpty() ? peer : last;
+  }
+
+  /** Admits a new connection from {@code ip}, or says why not; an admitted one is {@link #release}d. */
+  public void admit(String ip) {
+    if (config.connectionsPerNode() > 0 && total >= config.connectionsPerNode()) {
+      throw refuse("This node holds as many connections as it may (" + config.connectionsPerNode()
+          + "); connect to another node or retry shortly.");
+    }
+    if (config.connectionsPerIp() > 0 && perIp.getOrDefault(ip, 0) >= config.connectionsPerIp()) {
+      throw refuse("Too many connections from one address (at most " + config.connectionsPerIp() + ").");
+    }
+    if (config.connectionRatePerIp() > 0 && !rateOf(ip).take()) {
+      throw refuse("Connections are opened too fast from one address (at most " + config.connectionRatePerIp()
+          + " a second); retry shortly.");
+    }
+    total++;
+    perIp.merge(ip, 1, Integer::sum);
+  }
+
+  /** Counts an identified connection against its user's limit; an admitted one is released with its user. */
+  public void admitUser(String user) {
+    if (user == null) {
+      return;
+    }
+    if (config.connectionsPerUser() > 0 && perUser.getOrDefault(user, 0) >= config.connectionsPerUser()) {
+      throw refuse("Too many connections for user '" + user + "' (at most " + config.connectionsPerUser() + ").");
+    }
+    perUser.merge(user, 1, Integer::sum);
+  }
+
+  public void release(String ip, String user) {
+    total = Math.max(0, total - 1);
+    perIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
+    releaseUser(user);
+  }
+
+  public void releaseUser(String user) {
+    if (user != null) {
+      perUser.computeIfPresent(user, (k, n) -> n <= 1 ? null : n - 1);
+    }
+  }
+
+  public int connections() {
+    return total;
+  }
+
+  /** Connections refused so far (any limit). */
+  public long refused() {
+    return refused;
+  }
+
+  /** The per-WebSocket command rate, or null without a limit. */
+  public TokenBucket commandBucket() {
+    return config.commandsPerSecond() > 0 ? new TokenBucket(config.commandsPerSecond(), config.commandBurst()) : null;
+  }
+
+  /** The per-WebSocket publish rate, or null without a limit. */
+  public TokenBucket publishBucket() {
+    return config.publishesPerSecond() > 0 ? new TokenBucket(config.publishesPerSecond(), config.publishBurst())
+        : null;
+  }
+
+  private TokenBucket rateOf(String ip) {
+    if (ratePerIp.size() >= MAX_RATE_BUCKETS) {
+      ratePerIp.values().removeIf(TokenBucket::full);
+    }
+    return ratePerIp.computeIfAbsent(ip, k -> new TokenBucket(config.connectionRatePerIp(),
+        config.connectionRatePerIp()));
+  }
+
+  private GatewayException refuse(String sentence) {
+    refused++;
+    return new GatewayException(ErrorCode.UNAVAILABLE, sentence);
+  }
+}
