@@ -22,6 +22,8 @@ export interface SubscribeOptions {
 export interface ConnectOptions {
   user?: string;
   token?: string;
+  /** Called before every connection and when the server asks for a refresh; returns a fresh JWT. */
+  getToken?: () => Promise<string> | string;
   /** Tried in this order; default websocket, sse, longpoll. */
   transports?: TransportName[];
   minBackoffMs?: number;

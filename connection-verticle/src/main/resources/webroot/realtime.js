@@ -29,6 +29,7 @@
  * @typedef {{
  *   user?: string,
  *   token?: string,
+ *   getToken?: () => Promise<string> | string,
  *   transports?: TransportName[],
  *   minBackoffMs?: number,
  *   maxBackoffMs?: number,
@@ -323,6 +324,17 @@ export class Realtime {
         continue;
       }
       this._setState('connecting', name);
+      // a fresh token for every connection, so one that expired while away is never reused
+      if (this.options.getToken) {
+        try {
+          this.options.token = await this.options.getToken();
+        } catch (e) {
+          this._setState('disconnected', name, 'getToken failed');
+          await sleep(this._backoffMs());
+          this.attempt++;
+          continue;
+        }
+      }
       const t = new (TRANSPORT_CLASSES[name])(this);
       this.transport = t;
       const outcome = await t.run();
@@ -403,6 +415,19 @@ class WebSocketTransport extends Transport {
     return this.ended;
   }
 
+  /** The server asks for a new token before the current one expires: getToken() gives it. */
+  async _refresh() {
+    const rt = this.rt;
+    if (!rt.options.getToken) return;
+    try {
+      const token = await rt.options.getToken();
+      rt.options.token = token;
+      this._send({type: 'refresh', token}, () => {});
+    } catch (e) {
+      // the connection ends at expiry, and the next one asks getToken() again
+    }
+  }
+
   _send(cmd, onReply) {
     const id = this.nextId++;
     if (onReply) this.pending.set(id, onReply);
@@ -425,6 +450,7 @@ class WebSocketTransport extends Transport {
       case 'reset': rt._reset(f); break;
       case 'subscribed': if (rt.channels.has(f.channel)) this.subscribed.add(f.channel); break;
       case 'reconnect': rt.hintMs = f.after_ms ?? null; break;
+      case 'refresh': this._refresh(); break;
       default: break;
     }
   }

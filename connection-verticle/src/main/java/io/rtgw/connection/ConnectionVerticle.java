@@ -77,6 +77,10 @@ public final class ConnectionVerticle extends VerticleBase {
     server = vertx.createHttpServer(serverOptions())
         .invalidRequestHandler(RequestChecks::invalid)
         .requestHandler(router());
+    if (config.auth().jwt().usesDevelopmentSecret()) {
+      LOG.warn("auth.jwt.hmacSecrets holds the DEVELOPMENT secret shipped in conf/standalone.json: anyone can "
+          + "sign tokens with it. Never run a node reachable by others with it.");
+    }
     return server.listen(config.http().port(), config.http().host())
         .onSuccess(s -> LOG.info("Connection tier listening on {}:{}", config.http().host(), s.actualPort()));
   }

@@ -157,7 +157,7 @@ class LimitsGatewayTest {
 
   @Test
   void a_client_that_keeps_going_past_its_rate_is_closed_with_1008() {
-    Gateway gateway = TestGateways.start("GATEWAY_LIMITS_COMMANDS_PER_SECOND", "5");
+    Gateway gateway = TestGateways.start("GATEWAY_LIMITS_COMMANDS_PER_SECOND", "5", "GATEWAY_LIMITS_COMMAND_BURST", "5");
     try (WsClient abuser = WsClient.connect(clients, gateway.httpPort(), null);
          WsClient bystander = WsClient.connect(clients, gateway.httpPort(), null)) {
       for (int i = 0; i < 300; i++) {

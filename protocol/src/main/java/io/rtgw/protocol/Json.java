@@ -16,11 +16,20 @@ public final class Json {
   public static final ObjectMapper MAPPER = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+  /**
+   * What reads client input: one JSON value and nothing after it (a second object in a frame or a body
+   * is refused, not silently dropped), and decimals kept exactly as written, so an id such as
+   * {@code 1e999} comes back as a number, not as {@code "Infinity"}.
+   */
+  public static final com.fasterxml.jackson.databind.ObjectReader CLIENT_INPUT = MAPPER.reader()
+      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
   private Json() {
   }
 
   /** JSON text of any tree, for a {@code data} value kept raw. */
   public static String raw(JsonNode node) {
+    // decimals as written: a BigDecimal prints its own digits, not a double's nearest neighbour
     try {
       return MAPPER.writeValueAsString(node);
     } catch (JsonProcessingException e) {

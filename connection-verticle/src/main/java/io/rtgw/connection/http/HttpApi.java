@@ -102,7 +102,10 @@ public final class HttpApi {
   private static JsonNode parseObject(Buffer body) {
     JsonNode root;
     try {
-      root = body == null || body.length() == 0 ? null : Json.MAPPER.readTree(body.getBytes());
+      root = body == null || body.length() == 0 ? null : Json.CLIENT_INPUT.readTree(body.getBytes());
+    } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+      throw GatewayException.badRequest(e.getMessage() != null && e.getMessage().contains("Trailing token")
+          ? "The body holds more than one JSON value; send one object." : "The body is not valid JSON.");
     } catch (JsonProcessingException e) {
       throw GatewayException.badRequest("The body is not valid JSON.");
     } catch (java.io.IOException e) {

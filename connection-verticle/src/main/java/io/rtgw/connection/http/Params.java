@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /** Query parameters of the HTTP transports, each checked with a sentence that says what is wrong. */
 public final class Params {
 
-  private static final Pattern SECONDS = Pattern.compile("\\d{1,7}(\\.\\d{1,3})?");
+  /** Any number of seconds (capped at the maximum), with at most millisecond precision. */
+  private static final Pattern SECONDS = Pattern.compile("\\d{1,18}(\\.\\d{1,3})?");
 
   private Params() {
   }

@@ -31,8 +31,18 @@ public final class RequestChecks {
     HttpErrors.send(request.response(), ErrorCode.BAD_REQUEST, sentence);
   }
 
-  /** Decodes the query string once up front, so that bad percent-encoding is a bad request everywhere. */
+  /**
+   * Decodes the query string once up front, so that bad percent-encoding is a bad request everywhere; and
+   * refuses paths with a trailing slash.
+   */
   public static void query(RoutingContext ctx) {
+    String path = ctx.request().path();
+    if (path != null && path.length() > 1 && path.endsWith("/")) {
+      // the router would serve /sse/ as /sse: an endpoint is its exact path, like the protocol names it
+      HttpErrors.send(ctx.response(), ErrorCode.NOT_FOUND, "No such endpoint: " + ctx.request().method() + " "
+          + path + ".");
+      return;
+    }
     try {
       ctx.request().params();
     } catch (IllegalArgumentException e) {

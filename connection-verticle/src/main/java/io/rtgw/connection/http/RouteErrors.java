@@ -41,6 +41,12 @@ public final class RouteErrors {
       return;
     }
     if (code == ErrorCode.INTERNAL) {
+      if (ctx.response().closed()) {
+        // the client went away (e.g. in the middle of its body): its doing, and no bug to log loudly
+        LOG.debug("Request {} {} ended by the client: {}", ctx.request().method(), ctx.request().path(),
+            failure == null ? "closed" : failure.toString());
+        return;
+      }
       LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), failure);
     }
     if (!ctx.response().closed() && !ctx.response().ended()) {

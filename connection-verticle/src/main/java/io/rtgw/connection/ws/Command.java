@@ -18,7 +18,11 @@ record Command(Object id, String type, JsonNode body) {
   static Command parse(String text) {
     JsonNode root;
     try {
-      root = Json.MAPPER.readTree(text);
+      root = Json.CLIENT_INPUT.readTree(text);
+    } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+      throw new CommandException(null, GatewayException.badRequest(e.getMessage() != null
+          && e.getMessage().contains("Trailing token")
+          ? "The frame holds more than one JSON value; send one command per frame." : "The frame is not valid JSON."));
     } catch (JsonProcessingException e) {
       throw new CommandException(null, GatewayException.badRequest("The frame is not valid JSON."));
     }
@@ -28,10 +32,11 @@ record Command(Object id, String type, JsonNode body) {
     Object id = null;
     JsonNode idNode = root.get(Fields.ID);
     if (idNode != null && !idNode.isNull()) {
-      if (idNode.isIntegralNumber()) {
+      if (idNode.isIntegralNumber() && idNode.canConvertToLong()) {
         id = idNode.asLong();
       } else if (idNode.isNumber()) {
-        id = idNode.asDouble();
+        // echoed as sent: a decimal or a huge integer keeps its digits
+        id = idNode.decimalValue();
       } else if (idNode.isTextual()) {
         id = idNode.asText();
       } else {

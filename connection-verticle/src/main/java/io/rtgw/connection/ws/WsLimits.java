@@ -12,15 +12,20 @@ import io.rtgw.protocol.GatewayException;
  */
 final class WsLimits {
 
-  /** Commands refused in a row before the client counts as abusive rather than merely fast. */
-  static final int MAX_REFUSED_IN_A_ROW = 100;
+  /**
+   * Refusals within {@link #ABUSE_WINDOW_NANOS} past which a client counts as abusive rather than merely
+   * fast: one that reads its errors slows down long before.
+   */
+  static final int MAX_REFUSED = 100;
+  static final long ABUSE_WINDOW_NANOS = 5_000_000_000L;
 
   private final Limits limits;
   private final String ip;
   private final TokenBucket commands;
   private final TokenBucket publishes;
   private String user;
-  private int refusedInARow;
+  private int refusedInWindow;
+  private long windowStart = System.nanoTime();
   private boolean released;
 
   WsLimits(Limits limits, String ip) {
@@ -45,10 +50,14 @@ final class WsLimits {
       over = publishes;
     }
     if (over == null) {
-      refusedInARow = 0;
       return null;
     }
-    refusedInARow++;
+    long now = System.nanoTime();
+    if (now - windowStart > ABUSE_WINDOW_NANOS) {
+      windowStart = now;
+      refusedInWindow = 0;
+    }
+    refusedInWindow++;
     LimitsSentence s = over == commands
         ? new LimitsSentence("commands", limits.config().commandsPerSecond())
         : new LimitsSentence("publishes", limits.config().publishesPerSecond());
@@ -57,7 +66,7 @@ final class WsLimits {
   }
 
   boolean abusive() {
-    return refusedInARow > MAX_REFUSED_IN_A_ROW;
+    return refusedInWindow > MAX_REFUSED;
   }
 
   void release() {

@@ -56,6 +56,10 @@ public record GatewayConfig(
     demo = demo == null ? new DemoConfig(null, null, null) : demo;
     auth = auth == null ? new AuthConfig(null, null, null, null, null) : auth;
     limits = limits == null ? new LimitsConfig(null, null, null, null, null, null, null, null) : limits;
+    if (!auth.anonymous() && !auth.jwt().configured() && !identity.allowUserParam()) {
+      throw new ConfigException("auth.anonymous is false but no client could ever connect: configure auth.jwt "
+          + "keys (or, in development, identity.allowUserParam).");
+    }
   }
 
   /**

@@ -14,6 +14,8 @@ public record JwtConfig(List<String> hmacSecrets, List<String> publicKeys, Strin
                         Long leewaySeconds) {
 
   public static final long DEFAULT_LEEWAY_SECONDS = 5;
+  /** The secret conf/standalone.json ships for development: public, so anyone can sign tokens with it. */
+  public static final String DEVELOPMENT_SECRET = "rtgw-DEVELOPMENT-ONLY-secret-anyone-can-read-this-in-the-repository";
   public static final int MIN_HMAC_SECRET_BYTES = 32;
 
   public JwtConfig {
@@ -27,6 +29,11 @@ public record JwtConfig(List<String> hmacSecrets, List<String> publicKeys, Strin
             + " bytes (a shorter one can be guessed).");
       }
     }
+  }
+
+  /** True when the public development secret is among the secrets: fine on a laptop, never in production. */
+  public boolean usesDevelopmentSecret() {
+    return hmacSecrets.contains(DEVELOPMENT_SECRET);
   }
 
   /** True when tokens can be verified at all. */
