@@ -36,7 +36,7 @@ public final class Params {
     }
     Set<String> channels = new LinkedHashSet<>();
     for (String c : given) {
-      channels.add(rules.checkRead(c, identity, "read"));
+      channels.add(rules.checkSubscribe(c, identity, false, "read"));
     }
     if (channels.size() > max) {
       throw GatewayException.badRequest("Too many channels in one request (at most " + max + ").");

@@ -59,7 +59,7 @@ public final class PollTransport {
    * does not cover is positioned at now and answered at once, so the client gets a cursor covering it.
    */
   public void longPoll(RoutingContext ctx) {
-    Authenticated.then(ctx, auth.authenticate(ctx.request(), false), who -> longPoll(ctx, who));
+    Authenticated.then(ctx, auth.authenticateWithGrants(ctx.request()), who -> longPoll(ctx, who));
   }
 
   private void longPoll(RoutingContext ctx, Identity who) {
@@ -101,7 +101,7 @@ public final class PollTransport {
 
   /** Like a long poll that never waits: always {@code 200}, with zero or more messages. */
   public void shortPoll(RoutingContext ctx) {
-    Authenticated.then(ctx, auth.authenticate(ctx.request(), false), who -> shortPoll(ctx, who));
+    Authenticated.then(ctx, auth.authenticateWithGrants(ctx.request()), who -> shortPoll(ctx, who));
   }
 
   private void shortPoll(RoutingContext ctx, Identity who) {

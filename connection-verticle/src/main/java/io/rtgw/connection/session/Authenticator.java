@@ -14,7 +14,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
-import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
@@ -102,6 +101,57 @@ public final class Authenticator {
 
   /** Verifies a JWT: signature, {@code exp}, {@code nbf}, {@code aud}, {@code iss}, and a {@code sub}. */
   public Future<Identity> verify(String token) {
+    return claims(token).compose(this::identityOf);
+  }
+
+  /**
+   * A subscription token's channel: a JWT naming {@code sub} (the connection's own user) and
+   * {@code channel}, verified like any token. It grants that one channel to that one user.
+   */
+  public Future<String> verifyGrant(String token, Identity who) {
+    if (who.user() == null) {
+      return Future.failedFuture(GatewayException.forbidden("A subscription token is for a signed-in user; "
+          + "connect with a token first."));
+    }
+    return claims(token).compose(claims -> {
+      Object sub = claims.getValue("sub");
+      Object channel = claims.getValue("channel");
+      if (!who.user().equals(sub)) {
+        return Future.failedFuture(GatewayException.forbidden("The subscription token is for another user."));
+      }
+      if (!(channel instanceof String c) || !ChannelName.isValid(c)) {
+        return Future.failedFuture(unauthorized("The subscription token has no valid 'channel' claim."));
+      }
+      return Future.succeededFuture(c);
+    });
+  }
+
+  /**
+   * The identity of a request's credentials with the grants of its {@code channel_token} parameters
+   * (SSE and polls: one per granted channel).
+   */
+  public Future<Identity> authenticateWithGrants(HttpServerRequest request) {
+    java.util.List<String> tokens = request.params().getAll("channel_token");
+    if (tokens.isEmpty()) {
+      return authenticate(request, false);
+    }
+    return authenticate(request, false).compose(who -> {
+      java.util.List<Future<String>> checks = new java.util.ArrayList<>();
+      for (String t : tokens) {
+        checks.add(verifyGrant(t, who));
+      }
+      return Future.all(checks).map(all -> {
+        Set<String> grants = new HashSet<>(who.grants());
+        for (int i = 0; i < checks.size(); i++) {
+          grants.add(all.resultAt(i));
+        }
+        return new Identity(who.user(), who.expiresAt(), grants, who.service());
+      });
+    });
+  }
+
+  /** The claims of a JWT whose signature, exp, nbf, aud and iss check out. */
+  private Future<JsonObject> claims(String token) {
     if (jwt == null) {
       return Future.failedFuture(unauthorized("This server accepts no tokens (no auth.jwt keys are configured)."));
     }
@@ -110,12 +160,17 @@ public final class Authenticator {
     }
     return jwt.authenticate(new TokenCredentials(token))
         .recover(e -> Future.failedFuture(unauthorized("The token is not valid: " + reason(e) + ".")))
-        .compose(this::identityOf);
+        .map(user -> {
+          // Vert.x keeps the whole payload as the accessToken attribute and moves exp and iat out of the principal
+          JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal()).copy();
+          if (!claims.containsKey("exp") && user.attributes().containsKey("exp")) {
+            claims.put("exp", user.attributes().getValue("exp"));
+          }
+          return claims;
+        });
   }
 
-  private Future<Identity> identityOf(User user) {
-    // Vert.x keeps the whole payload as the accessToken attribute and moves exp and iat out of the principal
-    JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+  private Future<Identity> identityOf(JsonObject claims) {
     Object sub = claims.getValue("sub");
     if (!(sub instanceof String s) || s.isEmpty()) {
       return Future.failedFuture(unauthorized("The token has no 'sub' claim (the user id)."));
@@ -124,7 +179,7 @@ public final class Authenticator {
       return Future.failedFuture(unauthorized("The token's 'sub' is not a valid user id (1 to "
           + Identity.MAX_USER_ID_LENGTH + " characters of A-Z a-z 0-9 _ - . : @ /)."));
     }
-    Object exp = claims.getValue("exp", user.attributes().getValue("exp"));
+    Object exp = claims.getValue("exp");
     Long expiresAt = exp instanceof Number n ? n.longValue() * 1000 : null;
     Set<String> grants = new HashSet<>();
     Object channels = claims.getValue("channels");

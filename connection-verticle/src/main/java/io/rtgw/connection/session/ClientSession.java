@@ -92,8 +92,13 @@ public final class ClientSession {
    * A rule broken or a tier down fails it with the protocol's error.
    */
   public Future<Resume> subscribe(String channel, Position since) {
+    return subscribe(channel, since, false);
+  }
+
+  /** As {@link #subscribe(String, Position)}; {@code granted}: the client showed a subscription token for it. */
+  public Future<Resume> subscribe(String channel, Position since, boolean granted) {
     try {
-      rules.checkRead(channel, identity, "subscribe to");
+      rules.checkSubscribe(channel, identity, granted, "subscribe to");
       if (channel.equals(autoSubscribed)) {
         // the client's own subscribe (e.g. with since, to collect what came while it was offline)
         // replaces the automatic one; its presence entry stays
@@ -138,7 +143,7 @@ public final class ClientSession {
     for (String channel : new java.util.TreeSet<>(identity.grants())) {
       if (!subscriptions.containsKey(channel) && subscriptions.size() < options.maxSubscriptions()) {
         try {
-          rules.checkRead(channel, identity, "subscribe to");
+          rules.checkSubscribe(channel, identity, false, "subscribe to");
           out.add(open(channel, null));
         } catch (GatewayException e) {
           out.add(Future.failedFuture(e));

@@ -33,6 +33,11 @@ public final class Requests {
    * client-publish rules, which the fanout tier checks.
    */
   public Future<PublishResult> publish(Identity who, String channel, String data, String key) {
+    try {
+      rules.checkPublish(channel, who);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     return tiers.publish(new PublishCommand(channel, data, who.user(), key));
   }
 
@@ -47,9 +52,7 @@ public final class Requests {
    */
   public Future<HistoryPage> history(Identity who, String channel, Position since, Long limit) {
     try {
-      if (!who.service()) {
-        rules.checkRead(channel, who, "read the history of");
-      }
+      rules.checkHistory(channel, who);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -59,10 +62,7 @@ public final class Requests {
   /** The members of a channel whose namespace has presence on. */
   public Future<JsonArray> presence(Identity who, String channel) {
     try {
-      if (!who.service()) {
-        rules.checkRead(channel, who, "read the presence of");
-      }
-      rules.checkPresenceOn(channel);
+      rules.checkPresenceView(channel, who);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

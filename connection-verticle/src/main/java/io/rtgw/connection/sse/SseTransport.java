@@ -59,7 +59,7 @@ public final class SseTransport {
    * browser reconnecting keeps the URL it started with.
    */
   public void open(RoutingContext ctx) {
-    Authenticated.then(ctx, auth.authenticate(ctx.request(), false), who -> open(ctx, who));
+    Authenticated.then(ctx, auth.authenticateWithGrants(ctx.request()), who -> open(ctx, who));
   }
 
   private void open(RoutingContext ctx, Identity who) {

@@ -78,6 +78,10 @@ final class WsAuth {
     });
   }
 
+  Future<String> verifyGrant(String token, Identity who) {
+    return authenticator.verifyGrant(token, who);
+  }
+
   Future<Identity> refresh(WsConnection c, String token) {
     return authenticator.verify(token);
   }

@@ -294,7 +294,13 @@ final class WsConnection implements Sink {
   private void subscribe(Command cmd) {
     String channel = cmd.channel();
     Position since = cmd.since();
-    session.subscribe(channel, since).onComplete(ar -> {
+    String token = cmd.optionalString(Fields.TOKEN);
+    Future<Resume> subscribing = token == null ? session.subscribe(channel, since)
+        : auth.verifyGrant(token, session.identity()).compose(granted -> granted.equals(channel)
+            ? session.subscribe(channel, since, true)
+            : Future.failedFuture(GatewayException.forbidden("The subscription token is for channel '" + granted
+                + "', not '" + channel + "'.")));
+    subscribing.onComplete(ar -> {
       if (closed) {
         return;
       }
