@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -134,7 +135,9 @@ public final class ConnectionVerticle extends VerticleBase {
         .setRegisterWebSocketWriteHandlers(false)
         .setPerMessageWebSocketCompressionSupported(config.websocket().compression())
         .setPerFrameWebSocketCompressionSupported(config.websocket().compression())
-        .setTcpNoDelay(true);
+        .setTcpNoDelay(true)
+        .setIdleTimeout((int) (long) config.http().idleTimeoutMs())
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   private Router router() {
@@ -149,6 +152,7 @@ public final class ConnectionVerticle extends VerticleBase {
     router.get("/poll").handler(polls::longPoll);
     router.get("/messages").handler(polls::shortPoll);
     router.post("/publish")
+        .handler(TimeoutHandler.create(config.http().bodyTimeoutMs(), RouteErrors.BODY_TIMEOUT))
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .handler(api::publish);
     router.get("/history").handler(api::history);
@@ -156,7 +160,7 @@ public final class ConnectionVerticle extends VerticleBase {
     router.get("/health").handler(new HealthCheck(vertx.eventBus(), this::counters, () -> draining)::handle);
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().last().handler(ctx -> HttpErrors.send(ctx.response(), ErrorCode.NOT_FOUND, RouteErrors.notFound(ctx)));
-    RouteErrors.install(router, config.http().maxBodyBytes());
+    RouteErrors.install(router, config.http().maxBodyBytes(), config.http().bodyTimeoutMs());
     return router;
   }
 

@@ -20,7 +20,15 @@ public final class RouteErrors {
   private RouteErrors() {
   }
 
-  public static void install(Router router, int maxBodyBytes) {
+  /** The status the body deadline fails a request with (answered as the protocol's bad_request). */
+  public static final int BODY_TIMEOUT = 408;
+
+  public static void install(Router router, int maxBodyBytes, long bodyTimeoutMs) {
+    router.errorHandler(BODY_TIMEOUT, ctx -> {
+      // the client is too slow to be worth the connection: answered, then the connection goes
+      ctx.response().putHeader("Connection", "close");
+      handle(ctx, ErrorCode.BAD_REQUEST, "The request body did not arrive within " + bodyTimeoutMs + " ms.");
+    });
     router.errorHandler(400, ctx -> handle(ctx, ErrorCode.BAD_REQUEST, "The request is malformed."));
     router.errorHandler(403, ctx -> handle(ctx, ErrorCode.FORBIDDEN, "This request is not allowed."));
     router.errorHandler(404, ctx -> handle(ctx, ErrorCode.NOT_FOUND, notFound(ctx)));

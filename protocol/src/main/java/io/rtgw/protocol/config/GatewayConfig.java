@@ -36,7 +36,7 @@ public record GatewayConfig(
       .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
 
   public GatewayConfig {
-    http = http == null ? new HttpConfig(null, null, null, null, null, null, null) : http;
+    http = http == null ? new HttpConfig(null, null, null, null, null, null, null, null, null) : http;
     websocket = websocket == null ? new WebSocketConfig(null, null, null, null, null, null) : websocket;
     sse = sse == null ? new SseConfig(null, null, null, null) : sse;
     poll = poll == null ? new PollConfig(null, null, null, null) : poll;
@@ -56,6 +56,12 @@ public record GatewayConfig(
     demo = demo == null ? new DemoConfig(null, null, null) : demo;
     auth = auth == null ? new AuthConfig(null, null, null, null, null) : auth;
     limits = limits == null ? new LimitsConfig(null, null, null, null, null, null, null, null) : limits;
+    long longestQuiet = Math.max(Math.round(poll.maxTimeoutMs() * 1.1), Math.max(websocket.pingIntervalMs(),
+        sse.keepAliveMs()));
+    if (http.idleTimeoutMs() <= longestQuiet) {
+      throw new ConfigException("http.idleTimeoutMs (" + http.idleTimeoutMs() + ") must be longer than the longest "
+          + "quiet time of a healthy connection (" + longestQuiet + " ms: a held poll, a ping or a keep-alive).");
+    }
     if (!auth.anonymous() && !auth.jwt().configured() && !identity.allowUserParam()) {
       throw new ConfigException("auth.anonymous is false but no client could ever connect: configure auth.jwt "
           + "keys (or, in development, identity.allowUserParam).");

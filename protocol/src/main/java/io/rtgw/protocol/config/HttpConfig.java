@@ -8,15 +8,21 @@ package io.rtgw.protocol.config;
  * cheaper writes and smaller idle connections (used only where a startup self-check passes; off, only
  * public APIs are used and everything works the same, at a higher cost per connection and write);
  * {@code trustedProxies}: the addresses of proxies whose {@code X-Forwarded-For} names the client's IP
- * (for the per-IP limits); from anyone else the header is ignored, since a client could forge it.
+ * (for the per-IP limits); from anyone else the header is ignored, since a client could forge it;
+ * {@code idleTimeoutMs}: a connection with no traffic either way for that long is closed (it must be
+ * longer than a held poll and the keep-alives); {@code bodyTimeoutMs}: a request body (POST /publish)
+ * not fully arrived by then is refused and its connection closed.
  */
 public record HttpConfig(String host, Integer port, Integer maxBodyBytes, java.util.List<String> allowedOrigins,
-                         Long drainMs, Boolean vertxInternals, java.util.List<String> trustedProxies) {
+                         Long drainMs, Boolean vertxInternals, java.util.List<String> trustedProxies,
+                         Long idleTimeoutMs, Long bodyTimeoutMs) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
   public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
   public static final long DEFAULT_DRAIN_MS = 10_000;
+  public static final long DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+  public static final long DEFAULT_BODY_TIMEOUT_MS = 30_000;
 
   public HttpConfig {
     host = host == null ? DEFAULT_HOST : host;
@@ -26,6 +32,10 @@ public record HttpConfig(String host, Integer port, Integer maxBodyBytes, java.u
     drainMs = drainMs == null ? DEFAULT_DRAIN_MS : drainMs;
     vertxInternals = vertxInternals == null ? Boolean.TRUE : vertxInternals;
     trustedProxies = trustedProxies == null ? java.util.List.of() : java.util.List.copyOf(trustedProxies);
+    idleTimeoutMs = idleTimeoutMs == null ? DEFAULT_IDLE_TIMEOUT_MS : idleTimeoutMs;
+    bodyTimeoutMs = bodyTimeoutMs == null ? DEFAULT_BODY_TIMEOUT_MS : bodyTimeoutMs;
+    Check.range("http.idleTimeoutMs", idleTimeoutMs, 1_000, 3_600_000);
+    Check.range("http.bodyTimeoutMs", bodyTimeoutMs, 100, 600_000);
     Check.range("http.drainMs", drainMs, 0, 600_000);
     Check.range("http.port", port, 0, 65535);
     Check.range("http.maxBodyBytes", maxBodyBytes, 1024, 64 * 1024 * 1024);
