@@ -34,18 +34,28 @@ final class ClusterFactory {
     return new HazelcastClusterManager(hz);
   }
 
-  private static Config load(String file) {
-    Path path = Path.of(file);
+  /**
+   * Reads the Hazelcast configuration: a file, or with {@code classpath:} a resource (the jar packs
+   * {@code cluster.xml}). A file that is not there is refused, never replaced by the packed copy: an
+   * operator who names a file means that file.
+   */
+  static Config load(String file) {
     try {
-      if (Files.isRegularFile(path)) {
-        try (InputStream in = Files.newInputStream(path)) {
+      if (file.startsWith(ClusterConfig.CLASSPATH_PREFIX)) {
+        String resource = file.substring(ClusterConfig.CLASSPATH_PREFIX.length());
+        try (InputStream in = ClusterFactory.class.getClassLoader().getResourceAsStream(resource)) {
+          if (in == null) {
+            throw new ConfigException("The cluster configuration " + file + " is not in the jar (cluster.configFile).");
+          }
           return new XmlConfigBuilder(in).build();
         }
       }
-      try (InputStream in = ClusterFactory.class.getClassLoader().getResourceAsStream("cluster.xml")) {
-        if (in == null) {
-          throw new ConfigException("The cluster configuration " + file + " does not exist.");
-        }
+      Path path = Path.of(file);
+      if (!Files.isRegularFile(path)) {
+        throw new ConfigException("The cluster configuration file " + path.toAbsolutePath() + " does not exist"
+            + " (cluster.configFile; " + ClusterConfig.CLASSPATH_PREFIX + "cluster.xml uses the copy in the jar).");
+      }
+      try (InputStream in = Files.newInputStream(path)) {
         return new XmlConfigBuilder(in).build();
       }
     } catch (IOException e) {

@@ -4,11 +4,20 @@ import java.util.List;
 
 /**
  * Clustering. Off: one JVM, a local event bus. On: join a Hazelcast cluster configured by
- * {@code configFile} (conf/cluster.xml), named {@code name}, with this member's {@code host}/{@code port} and the
- * TCP-IP {@code members} to join (multicast stays off).
+ * {@code configFile} (conf/cluster.xml; {@code classpath:cluster.xml} for the copy packed in the jar),
+ * named {@code name}, with this member's {@code host}/{@code port} and the TCP-IP {@code members} to join
+ * (multicast stays off). The event bus listens on {@code busHost}/{@code busPort} (0: a random port).
+ *
+ * <p>{@code singleStateMember}: a clustered history or presence tier on the memory store is refused, since
+ * two such processes would each keep their own offsets and members (a split brain). Setting this says
+ * this process is the only history/presence member; it then holds a cluster-wide lock for its lifetime,
+ * so a second process that says the same fails to start.
  */
 public record ClusterConfig(Boolean enabled, String name, String configFile, String host, Integer port,
-                            List<String> members, String busHost, Integer busPort) {
+                            List<String> members, String busHost, Integer busPort,
+                            Boolean singleStateMember) {
+
+  public static final String CLASSPATH_PREFIX = "classpath:";
 
   public ClusterConfig {
     enabled = enabled != null && enabled;
@@ -20,7 +29,13 @@ public record ClusterConfig(Boolean enabled, String name, String configFile, Str
     members = members == null ? List.of("127.0.0.1") : List.copyOf(members);
     busHost = busHost == null ? host : busHost;
     busPort = busPort == null ? 0 : busPort;
+    singleStateMember = singleStateMember != null && singleStateMember;
     Check.range("cluster.port", port, 0, 65535);
     Check.range("cluster.busPort", busPort, 0, 65535);
+  }
+
+  /** Every cluster setting at its default (clustering off). */
+  public static ClusterConfig defaults() {
+    return new ClusterConfig(null, null, null, null, null, null, null, null, null);
   }
 }

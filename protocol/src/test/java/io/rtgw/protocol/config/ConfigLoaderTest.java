@@ -83,6 +83,17 @@ class ConfigLoaderTest {
     assertRefused(file("{\"history\":{\"store\":\"mongo\"}}"), Map.of(), "history.store must be");
   }
 
+  @Test
+  void a_gateway_variable_that_names_no_setting_is_refused_with_the_closest_name() throws IOException {
+    assertRefused(file("{}"), Map.of("GATEWAY_HTTP_PROT", "9090"),
+        "The environment variable GATEWAY_HTTP_PROT names no setting");
+    assertRefused(file("{}"), Map.of("GATEWAY_HTTP_PROT", "9090"), "the closest is GATEWAY_HTTP_PORT");
+    // a namespace exists only if the file names it, so its variables do too
+    assertRefused(file("{}"), Map.of("GATEWAY_NAMESPACES_CHAT_HISTORY_SIZE", "5"), "names no setting");
+    assertThat(ConfigLoader.load(file("{}"), Map.of("GATEWAYS_UNRELATED", "x", "OTHER_HTTP_PROT", "1")).http().port())
+        .isEqualTo(HttpConfig.DEFAULT_PORT);
+  }
+
   private static void assertRefused(String path, Map<String, String> env, String sentencePart) {
     assertThatThrownBy(() -> ConfigLoader.load(path, env))
         .isInstanceOf(ConfigException.class)
