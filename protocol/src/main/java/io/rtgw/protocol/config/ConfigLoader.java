@@ -49,6 +49,7 @@ public final class ConfigLoader {
     }
     ObjectNode merged = Json.MAPPER.valueToTree(GatewayConfig.defaults());
     merge(merged, fileObject);
+    turnOffUnnamedRoles(merged, fileObject);
     refuseUnknownVariables(merged, env);
     applyEnv(merged, ENV_PREFIX, env);
     return bind(merged, source);
@@ -128,6 +129,23 @@ public final class ConfigLoader {
       }
       node.set(field, parse(envName, value, child));
     }
+  }
+
+  /**
+   * A file with a {@code roles} section runs the roles it names and no other: a connection-node file that
+   * leaves the others out must not start memory-store tiers of its own inside the cluster. A role named
+   * without {@code enabled} is on. Without a {@code roles} section every role is on (one JVM, everything).
+   * Environment overrides still apply afterwards.
+   */
+  private static void turnOffUnnamedRoles(ObjectNode merged, ObjectNode file) {
+    if (!(file.get("roles") instanceof ObjectNode named) || !(merged.get("roles") instanceof ObjectNode roles)) {
+      return;
+    }
+    roles.fields().forEachRemaining(role -> {
+      if (!named.has(role.getKey()) && role.getValue() instanceof ObjectNode settings) {
+        settings.put("enabled", false);
+      }
+    });
   }
 
   /**
