@@ -201,13 +201,23 @@ public final class Gateway {
     return connections.get(0).actualPort();
   }
 
-  /** Undeploys the tiers, the last deployed first, then closes the Vertx. */
+  /**
+   * Undeploys the tiers one after the other, the last deployed first (the demo ticker, then connection,
+   * fanout, presence, history), then closes the Vertx. The connection tier's undeploy completes only
+   * after its drain ({@code http.drainMs}), so until its clients have moved, fanout, history and presence
+   * in this process still serve their publishes, history reads and leaves; undeploying everything at
+   * once answered them {@code unavailable} for the whole window. A tier that fails to stop does not keep
+   * the others running; the first failure is the result.
+   */
   public Future<Void> stop() {
-    List<Future<Void>> undeploys = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
     for (int i = deployments.size() - 1; i >= 0; i--) {
-      undeploys.add(vertx.undeploy(deployments.get(i)));
+      String id = deployments.get(i);
+      chain = chain.transform(previous -> vertx.undeploy(id).transform(now ->
+          previous.failed() ? Future.failedFuture(previous.cause()) : now.failed() ? Future.failedFuture(now.cause())
+              : Future.succeededFuture()));
     }
-    return Future.join(undeploys).<Void>mapEmpty().eventually(vertx::close);
+    return chain.eventually(vertx::close);
   }
 
   private static Future<Void> deployRole(Vertx vertx, RoleConfig role, JsonObject config,
