@@ -14,15 +14,28 @@ import java.nio.file.Path;
 
 /**
  * Builds the Hazelcast cluster manager from conf/cluster.xml (so the maps Vert.x needs are kept) and
- * sets only what varies per member: interface, port and the TCP-IP member list.
+ * sets only what varies per member or deployment: interface, port, the TCP-IP member list and failure
+ * detection (heartbeat interval, how long a silent member lives).
  */
 final class ClusterFactory {
+
+  static final String HEARTBEAT_INTERVAL_SECONDS = "hazelcast.heartbeat.interval.seconds";
+  static final String MAX_NO_HEARTBEAT_SECONDS = "hazelcast.max.no.heartbeat.seconds";
 
   private ClusterFactory() {
   }
 
   static HazelcastClusterManager create(ClusterConfig cluster) {
+    return new HazelcastClusterManager(hazelcastConfig(cluster));
+  }
+
+  /** conf/cluster.xml with this member's settings applied. */
+  static Config hazelcastConfig(ClusterConfig cluster) {
     Config hz = load(cluster.configFile());
+    // failure detection comes from the gateway configuration, so that an operator tunes it per deployment
+    // with GATEWAY_CLUSTER_* like everything else; these override whatever the file says
+    hz.setProperty(HEARTBEAT_INTERVAL_SECONDS, String.valueOf(cluster.heartbeatIntervalSeconds()));
+    hz.setProperty(MAX_NO_HEARTBEAT_SECONDS, String.valueOf(cluster.maxNoHeartbeatSeconds()));
     hz.setClusterName(cluster.name());
     NetworkConfig net = hz.getNetworkConfig();
     net.setPort(cluster.port()).setPortAutoIncrement(true);
@@ -31,7 +44,7 @@ final class ClusterFactory {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
-    return new HazelcastClusterManager(hz);
+    return hz;
   }
 
   /**
