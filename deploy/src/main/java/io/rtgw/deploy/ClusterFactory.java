@@ -43,7 +43,15 @@ final class ClusterFactory {
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    if (cluster.kubernetesServiceDns().isEmpty()) {
+      join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    } else {
+      // DNS lookup mode: the headless Service's A records are the members, no API access needed
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(true)
+          .setProperty("service-dns", cluster.kubernetesServiceDns())
+          .setProperty("service-port", String.valueOf(cluster.port()));
+    }
     return hz;
   }
 

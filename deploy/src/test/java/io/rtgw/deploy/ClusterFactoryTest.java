@@ -63,4 +63,15 @@ class ClusterFactoryTest {
     assertThatThrownBy(() -> ClusterFactory.load(ClusterConfig.CLASSPATH_PREFIX + "nothing.xml"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("is not in the jar");
   }
+
+  @Test
+  void a_headless_service_name_switches_discovery_from_the_member_list_to_kubernetes_dns() {
+    Config hz = ClusterFactory.hazelcastConfig(cluster("GATEWAY_CLUSTER_KUBERNETES_SERVICE_DNS", "rtgw-members.prod.svc.cluster.local"));
+    assertThat(hz.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled()).isFalse();
+    assertThat(hz.getNetworkConfig().getJoin().getKubernetesConfig().isEnabled()).isTrue();
+    assertThat(hz.getNetworkConfig().getJoin().getKubernetesConfig().getProperty("service-dns"))
+        .isEqualTo("rtgw-members.prod.svc.cluster.local");
+    assertThat(hz.getNetworkConfig().getJoin().getKubernetesConfig().getProperty("service-port")).isEqualTo("5701");
+    assertThat(ClusterFactory.hazelcastConfig(cluster()).getNetworkConfig().getJoin().getKubernetesConfig().isEnabled()).isFalse();
+  }
 }

@@ -7,6 +7,8 @@ import java.util.List;
  * {@code configFile} (conf/cluster.xml; {@code classpath:cluster.xml} for the copy packed in the jar),
  * named {@code name}, with this member's {@code host}/{@code port} and the TCP-IP {@code members} to join
  * (multicast stays off). The event bus listens on {@code busHost}/{@code busPort} (0: a random port).
+ * With {@code kubernetesServiceDns} set (a headless Service's DNS name), members are found by Hazelcast's
+ * Kubernetes discovery in DNS lookup mode instead of the TCP-IP list.
  *
  * <p>Failure detection: members send a heartbeat every {@code heartbeatIntervalSeconds}; one silent for
  * {@code maxNoHeartbeatSeconds} is declared dead, its users leave and its channels are forgotten.
@@ -20,7 +22,7 @@ import java.util.List;
 public record ClusterConfig(Boolean enabled, String name, String configFile, String host, Integer port,
                             List<String> members, String busHost, Integer busPort,
                             Integer heartbeatIntervalSeconds, Integer maxNoHeartbeatSeconds,
-                            Boolean singleStateMember) {
+                            Boolean singleStateMember, String kubernetesServiceDns) {
 
   public static final String CLASSPATH_PREFIX = "classpath:";
   public static final int DEFAULT_HEARTBEAT_INTERVAL_SECONDS = 1;
@@ -39,6 +41,7 @@ public record ClusterConfig(Boolean enabled, String name, String configFile, Str
     heartbeatIntervalSeconds = heartbeatIntervalSeconds == null ? DEFAULT_HEARTBEAT_INTERVAL_SECONDS : heartbeatIntervalSeconds;
     maxNoHeartbeatSeconds = maxNoHeartbeatSeconds == null ? DEFAULT_MAX_NO_HEARTBEAT_SECONDS : maxNoHeartbeatSeconds;
     singleStateMember = singleStateMember != null && singleStateMember;
+    kubernetesServiceDns = kubernetesServiceDns == null ? "" : kubernetesServiceDns.strip();
     Check.range("cluster.port", port, 0, 65535);
     Check.range("cluster.busPort", busPort, 0, 65535);
     Check.range("cluster.heartbeatIntervalSeconds", heartbeatIntervalSeconds, 1, 60);
@@ -52,6 +55,6 @@ public record ClusterConfig(Boolean enabled, String name, String configFile, Str
 
   /** Every cluster setting at its default (clustering off). */
   public static ClusterConfig defaults() {
-    return new ClusterConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new ClusterConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 }
