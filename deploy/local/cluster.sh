@@ -170,7 +170,9 @@ up() {
   [[ -f "$JAR" ]] || die "$JAR is missing; build it first: mvn -q -B package -DskipTests"
   command -v redis-server >/dev/null || die "redis-server is not installed."
   command -v curl >/dev/null || die "curl is not installed."
-  if [[ -n "$LB_PORT" ]]; then command -v nginx >/dev/null || die "--lb needs nginx, which is not installed."; fi
+  # Debian puts nginx in /usr/sbin, which a user's PATH may lack
+  NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+  if [[ -n "$LB_PORT" && ! -x "$NGINX" ]]; then die "--lb needs nginx, which is not installed."; fi
   ((CONNECTIONS >= 1)) || die "a cluster needs at least one connection node."
   ((FANOUT >= 1 && HISTORY >= 1 && PRESENCE >= 1)) || die "a cluster needs at least one fanout, history and presence process."
   [[ -z "$(status)" ]] || die "a cluster from $DIR is still running; run cluster.sh down --dir $DIR first."
@@ -215,7 +217,7 @@ up() {
 
   if [[ -n "$LB_PORT" ]]; then
     nginx_conf
-    start nginx "$LB_PORT" nginx -p "$DIR/nginx" -c "$DIR/nginx/nginx.conf" -g "daemon off; pid $DIR/nginx/nginx.pid;"
+    start nginx "$LB_PORT" "$NGINX" -p "$DIR/nginx" -c "$DIR/nginx/nginx.conf" -g "daemon off; pid $DIR/nginx/nginx.pid;"
     await_ready nginx
   fi
   trap - ERR

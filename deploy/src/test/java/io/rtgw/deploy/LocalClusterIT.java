@@ -19,17 +19,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * deploy/local/cluster.sh as an operator runs it: a private Redis and one JVM per tier from the built
- * jar, a message published on one connection node received on the other, and {@code down} leaving no
- * process behind. An integration test (Failsafe): it needs target/gateway.jar, built in the package phase.
+ * jar, a message published on one connection node received on the other, the same through nginx when it
+ * is installed, and {@code down} leaving no process behind. An integration test (Failsafe): it needs target/gateway.jar, built in the package phase.
  */
 class LocalClusterIT {
 
   private static final Path SCRIPT = Path.of("local/cluster.sh").toAbsolutePath();
+  private static final boolean NGINX = Stream.of(System.getenv("PATH").split(java.io.File.pathSeparator))
+      .anyMatch(d -> Files.isExecutable(Path.of(d, "nginx"))) || Files.isExecutable(Path.of("/usr/sbin/nginx"));
   private static final List<String> NAMES = List.of("redis", "connection-1", "connection-2", "fanout-1", "history-1", "presence-1");
 
   @TempDir
@@ -39,19 +42,27 @@ class LocalClusterIT {
   void up_publish_on_one_node_receive_on_the_other_then_down_leaves_nothing() throws Exception {
     assertThat(Path.of("target/gateway.jar")).as("the jar is built before the integration tests").isRegularFile();
     int base = freeBasePort();
+    // with nginx installed (.ci/run installs it), the load balancer is part of the run
+    int lb = NGINX ? freeLbPort(base) : -1;
+    List<String> names = new ArrayList<>(NAMES);
+    List<String> args = new ArrayList<>(List.of("up", "--connections", "2", "--fanout", "1", "--history", "1",
+        "--presence", "1", "--base-port", String.valueOf(base), "--dir", dir.toString()));
+    if (NGINX) {
+      names.add("nginx");
+      args.addAll(List.of("--lb", String.valueOf(lb)));
+    }
     long started = System.nanoTime();
     Map<String, long[]> processes = new LinkedHashMap<>();
     try {
-      Result up = script(150, "up", "--connections", "2", "--fanout", "1", "--history", "1", "--presence", "1",
-          "--base-port", String.valueOf(base), "--dir", dir.toString());
+      Result up = script(150, args.toArray(String[]::new));
       assertThat(up.exit).as(up.output).isZero();
-      System.out.printf("cluster.sh up: %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      System.out.printf("cluster.sh up%s: %d ms%n%s", NGINX ? " --lb" : "", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), up.output);
       for (String line : up.output.strip().split("\n")) {
         String[] f = line.split(" ");
         assertThat(f).as(line).hasSize(3);
         processes.put(f[0], new long[] {Long.parseLong(f[1]), f[2].equals("-") ? -1 : Long.parseLong(f[2])});
       }
-      assertThat(processes.keySet()).containsExactlyElementsOf(NAMES);
+      assertThat(processes.keySet()).containsExactlyElementsOf(names);
       assertThat(processes.get("connection-1")[1]).isEqualTo(base);
       assertThat(processes.get("connection-2")[1]).isEqualTo(base + 1);
       assertThat(processes.get("fanout-1")[1]).isEqualTo(-1);
@@ -66,12 +77,23 @@ class LocalClusterIT {
         SseClient.Event message = onTwo.await(e -> e.type().equals("message"));
         assertThat(message.json().getString("data")).isEqualTo("across");
         assertThat(message.json().getLong("offset")).isEqualTo(published.json().getLong("offset"));
+        if (NGINX) {
+          // round robin over both nodes, no stickiness: a stream through nginx gets what either node publishes
+          try (HttpCalls viaLb = new HttpCalls(lb);
+               SseClient streamViaLb = SseClient.open(vertx, lb, "/sse?channel=chat:lb")) {
+            streamViaLb.await(e -> e.type().equals("subscribed"));
+            for (int i = 0; i < 4; i++) {
+              assertThat(viaLb.post("/publish", new JsonObject().put("channel", "chat:lb").put("data", i)).status()).isEqualTo(200);
+            }
+            assertThat(streamViaLb.awaitMessages(4)).extracting(e -> e.json().getInteger("data")).containsExactly(0, 1, 2, 3);
+          }
+        }
       } finally {
         WsClient.await(vertx.close());
       }
 
       Result status = script(30, "status", "--dir", dir.toString());
-      assertThat(status.output.strip().split("\n")).hasSize(NAMES.size());
+      assertThat(status.output.strip().split("\n")).hasSize(names.size());
 
       long downAt = System.nanoTime();
       Result down = script(90, "down", "--dir", dir.toString());
@@ -101,6 +123,15 @@ class LocalClusterIT {
       }
     }
     throw new IllegalStateException("no free port range found");
+  }
+
+  private static int freeLbPort(int base) {
+    for (int port = base + 400; port < base + 500; port++) {
+      if (free(port)) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free port for the load balancer");
   }
 
   private static boolean free(int port) {
