@@ -68,7 +68,10 @@ start() {
   echo "$name" >>"$DIR/names"
   echo "$label" >"$DIR/$name.port"
   : >"$DIR/$name.log"
-  (cd "$ROOT" && setsid bash -c 'echo $$ >"$0"; exec "$@"' "$DIR/$name.pid" "$@" </dev/null >>"$DIR/$name.log" 2>&1 &)
+  # the subshell execs at once: no shell of this script waits for the process (nor runs its ERR trap when
+  # the process exits non-zero)
+  (trap - ERR; cd "$ROOT"; exec setsid bash -c 'echo $$ >"$0"; exec "$@"' "$DIR/$name.pid" "$@") \
+    </dev/null >>"$DIR/$name.log" 2>&1 &
   local i
   for i in $(seq 50); do [[ -s "$DIR/$name.pid" ]] && return 0; sleep 0.1; done
   echo "cluster.sh: $name did not start." >&2
@@ -192,7 +195,7 @@ up() {
     port_free "$port" || die "port $port is in use; choose another --base-port."
   done
 
-  trap 'echo "cluster.sh: stopping what started." >&2; down' ERR
+  trap 'trap - ERR; echo "cluster.sh: stopping what started." >&2; down' ERR
   start redis - redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$DIR"
   await_ready redis
 
