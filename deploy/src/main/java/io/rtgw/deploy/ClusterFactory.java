@@ -14,15 +14,28 @@ import java.nio.file.Path;
 
 /**
  * Builds the Hazelcast cluster manager from conf/cluster.xml (so the maps Vert.x needs are kept) and
- * sets only what varies per member: interface, port and the TCP-IP member list.
+ * sets only what varies per member or deployment: interface, port, the TCP-IP member list and failure
+ * detection (heartbeat interval, how long a silent member lives).
  */
 final class ClusterFactory {
+
+  static final String HEARTBEAT_INTERVAL_SECONDS = "hazelcast.heartbeat.interval.seconds";
+  static final String MAX_NO_HEARTBEAT_SECONDS = "hazelcast.max.no.heartbeat.seconds";
 
   private ClusterFactory() {
   }
 
   static HazelcastClusterManager create(ClusterConfig cluster) {
+    return new HazelcastClusterManager(hazelcastConfig(cluster));
+  }
+
+  /** conf/cluster.xml with this member's settings applied. */
+  static Config hazelcastConfig(ClusterConfig cluster) {
     Config hz = load(cluster.configFile());
+    // failure detection comes from the gateway configuration, so that an operator tunes it per deployment
+    // with GATEWAY_CLUSTER_* like everything else; these override whatever the file says
+    hz.setProperty(HEARTBEAT_INTERVAL_SECONDS, String.valueOf(cluster.heartbeatIntervalSeconds()));
+    hz.setProperty(MAX_NO_HEARTBEAT_SECONDS, String.valueOf(cluster.maxNoHeartbeatSeconds()));
     hz.setClusterName(cluster.name());
     NetworkConfig net = hz.getNetworkConfig();
     net.setPort(cluster.port()).setPortAutoIncrement(true);
@@ -30,22 +43,40 @@ final class ClusterFactory {
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
-    return new HazelcastClusterManager(hz);
+    if (cluster.kubernetesServiceDns().isEmpty()) {
+      join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    } else {
+      // DNS lookup mode: the headless Service's A records are the members, no API access needed
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(true)
+          .setProperty("service-dns", cluster.kubernetesServiceDns())
+          .setProperty("service-port", String.valueOf(cluster.port()));
+    }
+    return hz;
   }
 
-  private static Config load(String file) {
-    Path path = Path.of(file);
+  /**
+   * Reads the Hazelcast configuration: a file, or with {@code classpath:} a resource (the jar packs
+   * {@code cluster.xml}). A file that is not there is refused, never replaced by the packed copy: an
+   * operator who names a file means that file.
+   */
+  static Config load(String file) {
     try {
-      if (Files.isRegularFile(path)) {
-        try (InputStream in = Files.newInputStream(path)) {
+      if (file.startsWith(ClusterConfig.CLASSPATH_PREFIX)) {
+        String resource = file.substring(ClusterConfig.CLASSPATH_PREFIX.length());
+        try (InputStream in = ClusterFactory.class.getClassLoader().getResourceAsStream(resource)) {
+          if (in == null) {
+            throw new ConfigException("The cluster configuration " + file + " is not in the jar (cluster.configFile).");
+          }
           return new XmlConfigBuilder(in).build();
         }
       }
-      try (InputStream in = ClusterFactory.class.getClassLoader().getResourceAsStream("cluster.xml")) {
-        if (in == null) {
-          throw new ConfigException("The cluster configuration " + file + " does not exist.");
-        }
+      Path path = Path.of(file);
+      if (!Files.isRegularFile(path)) {
+        throw new ConfigException("The cluster configuration file " + path.toAbsolutePath() + " does not exist"
+            + " (cluster.configFile; " + ClusterConfig.CLASSPATH_PREFIX + "cluster.xml uses the copy in the jar).");
+      }
+      try (InputStream in = Files.newInputStream(path)) {
         return new XmlConfigBuilder(in).build();
       }
     } catch (IOException e) {

@@ -29,6 +29,9 @@ public final class Gateway {
 
   /** The member attribute vertx-hazelcast keeps its node id in. */
   private static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+  /** The cluster-wide lock the single memory-store history/presence member holds. */
+  private static final String SINGLE_STATE_MEMBER_LOCK = "rtgw.single-state-member";
+  private static final long SINGLE_STATE_MEMBER_WAIT_MS = 2_000;
 
   private final Vertx vertx;
   private final List<ConnectionVerticle> connections;
@@ -44,13 +47,19 @@ public final class Gateway {
 
   /** Builds the Vertx the configuration asks for (clustered or local), then deploys the tiers. */
   public static Future<Gateway> start(GatewayConfig config) {
-    validate(config);
     Future<Vertx> vertx;
     HazelcastClusterManager manager = null;
-    if (config.cluster().enabled()) {
+    try {
+      validate(config);
+      if (config.cluster().enabled()) {
+        manager = ClusterFactory.create(config.cluster());
+      }
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    if (manager != null) {
       VertxOptions options = new VertxOptions();
       options.getEventBusOptions().setHost(config.cluster().busHost()).setPort(config.cluster().busPort());
-      manager = ClusterFactory.create(config.cluster());
       vertx = Vertx.builder().with(options).withClusterManager(manager).buildClustered();
     } else {
       vertx = Future.succeededFuture(Vertx.vertx());
@@ -65,12 +74,34 @@ public final class Gateway {
       if (cluster != null) {
         announceDepartures(v, cluster);
       }
-      deploy(v, config.withNodeId(nodeId)).onSuccess(result::complete).onFailure(e -> {
+      claimSingleStateMember(v, config).compose(x -> deploy(v, config.withNodeId(nodeId))).onSuccess(result::complete).onFailure(e -> {
         result.fail(e);
         v.close();
       });
     });
     return result.future();
+  }
+
+  /**
+   * A process that runs history or presence on the memory store in a cluster (allowed only with
+   * {@code cluster.singleStateMember}, see {@link #validate}) takes a cluster-wide lock and keeps it for
+   * its lifetime; Hazelcast releases it when the member leaves or dies. A second such process cannot
+   * take it and is refused, instead of starting a second, diverging copy of the channels' offsets.
+   */
+  private static Future<Void> claimSingleStateMember(Vertx vertx, GatewayConfig config) {
+    if (!config.cluster().enabled() || !usesMemoryState(config)) {
+      return Future.succeededFuture();
+    }
+    return vertx.sharedData().getLockWithTimeout(SINGLE_STATE_MEMBER_LOCK, SINGLE_STATE_MEMBER_WAIT_MS)
+        .<Void>mapEmpty()
+        .recover(e -> Future.failedFuture(new ConfigException("Another member of cluster " + config.cluster().name()
+            + " already runs history or presence on the memory store (cluster.singleStateMember);"
+            + " only one may, use the redis stores to run more.")));
+  }
+
+  private static boolean usesMemoryState(GatewayConfig config) {
+    return (config.roles().history().enabled() && config.history().store().equals(HistoryConfig.MEMORY))
+        || (config.roles().presence().enabled() && config.presence().store().equals(PresenceConfig.MEMORY));
   }
 
   /**
@@ -120,8 +151,19 @@ public final class Gateway {
         .map(v -> new Gateway(vertx, connections, ids, config.nodeId()));
   }
 
-  /** Rules that span sections, checked before anything starts. */
+  /**
+   * Rules that span sections, checked before anything starts.
+   *
+   * <p>A clustered process whose history or presence runs on the memory store is refused unless it says
+   * it is the only one ({@code cluster.singleStateMember}): two of them would each sequence the same
+   * channels with their own epochs and offsets, and each hold half of the members, a split brain that
+   * shows only as alternating epochs and half-empty histories.
+   */
   public static void validate(GatewayConfig config) {
+    if (config.cluster().enabled() && !config.cluster().singleStateMember()) {
+      refuseClusteredMemoryStore("history", config.roles().history(), config.history().store().equals(HistoryConfig.MEMORY));
+      refuseClusteredMemoryStore("presence", config.roles().presence(), config.presence().store().equals(PresenceConfig.MEMORY));
+    }
     RoleConfig history = config.roles().history();
     if (history.enabled() && history.instances() > 1 && config.history().store().equals(HistoryConfig.MEMORY)) {
       throw new ConfigException("history.store \"memory\" allows one history instance (roles.history.instances = 1);"
@@ -131,6 +173,14 @@ public final class Gateway {
     if (presence.enabled() && presence.instances() > 1 && config.presence().store().equals(PresenceConfig.MEMORY)) {
       throw new ConfigException("presence.store \"memory\" allows one presence instance (roles.presence.instances = 1);"
           + " use the redis store to run more.");
+    }
+  }
+
+  private static void refuseClusteredMemoryStore(String tier, RoleConfig role, boolean memoryStore) {
+    if (role.enabled() && memoryStore) {
+      throw new ConfigException("A clustered " + tier + " tier cannot use " + tier + ".store \"memory\": a second"
+          + " such process would keep its own copy (a split brain); use \"redis\", turn roles." + tier + " off,"
+          + " or set cluster.singleStateMember if this is the only history and presence member.");
     }
   }
 
@@ -151,13 +201,23 @@ public final class Gateway {
     return connections.get(0).actualPort();
   }
 
-  /** Undeploys the tiers, the last deployed first, then closes the Vertx. */
+  /**
+   * Undeploys the tiers one after the other, the last deployed first (the demo ticker, then connection,
+   * fanout, presence, history), then closes the Vertx. The connection tier's undeploy completes only
+   * after its drain ({@code http.drainMs}), so until its clients have moved, fanout, history and presence
+   * in this process still serve their publishes, history reads and leaves; undeploying everything at
+   * once answered them {@code unavailable} for the whole window. A tier that fails to stop does not keep
+   * the others running; the first failure is the result.
+   */
   public Future<Void> stop() {
-    List<Future<Void>> undeploys = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
     for (int i = deployments.size() - 1; i >= 0; i--) {
-      undeploys.add(vertx.undeploy(deployments.get(i)));
+      String id = deployments.get(i);
+      chain = chain.transform(previous -> vertx.undeploy(id).transform(now ->
+          previous.failed() ? Future.failedFuture(previous.cause()) : now.failed() ? Future.failedFuture(now.cause())
+              : Future.succeededFuture()));
     }
-    return Future.join(undeploys).<Void>mapEmpty().eventually(vertx::close);
+    return chain.eventually(vertx::close);
   }
 
   private static Future<Void> deployRole(Vertx vertx, RoleConfig role, JsonObject config,

@@ -35,6 +35,11 @@ public final class Main {
     }
     CountDownLatch started = new CountDownLatch(1);
     Gateway.start(config).onComplete(ar -> {
+      if (ar.failed() && ar.cause() instanceof ConfigException e) {
+        // found only once the cluster is reached or its file read: still the configuration's fault
+        System.err.println("rtgw: bad configuration: " + e.getMessage());
+        System.exit(EXIT_BAD_CONFIG);
+      }
       if (ar.failed()) {
         System.err.println("rtgw: could not start: " + sentence(ar.cause()));
         System.exit(EXIT_START_FAILED);

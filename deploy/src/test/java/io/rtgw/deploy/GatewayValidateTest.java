@@ -26,4 +26,22 @@ class GatewayValidateTest {
     assertThatCode(() -> Gateway.validate(TestGateways.standalone("GATEWAY_ROLES_HISTORY_INSTANCES", "2",
         "GATEWAY_HISTORY_STORE", "redis"))).doesNotThrowAnyException();
   }
+
+  @Test
+  void a_clustered_memory_store_is_refused_unless_the_process_says_it_is_the_only_state_member() {
+    assertThatThrownBy(() -> Gateway.validate(TestGateways.standalone("GATEWAY_CLUSTER_ENABLED", "true")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("A clustered history tier cannot use history.store \"memory\"");
+    assertThatThrownBy(() -> Gateway.validate(TestGateways.standalone("GATEWAY_CLUSTER_ENABLED", "true",
+        "GATEWAY_HISTORY_STORE", "redis")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("A clustered presence tier cannot use presence.store \"memory\"");
+    assertThatCode(() -> Gateway.validate(TestGateways.standalone("GATEWAY_CLUSTER_ENABLED", "true",
+        "GATEWAY_HISTORY_STORE", "redis", "GATEWAY_PRESENCE_STORE", "redis"))).doesNotThrowAnyException();
+    assertThatCode(() -> Gateway.validate(TestGateways.standalone("GATEWAY_CLUSTER_ENABLED", "true",
+        "GATEWAY_ROLES_HISTORY_ENABLED", "false", "GATEWAY_ROLES_PRESENCE_ENABLED", "false")))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> Gateway.validate(TestGateways.standalone("GATEWAY_CLUSTER_ENABLED", "true",
+        "GATEWAY_CLUSTER_SINGLE_STATE_MEMBER", "true"))).doesNotThrowAnyException();
+  }
 }

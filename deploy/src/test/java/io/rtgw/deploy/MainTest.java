@@ -35,6 +35,32 @@ class MainTest {
   }
 
   @Test
+  void a_mistyped_gateway_variable_is_refused_instead_of_ignored() throws Exception {
+    Result r = run(List.of(), List.of("GATEWAY_HTTP_PROT=9090"));
+    assertThat(r.exit).isEqualTo(2);
+    assertThat(r.stderr.strip()).startsWith("rtgw: bad configuration: The environment variable GATEWAY_HTTP_PROT names no setting")
+        .contains("the closest is GATEWAY_HTTP_PORT").doesNotContain("\n");
+  }
+
+  @Test
+  void two_clustered_processes_on_memory_stores_are_refused_before_they_split_the_channels() throws Exception {
+    // the operator's mistake from the issue: the standalone file with clustering switched on
+    Result r = run(List.of(), List.of("GATEWAY_CLUSTER_ENABLED=true"));
+    assertThat(r.exit).isEqualTo(2);
+    assertThat(r.stderr.strip()).startsWith("rtgw: bad configuration: A clustered history tier cannot use history.store \"memory\"")
+        .contains("cluster.singleStateMember").doesNotContain("\n");
+  }
+
+  @Test
+  void a_missing_cluster_file_is_refused_instead_of_replaced_by_the_packed_copy() throws Exception {
+    Result r = run(List.of(), List.of("GATEWAY_CLUSTER_ENABLED=true", "GATEWAY_HISTORY_STORE=redis",
+        "GATEWAY_PRESENCE_STORE=redis", "GATEWAY_CLUSTER_CONFIG_FILE=missing-cluster.xml"));
+    assertThat(r.exit).isEqualTo(2);
+    assertThat(r.stderr.strip()).startsWith("rtgw: bad configuration: The cluster configuration file ")
+        .contains("missing-cluster.xml does not exist").doesNotContain("\n").doesNotContain("\tat ");
+  }
+
+  @Test
   void a_taken_port_is_reported_without_a_stack_trace() throws Exception {
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       Result r = run(List.of(), List.of("GATEWAY_HTTP_HOST=127.0.0.1", "GATEWAY_HTTP_PORT=" + taken.getLocalPort()));

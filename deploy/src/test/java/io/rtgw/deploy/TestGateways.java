@@ -50,6 +50,10 @@ final class TestGateways {
         "GATEWAY_CLUSTER_NAME", name,
         "GATEWAY_CLUSTER_PORT", String.valueOf(hazelcastPort),
         "GATEWAY_CLUSTER_MEMBERS", members,
+        // tests run in deploy/: the shipped file, not the copy in the jar
+        "GATEWAY_CLUSTER_CONFIG_FILE", "../conf/cluster.xml",
+        // the core keeps history and presence in memory: the only such member of its cluster
+        "GATEWAY_CLUSTER_SINGLE_STATE_MEMBER", String.valueOf(core),
         "GATEWAY_ROLES_FANOUT_ENABLED", String.valueOf(core),
         "GATEWAY_ROLES_HISTORY_ENABLED", String.valueOf(core),
         "GATEWAY_ROLES_PRESENCE_ENABLED", String.valueOf(core)));

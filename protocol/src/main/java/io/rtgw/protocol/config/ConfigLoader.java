@@ -15,9 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -49,6 +52,8 @@ public final class ConfigLoader {
     }
     ObjectNode merged = Json.MAPPER.valueToTree(GatewayConfig.defaults());
     merge(merged, fileObject);
+    turnOffUnnamedRoles(merged, fileObject);
+    refuseUnknownVariables(merged, env);
     applyEnv(merged, ENV_PREFIX, env);
     return bind(merged, source);
   }
@@ -131,6 +136,69 @@ public final class ConfigLoader {
       }
       node.set(field, parse(envName, value, child));
     }
+  }
+
+  /**
+   * A file with a {@code roles} section runs the roles it names and no other: a connection-node file that
+   * leaves the others out must not start memory-store tiers of its own inside the cluster. A role named
+   * without {@code enabled} is on. Without a {@code roles} section every role is on (one JVM, everything).
+   * Environment overrides still apply afterwards.
+   */
+  private static void turnOffUnnamedRoles(ObjectNode merged, ObjectNode file) {
+    if (!(file.get("roles") instanceof ObjectNode named) || !(merged.get("roles") instanceof ObjectNode roles)) {
+      return;
+    }
+    roles.fields().forEachRemaining(role -> {
+      if (!named.has(role.getKey()) && role.getValue() instanceof ObjectNode settings) {
+        settings.put("enabled", false);
+      }
+    });
+  }
+
+  /**
+   * A {@code GATEWAY_*} variable that names no setting is refused rather than ignored: a typo would
+   * otherwise leave the setting at its value without a word.
+   */
+  private static void refuseUnknownVariables(ObjectNode tree, Map<String, String> env) {
+    Set<String> known = new TreeSet<>();
+    settingNames(tree, ENV_PREFIX, known);
+    String unknown = env.keySet().stream()
+        .filter(name -> name.startsWith(ENV_PREFIX + "_") && !known.contains(name))
+        .sorted().findFirst().orElse(null);
+    if (unknown != null) {
+      String closest = known.stream().min(Comparator.comparingInt(k -> distance(k, unknown))).orElse("");
+      throw new ConfigException("The environment variable " + unknown + " names no setting (a setting's variable is "
+          + ENV_PREFIX + "_ and its path in upper snake case; the closest is " + closest + ").");
+    }
+  }
+
+  private static void settingNames(ObjectNode node, String prefix, Set<String> out) {
+    node.fields().forEachRemaining(f -> {
+      String envName = prefix + "_" + snake(f.getKey());
+      if (f.getValue() instanceof ObjectNode child) {
+        settingNames(child, envName, out);
+      } else {
+        out.add(envName);
+      }
+    });
+  }
+
+  /** Edit distance, to name the setting a mistyped variable most likely meant. */
+  private static int distance(String a, String b) {
+    int[] row = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      row[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      int diagonal = row[0];
+      row[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int above = row[j];
+        row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+        diagonal = above;
+      }
+    }
+    return row[b.length()];
   }
 
   private static JsonNode parse(String envName, String value, JsonNode current) {

@@ -51,7 +51,7 @@ public record GatewayConfig(
     }
     ns.putIfAbsent(ChannelName.DEFAULT_NAMESPACE, new NamespaceConfig(null, null, null, null));
     namespaces = Map.copyOf(ns);
-    cluster = cluster == null ? new ClusterConfig(null, null, null, null, null, null, null, null) : cluster;
+    cluster = cluster == null ? ClusterConfig.defaults() : cluster;
     roles = roles == null ? new RolesConfig(null, null, null, null) : roles;
     demo = demo == null ? new DemoConfig(null, null, null) : demo;
     auth = auth == null ? new AuthConfig(null, null, null, null, null) : auth;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +88,36 @@ class ConfigLoaderTest {
     assertRefused(file("{}"), Map.of("GATEWAY_HTTP_PORT", "x"), "GATEWAY_HTTP_PORT must be a number");
     assertRefused(file("{}"), Map.of("GATEWAY_IDENTITY_ALLOW_USER_PARAM", "yes"), "must be true or false");
     assertRefused(file("{\"history\":{\"store\":\"mongo\"}}"), Map.of(), "history.store must be");
+  }
+
+  @Test
+  void a_roles_section_runs_the_roles_it_names_and_no_other() throws IOException {
+    RolesConfig r = ConfigLoader.load(file("{\"roles\":{\"connection\":{\"instances\":2}}}"), Map.of()).roles();
+    assertThat(r.connection().enabled()).isTrue();
+    assertThat(r.connection().instances()).isEqualTo(2);
+    assertThat(r.fanout().enabled()).isFalse();
+    assertThat(r.history().enabled()).isFalse();
+    assertThat(r.presence().enabled()).isFalse();
+    // an override still turns one on
+    assertThat(ConfigLoader.load(file("{\"roles\":{\"connection\":{}}}"), Map.of("GATEWAY_ROLES_FANOUT_ENABLED", "true"))
+        .roles().fanout().enabled()).isTrue();
+  }
+
+  @Test
+  void without_a_roles_section_every_role_runs() throws IOException {
+    RolesConfig r = ConfigLoader.load(file("{}"), Map.of()).roles();
+    assertThat(List.of(r.connection(), r.fanout(), r.history(), r.presence())).allMatch(RoleConfig::enabled);
+  }
+
+  @Test
+  void a_gateway_variable_that_names_no_setting_is_refused_with_the_closest_name() throws IOException {
+    assertRefused(file("{}"), Map.of("GATEWAY_HTTP_PROT", "9090"),
+        "The environment variable GATEWAY_HTTP_PROT names no setting");
+    assertRefused(file("{}"), Map.of("GATEWAY_HTTP_PROT", "9090"), "the closest is GATEWAY_HTTP_PORT");
+    // a namespace exists only if the file names it, so its variables do too
+    assertRefused(file("{}"), Map.of("GATEWAY_NAMESPACES_CHAT_HISTORY_SIZE", "5"), "names no setting");
+    assertThat(ConfigLoader.load(file("{}"), Map.of("GATEWAYS_UNRELATED", "x", "OTHER_HTTP_PROT", "1")).http().port())
+        .isEqualTo(HttpConfig.DEFAULT_PORT);
   }
 
   private static void assertRefused(String path, Map<String, String> env, String sentencePart) {
