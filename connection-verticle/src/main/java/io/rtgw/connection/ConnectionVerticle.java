@@ -51,6 +51,7 @@ public final class ConnectionVerticle extends VerticleBase {
   private HttpServer server;
   private VertxInternals internals;
   private volatile boolean draining;
+  private volatile boolean listening;
 
   @Override
   public Future<?> start() {
@@ -71,7 +72,10 @@ public final class ConnectionVerticle extends VerticleBase {
         .invalidRequestHandler(RequestChecks::invalid)
         .requestHandler(router());
     return server.listen(config.http().port(), config.http().host())
-        .onSuccess(s -> LOG.info("Connection tier listening on {}:{}", config.http().host(), s.actualPort()));
+        .onSuccess(s -> {
+          listening = true;
+          LOG.info("Connection tier listening on {}:{}", config.http().host(), s.actualPort());
+        });
   }
 
   /**
@@ -141,6 +145,7 @@ public final class ConnectionVerticle extends VerticleBase {
     router.get("/history").handler(api::history);
     router.get("/presence").handler(api::presence);
     router.get("/health").handler(new HealthCheck(vertx.eventBus(), this::counters, () -> draining)::handle);
+    new Probes(vertx, () -> listening, () -> draining).route(router);
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().last().handler(ctx -> HttpErrors.send(ctx.response(), ErrorCode.NOT_FOUND, RouteErrors.notFound(ctx)));
     RouteErrors.install(router, config.http().maxBodyBytes());
