@@ -14,12 +14,15 @@ import io.rtgw.connection.sse.SseTransport;
 import io.rtgw.connection.ws.WsTransport;
 import io.rtgw.protocol.ErrorCode;
 import io.rtgw.protocol.config.GatewayConfig;
+import io.rtgw.protocol.config.TlsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -74,7 +77,8 @@ public final class ConnectionVerticle extends VerticleBase {
     return server.listen(config.http().port(), config.http().host())
         .onSuccess(s -> {
           listening = true;
-          LOG.info("Connection tier listening on {}:{}", config.http().host(), s.actualPort());
+          LOG.info("Connection tier listening on {}:{} ({})", config.http().host(), s.actualPort(),
+              config.http().tls().enabled() ? "TLS, HTTP/2 and HTTP/1.1" : config.http().h2c() ? "HTTP/1.1 and h2c" : "HTTP/1.1");
         });
   }
 
@@ -117,7 +121,7 @@ public final class ConnectionVerticle extends VerticleBase {
   }
 
   private HttpServerOptions serverOptions() {
-    return new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions()
         // The limit is enforced per message, where Vert.x reports it and the session can close with 1009
         // cleanly. The frame decoder's cap sits above it: past that cap Netty drops the connection at once,
         // with the rest of the frame unread, and the client sees a reset instead of 1009.
@@ -125,7 +129,17 @@ public final class ConnectionVerticle extends VerticleBase {
         .setMaxWebSocketMessageSize(config.websocket().maxFrameBytes())
         .setMaxInitialLineLength(RequestChecks.MAX_REQUEST_LINE)
         .setRegisterWebSocketWriteHandlers(false)
-        .setTcpNoDelay(true);
+        .setTcpNoDelay(true)
+        .setHttp2ClearTextEnabled(config.http().h2c());
+    TlsConfig tls = config.http().tls();
+    if (tls.enabled()) {
+      // ALPN offers HTTP/2 first, then HTTP/1.1 (WebSocket upgrades and older clients)
+      options.setSsl(true)
+          .setUseAlpn(true)
+          .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()));
+    }
+    return options;
   }
 
   private Router router() {
