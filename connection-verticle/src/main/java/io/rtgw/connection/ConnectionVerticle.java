@@ -93,9 +93,11 @@ public final class ConnectionVerticle extends VerticleBase {
     draining = true;
     long window = config.http().drainMs();
     int clients = ws.size() + sse.size() + polls.size();
-    if (clients > 0) {
+    if (clients > 0 && window > 0) {
       LOG.info("Draining {} WebSocket connections, {} SSE streams and {} held polls over {} ms", ws.size(),
           sse.size(), polls.size(), window);
+    } else {
+      LOG.info("Draining: {} clients connected, stopping at once", clients);
     }
     ws.drain(window);
     sse.drain(window);
