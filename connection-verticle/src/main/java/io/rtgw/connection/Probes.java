@@ -6,6 +6,7 @@ import io.rtgw.protocol.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -72,11 +73,18 @@ final class Probes {
       if (!up) {
         ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
       }
+      Buffer body = result.toJson().toBuffer();
       ctx.response()
           .setStatusCode(up ? 200 : 503)
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-          .end(result.toJson().encode());
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+      if (ctx.request().method() == HttpMethod.HEAD) {
+        // Vert.x drops a HEAD response's body on HTTP/1.1 only; over HTTP/2 it would send it, which
+        // clients reject as a protocol error (curl: "stream was not closed cleanly: PROTOCOL_ERROR")
+        ctx.response().putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length())).end();
+      } else {
+        ctx.response().end(body);
+      }
     });
   }
 

@@ -91,6 +91,16 @@ class TlsGatewayTest {
       }
       assertThat(h2Connections.get()).as("publishes went over the same connection").isEqualTo(1);
       assertThat(send(h2, HttpMethod.GET, "/health/ready", null).getString("status")).isEqualTo("UP");
+      // HEAD over HTTP/2: status and headers, no body (a body would be a protocol error)
+      for (String probe : List.of("/health/ready", "/health/live")) {
+        Buffer head = WsClient.await(h2.request(new RequestOptions().setMethod(HttpMethod.HEAD).setURI(probe))
+            .compose(r -> r.send())
+            .compose(r -> {
+              assertThat(r.statusCode()).as("HEAD " + probe).isEqualTo(200);
+              return r.body();
+            }));
+        assertThat(head.length()).as("HEAD " + probe + " body").isZero();
+      }
     } finally {
       streams.forEach(SseClient::close);
     }
