@@ -16,12 +16,15 @@ import io.rtgw.connection.sse.SseTransport;
 import io.rtgw.connection.ws.WsTransport;
 import io.rtgw.protocol.ErrorCode;
 import io.rtgw.protocol.config.GatewayConfig;
+import io.rtgw.protocol.config.TlsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -57,6 +60,7 @@ public final class ConnectionVerticle extends VerticleBase {
   private HttpServer server;
   private VertxInternals internals;
   private volatile boolean draining;
+  private volatile boolean listening;
 
   @Override
   public Future<?> start() {
@@ -83,7 +87,11 @@ public final class ConnectionVerticle extends VerticleBase {
           + "sign tokens with it. Never run a node reachable by others with it.");
     }
     return server.listen(config.http().port(), config.http().host())
-        .onSuccess(s -> LOG.info("Connection tier listening on {}:{}", config.http().host(), s.actualPort()));
+        .onSuccess(s -> {
+          listening = true;
+          LOG.info("Connection tier listening on {}:{} ({})", config.http().host(), s.actualPort(),
+              config.http().tls().enabled() ? "TLS, HTTP/2 and HTTP/1.1" : config.http().h2c() ? "HTTP/1.1 and h2c" : "HTTP/1.1");
+        });
   }
 
   /**
@@ -97,9 +105,11 @@ public final class ConnectionVerticle extends VerticleBase {
     draining = true;
     long window = config.http().drainMs();
     int clients = ws.size() + sse.size() + polls.size();
-    if (clients > 0) {
+    if (clients > 0 && window > 0) {
       LOG.info("Draining {} WebSocket connections, {} SSE streams and {} held polls over {} ms", ws.size(),
           sse.size(), polls.size(), window);
+    } else {
+      LOG.info("Draining: {} clients connected, stopping at once", clients);
     }
     ws.drain(window);
     sse.drain(window);
@@ -125,7 +135,7 @@ public final class ConnectionVerticle extends VerticleBase {
   }
 
   private HttpServerOptions serverOptions() {
-    return new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions()
         // The limit is enforced per message, where Vert.x reports it and the session can close with 1009
         // cleanly. The frame decoder's cap sits above it: past that cap Netty drops the connection at once,
         // with the rest of the frame unread, and the client sees a reset instead of 1009.
@@ -137,7 +147,17 @@ public final class ConnectionVerticle extends VerticleBase {
         .setPerFrameWebSocketCompressionSupported(config.websocket().compression())
         .setTcpNoDelay(true)
         .setIdleTimeout((int) (long) config.http().idleTimeoutMs())
-        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+        .setHttp2ClearTextEnabled(config.http().h2c());
+    TlsConfig tls = config.http().tls();
+    if (tls.enabled()) {
+      // ALPN offers HTTP/2 first, then HTTP/1.1 (WebSocket upgrades and older clients)
+      options.setSsl(true)
+          .setUseAlpn(true)
+          .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()));
+    }
+    return options;
   }
 
   private Router router() {
@@ -158,6 +178,7 @@ public final class ConnectionVerticle extends VerticleBase {
     router.get("/history").handler(api::history);
     router.get("/presence").handler(api::presence);
     router.get("/health").handler(new HealthCheck(vertx.eventBus(), this::counters, () -> draining)::handle);
+    new Probes(vertx, () -> listening, () -> draining).route(router);
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().last().handler(ctx -> HttpErrors.send(ctx.response(), ErrorCode.NOT_FOUND, RouteErrors.notFound(ctx)));
     RouteErrors.install(router, config.http().maxBodyBytes(), config.http().bodyTimeoutMs());

@@ -45,11 +45,13 @@ public final class Main {
         System.exit(EXIT_START_FAILED);
       }
       Gateway gateway = ar.result();
-      LOG.info("rtgw started{}", config.roles().connection().enabled()
-          ? " on http://localhost:" + gateway.httpPort() + "/" : "");
+      LOG.info("rtgw started: {}", StartLine.of(config, gateway));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        long stopping = System.currentTimeMillis();
+        LOG.info("rtgw stopping: node {}", gateway.nodeId());
         try {
           gateway.stop().await(30, TimeUnit.SECONDS);
+          LOG.info("rtgw stopped: node {} in {} ms", gateway.nodeId(), System.currentTimeMillis() - stopping);
         } catch (Exception e) {
           LOG.warn("Stopping took too long: {}", e.getMessage());
         }

@@ -29,6 +29,11 @@ public interface PresenceStore {
 
   Future<List<PresenceMember>> members(String channel);
 
+  /** Whether the store answers (Redis: one PING within the command timeout); never fails. */
+  default Future<Boolean> healthy() {
+    return Future.succeededFuture(true);
+  }
+
   default Future<Void> close() {
     return Future.succeededFuture();
   }

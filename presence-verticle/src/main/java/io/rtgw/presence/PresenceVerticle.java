@@ -45,7 +45,10 @@ public final class PresenceVerticle extends VerticleBase {
     return Future.join(
         bus.<PresenceReport>consumer(Addresses.PRESENCE_REPORT, this::report).completion(),
         bus.<String>consumer(Addresses.NODE_LEFT, this::nodeLeft).completion(),
-        bus.<JsonObject>consumer(Addresses.PRESENCE_QUERY, this::query).completion());
+        bus.<JsonObject>consumer(Addresses.PRESENCE_QUERY, this::query).completion(),
+        bus.<JsonObject>consumer(Addresses.PRESENCE_HEALTH, msg -> store.healthy().onComplete(ar ->
+            msg.reply(new JsonObject().put("store", config.presence().store())
+                .put("healthy", ar.succeeded() && ar.result())))).completion());
   }
 
   @Override

@@ -119,6 +119,11 @@ public final class RedisPresenceStore implements PresenceStore {
   }
 
   @Override
+  public Future<Boolean> healthy() {
+    return link.healthy();
+  }
+
+  @Override
   public Future<Void> close() {
     return link.close();
   }

@@ -32,6 +32,8 @@ public final class Addresses {
 
   /** Any history instance answers whether its store is reachable: JsonObject {store, healthy}. */
   public static final String HISTORY_HEALTH = "rt.internal.history.health";
+  /** Any presence instance answers whether its store is reachable: JsonObject {store, healthy}. */
+  public static final String PRESENCE_HEALTH = "rt.internal.presence.health";
 
   private static final String DELIVERY_PREFIX = "rt.internal.delivery.";
 

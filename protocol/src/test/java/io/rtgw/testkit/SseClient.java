@@ -6,6 +6,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
@@ -31,6 +33,7 @@ public final class SseClient implements AutoCloseable {
     }
   }
 
+  /** Null when the caller owns the client. */
   private final HttpClient client;
   private final HttpClientResponse response;
   private final StringBuilder pending = new StringBuilder();
@@ -55,9 +58,24 @@ public final class SseClient implements AutoCloseable {
   /** Opens {@code uri}; the returned client has the response head (status, headers) already. */
   public static SseClient open(Vertx vertx, int port, String uri, Map<String, String> headers) {
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
-        .setURI(uri).putHeader("Accept", "text/event-stream");
+    RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(port).setURI(uri);
     headers.forEach(options::putHeader);
+    return open(vertx, client, options, true);
+  }
+
+  /**
+   * Opens a stream on a client the caller owns and closes (e.g. one HTTP/2 connection shared by many
+   * streams, or a TLS client); closing the returned client resets only its own stream.
+   */
+  public static SseClient open(Vertx vertx, HttpClient client, RequestOptions options) {
+    return open(vertx, client, options, false);
+  }
+
+  private static SseClient open(Vertx vertx, HttpClient client, RequestOptions options, boolean ownsClient) {
+    options.setMethod(HttpMethod.GET);
+    if (options.getHeaders() == null || !options.getHeaders().contains("Accept")) {
+      options.putHeader("Accept", "text/event-stream");
+    }
     // The body's handlers must go on in the same event-loop task that delivers the response head: the head
     // and the first events often arrive in one read, and Vert.x drops body chunks that find no handler.
     // Called from a test thread, the send future's callbacks would be queued as a later task of another
@@ -65,7 +83,7 @@ public final class SseClient implements AutoCloseable {
     CompletableFuture<SseClient> opened = new CompletableFuture<>();
     vertx.getOrCreateContext().runOnContext(v -> client.request(options).compose(r -> r.send()).onComplete(ar -> {
       if (ar.succeeded()) {
-        opened.complete(new SseClient(client, ar.result()));
+        opened.complete(new SseClient(ownsClient ? client : null, ar.result()));
       } else {
         opened.completeExceptionally(ar.cause());
       }
@@ -83,6 +101,16 @@ public final class SseClient implements AutoCloseable {
 
   public MultiMap headers() {
     return response.headers();
+  }
+
+  /** The HTTP version the stream runs over. */
+  public HttpVersion version() {
+    return response.version();
+  }
+
+  /** The connection the stream runs over (one HTTP/2 connection carries many streams). */
+  public HttpConnection connection() {
+    return response.request().connection();
   }
 
   /** Everything received so far, as text. */
@@ -165,7 +193,11 @@ public final class SseClient implements AutoCloseable {
 
   @Override
   public void close() {
-    client.close();
+    if (client != null) {
+      client.close();
+    } else if (!ended.isDone()) {
+      response.request().reset();
+    }
   }
 
   private void onChunk(Buffer chunk) {

@@ -52,7 +52,12 @@ public final class WsClient implements AutoCloseable {
   }
 
   public static WsClient connect(Vertx vertx, int port, String query) {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+    return connect(vertx, new WebSocketClientOptions(), port, query);
+  }
+
+  /** With client options of the caller's (e.g. TLS: {@code setSsl(true).setTrustAll(true)}). */
+  public static WsClient connect(Vertx vertx, WebSocketClientOptions clientOptions, int port, String query) {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions(clientOptions)
         .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024));
     WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(port).setURI("/ws" + (query == null ? "" : "?" + query));

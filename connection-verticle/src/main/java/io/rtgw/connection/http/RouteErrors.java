@@ -3,8 +3,10 @@ package io.rtgw.connection.http;
 import io.rtgw.connection.HttpErrors;
 import io.rtgw.protocol.ErrorCode;
 import io.rtgw.protocol.GatewayException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +14,8 @@ import org.slf4j.LoggerFactory;
  * The router's own failures in the protocol's error shape: a handler that throws a
  * {@link GatewayException}, a body over the limit (413 from the body handler), an unmatched method (405,
  * which the protocol calls {@code not_found}: an endpoint is a method and a path), and any bug (500).
+ * A client that goes away mid-request (closed or reset while its body is read) is its own fault, not
+ * the server's: one debug line, no stack trace, nothing to answer.
  */
 public final class RouteErrors {
 
@@ -29,6 +33,7 @@ public final class RouteErrors {
       ctx.response().putHeader("Connection", "close");
       handle(ctx, ErrorCode.BAD_REQUEST, "The request body did not arrive within " + bodyTimeoutMs + " ms.");
     });
+    router.route().failureHandler(RouteErrors::clientGone);
     router.errorHandler(400, ctx -> handle(ctx, ErrorCode.BAD_REQUEST, "The request is malformed."));
     router.errorHandler(403, ctx -> handle(ctx, ErrorCode.FORBIDDEN, "This request is not allowed."));
     router.errorHandler(404, ctx -> handle(ctx, ErrorCode.NOT_FOUND, notFound(ctx)));
@@ -40,6 +45,16 @@ public final class RouteErrors {
 
   public static String notFound(RoutingContext ctx) {
     return "No such endpoint: " + ctx.request().method() + " " + ctx.request().path() + ".";
+  }
+
+  private static void clientGone(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof HttpClosedException || failure instanceof IOException) {
+      LOG.debug("The client of {} {} went away mid-request: {}", ctx.request().method(), ctx.request().path(),
+          failure.getMessage());
+      return;
+    }
+    ctx.next();
   }
 
   private static void handle(RoutingContext ctx, ErrorCode code, String sentence) {
