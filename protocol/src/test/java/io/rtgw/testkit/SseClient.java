@@ -71,6 +71,9 @@ public final class SseClient implements AutoCloseable {
     return open(vertx, client, options, false);
   }
 
+  private static final Map<Vertx, io.vertx.core.Context> CONTEXTS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
   private static SseClient open(Vertx vertx, HttpClient client, RequestOptions options, boolean ownsClient) {
     options.setMethod(HttpMethod.GET);
     if (options.getHeaders() == null || !options.getHeaders().contains("Accept")) {
@@ -81,7 +84,8 @@ public final class SseClient implements AutoCloseable {
     // Called from a test thread, the send future's callbacks would be queued as a later task of another
     // context (eclipse-vertx/vert.x#5825); made from a context of its own, they run at once, in that task.
     CompletableFuture<SseClient> opened = new CompletableFuture<>();
-    vertx.getOrCreateContext().runOnContext(v -> client.request(options).compose(r -> r.send()).onComplete(ar -> {
+    // one context per Vertx: a shared client (HTTP/2: many streams over one connection) stays on one loop
+    CONTEXTS.computeIfAbsent(vertx, Vertx::getOrCreateContext).runOnContext(v -> client.request(options).compose(r -> r.send()).onComplete(ar -> {
       if (ar.succeeded()) {
         opened.complete(new SseClient(ownsClient ? client : null, ar.result()));
       } else {
