@@ -23,6 +23,7 @@ public final class ChannelHub {
   private final Map<String, LocalChannel> channels = new HashMap<>();
   private final long timer;
   private final Vertx vertx;
+  private final io.rtgw.connection.metrics.GatewayMetrics metrics = io.rtgw.connection.metrics.GatewayMetrics.current();
   private final int fillPageSize;
 
   /** {@code fillPageSize}: the most messages one gap-filling read of a channel asks for. */
@@ -58,6 +59,7 @@ public final class ChannelHub {
       if (ar.failed()) {
         if (channels.get(ch.name()) == ch) {
           channels.remove(ch.name());
+          metrics.channels(-1);
           ch.close();
         }
         s.markDetached();
@@ -69,9 +71,14 @@ public final class ChannelHub {
       }
       s.hold();
       ch.add(s);
+      s.attached = true;
+      metrics.subscribed(1);
       Position live = new Position(ch.epoch(), ch.last());
       if (since == null || since.equals(live)) {
         s.startAt(since == null ? live : since);
+        if (since != null) {
+          metrics.resumed(true);
+        }
         return Future.succeededFuture(Resume.live(s, tiers, pageSize, live));
       }
       return tiers.read(new HistoryRead(s.channel(), since, pageSize)).transform(read -> {
@@ -83,12 +90,14 @@ public final class ChannelHub {
           return Future.failedFuture(read.cause());
         }
         s.startAt(Resume.startOf(since, read.result()));
+        metrics.resumed(read.result().recovered());
         return Future.succeededFuture(Resume.fromPage(s, tiers, pageSize, read.result()));
       });
     });
   }
 
   public void detach(Subscription s) {
+    unattached(s);
     s.markDetached();
     LocalChannel ch = channels.get(s.channel());
     if (ch != null) {
@@ -103,6 +112,7 @@ public final class ChannelHub {
    * would cost a bus registration (cluster-wide) and a history read each time.
    */
   public void detachLingering(Subscription s) {
+    unattached(s);
     s.markDetached();
     LocalChannel ch = channels.get(s.channel());
     if (ch != null) {
@@ -118,14 +128,23 @@ public final class ChannelHub {
     vertx.cancelTimer(timer);
     List<Future<Void>> closing = new ArrayList<>();
     for (LocalChannel ch : channels.values()) {
+      metrics.channels(-1);
       closing.add(ch.close());
     }
     channels.clear();
     return Future.join(closing).mapEmpty();
   }
 
+  private void unattached(Subscription s) {
+    if (s.attached) {
+      s.attached = false;
+      metrics.subscribed(-1);
+    }
+  }
+
   private LocalChannel open(String name) {
-    LocalChannel ch = new LocalChannel(name, tiers, fillPageSize);
+    metrics.channels(1);
+    LocalChannel ch = new LocalChannel(name, tiers, fillPageSize, metrics);
     ch.open(bus.consumer(Addresses.delivery(name)));
     return ch;
   }
@@ -134,6 +153,7 @@ public final class ChannelHub {
     // a channel with attaches still in flight is not unused: releasing it would strand them
     if (ch.isReady() && ch.size() == 0 && ch.attaching() == 0 && channels.get(ch.name()) == ch) {
       channels.remove(ch.name());
+      metrics.channels(-1);
       ch.close();
     }
   }

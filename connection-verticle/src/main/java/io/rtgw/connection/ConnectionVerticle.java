@@ -103,6 +103,7 @@ public final class ConnectionVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     draining = true;
+    io.rtgw.connection.metrics.GatewayMetrics.current().draining(true);
     long window = config.http().drainMs();
     int clients = ws.size() + sse.size() + polls.size();
     if (clients > 0 && window > 0) {
@@ -178,11 +179,21 @@ public final class ConnectionVerticle extends VerticleBase {
     router.get("/history").handler(api::history);
     router.get("/presence").handler(api::presence);
     router.get("/health").handler(new HealthCheck(vertx.eventBus(), this::counters, () -> draining)::handle);
+    router.get("/metrics").handler(metricsEndpoint());
     new Probes(vertx, () -> listening, () -> draining).route(router);
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().last().handler(ctx -> HttpErrors.send(ctx.response(), ErrorCode.NOT_FOUND, RouteErrors.notFound(ctx)));
     RouteErrors.install(router, config.http().maxBodyBytes(), config.http().bodyTimeoutMs());
     return router;
+  }
+
+  /** Prometheus text from the launcher's registry; where metrics are off, a 404 that says so. */
+  private io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> metricsEndpoint() {
+    if (io.vertx.micrometer.backends.BackendRegistries.getNow(io.rtgw.connection.metrics.GatewayMetrics.REGISTRY) == null) {
+      return ctx -> HttpErrors.send(ctx.response(), ErrorCode.NOT_FOUND,
+          "Metrics are off on this node (metrics.enabled is false).");
+    }
+    return io.vertx.micrometer.PrometheusScrapingHandler.create(io.rtgw.connection.metrics.GatewayMetrics.REGISTRY);
   }
 
   private JsonObject counters() {

@@ -28,6 +28,7 @@ final class LocalChannel {
   private final Tiers tiers;
   /** Most messages one gap-filling read asks for; a longer gap takes several reads. */
   private final int pageSize;
+  private final io.rtgw.connection.metrics.GatewayMetrics metrics;
   private final Promise<LocalChannel> readyPromise = Promise.promise();
   private final List<Subscription> subscriptions = new ArrayList<>();
   private final TreeMap<Long, Message> pending = new TreeMap<>();
@@ -40,7 +41,8 @@ final class LocalChannel {
   private boolean delivering;
   private int attaching;
 
-  LocalChannel(String name, Tiers tiers, int pageSize) {
+  LocalChannel(String name, Tiers tiers, int pageSize, io.rtgw.connection.metrics.GatewayMetrics metrics) {
+    this.metrics = metrics;
     this.name = name;
     this.tiers = tiers;
     this.pageSize = pageSize;
@@ -200,6 +202,7 @@ final class LocalChannel {
                 + "position check: {}", name, last, ar.cause().getMessage());
             return;
           }
+          metrics.gapFilled(ar.result().messages().size());
           applyFill(ar.result());
           if (last > before) {
             drainPending();
@@ -245,6 +248,7 @@ final class LocalChannel {
   }
 
   private void deliver(Message m) {
+    metrics.deliveryLatency(m.ts());
     last = m.offset();
     fanOut(new Outbound(m));
   }

@@ -23,6 +23,8 @@ public final class Subscription {
   private long offset;
   private List<Outbound> heldBack;
   private boolean detached;
+  /** Counted among the node's subscriptions (set and cleared by the hub). */
+  boolean attached;
 
   Subscription(String channel, Sink sink) {
     this.channel = channel;

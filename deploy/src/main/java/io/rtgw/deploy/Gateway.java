@@ -15,6 +15,10 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
@@ -57,12 +61,16 @@ public final class Gateway {
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
+    VertxOptions options = new VertxOptions();
+    if (config.metrics().enabled()) {
+      options.setMetricsOptions(metricsOptions());
+    }
     if (manager != null) {
-      VertxOptions options = new VertxOptions();
       options.getEventBusOptions().setHost(config.cluster().busHost()).setPort(config.cluster().busPort());
-      vertx = Vertx.builder().with(options).withClusterManager(manager).buildClustered();
+      vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).withClusterManager(manager)
+          .buildClustered();
     } else {
-      vertx = Future.succeededFuture(Vertx.vertx());
+      vertx = Future.succeededFuture(Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).build());
     }
     HazelcastClusterManager cluster = manager;
     // completed outside any Vertx context: after a failed start the Vertx is closed, so its event
@@ -149,6 +157,18 @@ public final class Gateway {
             ? deployRole(vertx, new RoleConfig(true, 1), json, io.rtgw.deploy.demo.TickerVerticle::new, ids)
             : Future.succeededFuture())
         .map(v -> new Gateway(vertx, connections, ids, config.nodeId()));
+  }
+
+  /**
+   * Vert.x's own metrics into the gateway's Prometheus registry, without the event bus's: every channel
+   * has an address of its own, and a label per channel would grow without bound.
+   */
+  private static MicrometerMetricsOptions metricsOptions() {
+    return new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setRegistryName(io.rtgw.connection.metrics.GatewayMetrics.REGISTRY)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
   }
 
   /**

@@ -5,6 +5,7 @@ import io.rtgw.connection.Outbound;
 import io.rtgw.connection.Resume;
 import io.rtgw.connection.Sink;
 import io.rtgw.connection.http.JsonReplies;
+import io.rtgw.connection.metrics.GatewayMetrics;
 import io.rtgw.connection.session.ClientSession;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,6 +31,7 @@ final class HeldPoll implements Sink {
   private final Runnable removed;
   private final PollReply reply;
   private ClientSession session;
+  private final GatewayMetrics metrics = GatewayMetrics.current();
   private long timer = -1;
   private boolean answerScheduled;
   private boolean done;
@@ -46,6 +48,7 @@ final class HeldPoll implements Sink {
   }
 
   void start(long timeoutMs) {
+    metrics.connectionOpened(GatewayMetrics.POLL);
     session = sessions.apply(this);
     response.closeHandler(v -> release());
     List<Future<Resume>> resuming = new ArrayList<>(channels.size());
@@ -107,6 +110,7 @@ final class HeldPoll implements Sink {
   @Override
   public void message(Outbound out) {
     if (!done) {
+      metrics.delivered(GatewayMetrics.POLL);
       reply.add(out.message().channel(), out.json());
       scheduleAnswer();
     }
@@ -164,6 +168,7 @@ final class HeldPoll implements Sink {
       return;
     }
     done = true;
+    metrics.connectionClosed(GatewayMetrics.POLL, "answered");
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }

@@ -112,6 +112,7 @@ public final class ClientSession {
         throw GatewayException.badRequest("Already subscribed to '" + channel + "'.");
       }
       if (subscriptions.size() >= options.maxSubscriptions()) {
+        io.rtgw.connection.metrics.GatewayMetrics.current().refused("subscriptions");
         throw new GatewayException(io.rtgw.protocol.ErrorCode.LIMIT_EXCEEDED, "Too many subscriptions on one "
             + "connection (at most " + options.maxSubscriptions() + ").");
       }

@@ -123,6 +123,7 @@ public final class Limits {
 
   private GatewayException refuse(String sentence) {
     refused++;
+    io.rtgw.connection.metrics.GatewayMetrics.current().refused("connections");
     return new GatewayException(ErrorCode.UNAVAILABLE, sentence);
   }
 }

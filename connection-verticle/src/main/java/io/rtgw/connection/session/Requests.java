@@ -22,6 +22,7 @@ public final class Requests {
 
   private final AccessRules rules;
   private final Tiers tiers;
+  private final io.rtgw.connection.metrics.GatewayMetrics metrics = io.rtgw.connection.metrics.GatewayMetrics.current();
 
   public Requests(AccessRules rules, Tiers tiers) {
     this.rules = rules;
@@ -36,14 +37,14 @@ public final class Requests {
     try {
       rules.checkPublish(channel, who);
     } catch (RuntimeException e) {
-      return Future.failedFuture(e);
+      return counted(Future.failedFuture(e));
     }
-    return tiers.publish(new PublishCommand(channel, data, who.user(), key));
+    return counted(tiers.publish(new PublishCommand(channel, data, who.user(), key)));
   }
 
   /** A backend's publish (an API key): the server-side rules of {@code rt.publish}, as its JSON reply. */
   public Future<io.vertx.core.json.JsonObject> publishAsService(io.vertx.core.json.JsonObject publish) {
-    return tiers.publishAsService(publish);
+    return counted(tiers.publishAsService(publish));
   }
 
   /**
@@ -67,6 +68,11 @@ public final class Requests {
       return Future.failedFuture(e);
     }
     return tiers.presence(channel).map(reply -> reply.getJsonArray(Fields.MEMBERS, new JsonArray()));
+  }
+
+  private <T> Future<T> counted(Future<T> publish) {
+    return publish.andThen(ar -> metrics.published(ar.succeeded() ? "ok"
+        : io.rtgw.protocol.GatewayException.from(ar.cause(), "fanout").code().code()));
   }
 
   static int historyLimit(Long given) {

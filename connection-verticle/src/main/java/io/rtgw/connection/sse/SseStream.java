@@ -8,6 +8,7 @@ import io.rtgw.connection.Sink;
 import io.rtgw.connection.http.JsonReplies;
 import io.rtgw.connection.internal.RawWriter;
 import io.rtgw.connection.internal.VertxInternals;
+import io.rtgw.connection.metrics.GatewayMetrics;
 import io.rtgw.connection.session.ClientSession;
 import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.Position;
@@ -45,6 +46,7 @@ final class SseStream implements Sink {
   private final Function<Sink, ClientSession> sessions;
   private final Runnable removed;
   private ClientSession session;
+  private final GatewayMetrics metrics = GatewayMetrics.current();
   private long endTimer = -1;
   private long endAt;
   private boolean open;
@@ -64,6 +66,7 @@ final class SseStream implements Sink {
   }
 
   void start() {
+    metrics.connectionOpened(GatewayMetrics.SSE);
     session = sessions.apply(this);
     response.closeHandler(v -> release());
     response.exceptionHandler(e -> LOG.debug("SSE stream failed: {}", e.getMessage()));
@@ -124,6 +127,7 @@ final class SseStream implements Sink {
     if (closed) {
       return;
     }
+    metrics.delivered(GatewayMetrics.SSE);
     if (channels.size() == 1 && raw != null) {
       writeChunk(out.encoded(SseEncoding.SINGLE_CHANNEL_CHUNK));
     } else if (channels.size() == 1) {
@@ -195,6 +199,7 @@ final class SseStream implements Sink {
     }
     if (overflowing()) {
       LOG.debug("Ending slow SSE consumer");
+      metrics.slowConsumer(GatewayMetrics.SSE);
       end();
       return;
     }
@@ -214,6 +219,7 @@ final class SseStream implements Sink {
     }
     if (overflowing()) {
       LOG.debug("Ending slow SSE consumer");
+      metrics.slowConsumer(GatewayMetrics.SSE);
       end();
       return;
     }
@@ -233,6 +239,7 @@ final class SseStream implements Sink {
       return;
     }
     closed = true;
+    metrics.connectionClosed(GatewayMetrics.SSE, "end");
     if (endTimer >= 0) {
       vertx.cancelTimer(endTimer);
     }

@@ -6,6 +6,7 @@ import io.rtgw.connection.Outbound;
 import io.rtgw.connection.Resume;
 import io.rtgw.connection.Sink;
 import io.rtgw.connection.internal.VertxInternals;
+import io.rtgw.connection.metrics.GatewayMetrics;
 import io.rtgw.connection.session.ClientSession;
 import io.rtgw.connection.session.Identity;
 import io.rtgw.connection.session.Requests;
@@ -41,6 +42,9 @@ final class WsConnection implements Sink {
   private final Runnable removed;
   private final WsAuth auth;
   private final WsLimits limits;
+  private final GatewayMetrics metrics = GatewayMetrics.current();
+  /** The close code this side sent, for the metrics; null when the client closed. */
+  private Short closedWith;
   private ClientSession session;
   /** Commands that came while the identity was being settled, carried out once it is. */
   private List<String> early = new ArrayList<>();
@@ -142,6 +146,7 @@ final class WsConnection implements Sink {
   void close(short code, String reason) {
     reason = reason.length() > 120 ? reason.substring(0, 120) : reason;
     if (!closed) {
+      closedWith = code;
       if (!ws.isClosed()) {
         ws.close(code, reason);
       }
@@ -151,6 +156,7 @@ final class WsConnection implements Sink {
 
   @Override
   public void message(Outbound message) {
+    metrics.delivered(GatewayMetrics.WS);
     write(message.encoded(WsEncoding.FRAME));
   }
 
@@ -198,6 +204,7 @@ final class WsConnection implements Sink {
     }
     GatewayException limited = limits.charge("publish".equals(cmd.type()));
     if (limited != null) {
+      metrics.refused(limits.abusive() ? "commands_abuse" : "rate");
       if (limits.abusive()) {
         close(CloseCodes.POLICY, "rate limit exceeded again and again");
       } else {
@@ -387,6 +394,7 @@ final class WsConnection implements Sink {
     }
     if (ws.writeQueueFull()) {
       LOG.debug("Closing slow consumer {}", ws.remoteAddress());
+      metrics.slowConsumer(GatewayMetrics.WS);
       close(CloseCodes.SLOW_CONSUMER, "slow consumer");
       return;
     }
@@ -398,6 +406,8 @@ final class WsConnection implements Sink {
       return;
     }
     closed = true;
+    metrics.connectionClosed(GatewayMetrics.WS, closedWith != null ? String.valueOf(closedWith)
+        : ws.closeStatusCode() != null ? String.valueOf(ws.closeStatusCode()) : "closed");
     auth.forget(this);
     limits.release();
     if (session != null) {

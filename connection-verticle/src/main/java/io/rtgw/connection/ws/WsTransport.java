@@ -103,6 +103,7 @@ public final class WsTransport {
           new WsLimits(limits, ip));
       self[0] = c;
       connections.add(c);
+      io.rtgw.connection.metrics.GatewayMetrics.current().connectionOpened(io.rtgw.connection.metrics.GatewayMetrics.WS);
       c.start(identity);
     });
   }

@@ -29,6 +29,7 @@ public record GatewayConfig(
     DemoConfig demo,
     AuthConfig auth,
     LimitsConfig limits,
+    MetricsConfig metrics,
     String nodeId) {
 
   static final ObjectMapper STRICT = Json.MAPPER.copy()
@@ -56,6 +57,7 @@ public record GatewayConfig(
     demo = demo == null ? new DemoConfig(null, null, null) : demo;
     auth = auth == null ? new AuthConfig(null, null, null, null, null) : auth;
     limits = limits == null ? new LimitsConfig(null, null, null, null, null, null, null, null) : limits;
+    metrics = metrics == null ? new MetricsConfig(null) : metrics;
     long longestQuiet = Math.max(Math.round(poll.maxTimeoutMs() * 1.1), Math.max(websocket.pingIntervalMs(),
         sse.keepAliveMs()));
     if (http.idleTimeoutMs() <= longestQuiet) {
@@ -74,13 +76,13 @@ public record GatewayConfig(
    */
   public GatewayConfig withNodeId(String id) {
     return new GatewayConfig(http, websocket, sse, poll, identity, delivery, history, presence, redis, namespaces,
-        cluster, roles, demo, auth, limits, id);
+        cluster, roles, demo, auth, limits, metrics, id);
   }
 
   /** Every setting at its default. */
   public static GatewayConfig defaults() {
     return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, null);
   }
 
   /**

@@ -1,0 +1,13 @@
+package io.rtgw.protocol.config;
+
+/**
+ * Prometheus metrics at {@code GET /metrics} on the HTTP port: the gateway's own ({@code rtgw_*}) and
+ * Vert.x's (HTTP server, pools; the event bus's are off, since every channel is an address and would be
+ * a label of its own).
+ */
+public record MetricsConfig(Boolean enabled) {
+
+  public MetricsConfig {
+    enabled = enabled == null || enabled;
+  }
+}
