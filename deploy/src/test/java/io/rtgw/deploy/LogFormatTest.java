@@ -96,6 +96,7 @@ class LogFormatTest {
     reader.start();
     try {
       resetMidBody(port.get(60, TimeUnit.SECONDS));
+      // real time on purpose: what is checked is that nothing is logged, and absence has no event to wait on
       Thread.sleep(300);
     } finally {
       // SIGTERM, as an orchestrator sends it; Process.destroy() would also close our end of its output
@@ -116,6 +117,7 @@ class LogFormatTest {
       out.write(("POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
           + "{\"channel\":").getBytes(StandardCharsets.US_ASCII));
       out.flush();
+      // real time on purpose: the server must be reading the body when the reset comes
       Thread.sleep(200);
       socket.setSoLinger(true, 0);
     }
