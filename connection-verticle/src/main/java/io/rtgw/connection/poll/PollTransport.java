@@ -10,7 +10,6 @@ import io.rtgw.connection.http.Authenticated;
 import io.rtgw.connection.session.Authenticator;
 import io.rtgw.connection.session.Identity;
 import io.rtgw.connection.session.Limits;
-import io.rtgw.protocol.GatewayException;
 import io.rtgw.connection.session.Sessions;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.rtgw.protocol.config.PollConfig;
@@ -75,13 +74,7 @@ public final class PollTransport {
       return;
     }
     String ip = limits.clientIp(request);
-    limits.admit(ip);
-    try {
-      limits.admitUser(user);
-    } catch (GatewayException e) {
-      limits.release(ip, null);
-      throw e;
-    }
+    limits.admit(ip, user);
     HeldPoll[] self = new HeldPoll[1];
     HeldPoll p = new HeldPoll(vertx, ctx.response(), channels, cursor,
         sink -> sessions.open(who, sink, options),

@@ -70,6 +70,20 @@ public final class Limits {
     perIp.merge(ip, 1, Integer::sum);
   }
 
+  /**
+   * Admits a connection whose user is known at once (an SSE stream, a held poll): both counts, or
+   * neither; an admitted one is {@link #release}d with its user.
+   */
+  public void admit(String ip, String user) {
+    admit(ip);
+    try {
+      admitUser(user);
+    } catch (GatewayException e) {
+      release(ip, null);
+      throw e;
+    }
+  }
+
   /** Counts an identified connection against its user's limit; an admitted one is released with its user. */
   public void admitUser(String user) {
     if (user == null) {

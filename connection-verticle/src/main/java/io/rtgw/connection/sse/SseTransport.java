@@ -9,7 +9,6 @@ import io.rtgw.connection.http.Authenticated;
 import io.rtgw.connection.session.Authenticator;
 import io.rtgw.connection.session.Identity;
 import io.rtgw.connection.session.Limits;
-import io.rtgw.protocol.GatewayException;
 import io.rtgw.connection.session.Sessions;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.vertx.core.Vertx;
@@ -71,7 +70,7 @@ public final class SseTransport {
     }
     Cursor resume = Params.resume(request, lastId);
     String ip = limits.clientIp(request);
-    admit(ctx, ip, who.user());
+    limits.admit(ip, who.user());
     internals.tune(request.connection());
     // HTTP/2 frames its own data: the pre-framed HTTP/1.1 chunks are for HTTP/1.1 only
     RawWriter raw = request.version() == HttpVersion.HTTP_2 ? null : internals.rawWriter(request.connection());
@@ -87,17 +86,6 @@ public final class SseTransport {
     if (who.expiresAt() != null) {
       // the stream ends with its token; the client comes back with a new one and its last id
       stream.endAfter(who.expiresAt() - System.currentTimeMillis());
-    }
-  }
-
-  /** Counts the stream as a connection; past a limit the client is told 503 with when to retry. */
-  private void admit(RoutingContext ctx, String ip, String user) {
-    limits.admit(ip);
-    try {
-      limits.admitUser(user);
-    } catch (GatewayException e) {
-      limits.release(ip, null);
-      throw e;
     }
   }
 
