@@ -101,7 +101,11 @@ public final class WsClient implements AutoCloseable {
     return request(new JsonObject().put("type", "publish").put("channel", channel).put("data", data));
   }
 
-  /** Waits for the first received frame matching {@code p}; each frame is tested once. */
+  /**
+   * Waits for the first received frame matching {@code p}; each frame is tested once. Fails at once
+   * when the socket closed without one: no frame can come after the close, so waiting the whole
+   * timeout would only slow a retrying caller into its own deadline.
+   */
   public JsonObject await(Predicate<JsonObject> p) {
     int[] scanned = {0};
     JsonObject[] found = {null};
@@ -111,6 +115,10 @@ public final class WsClient implements AutoCloseable {
           found[0] = frames.get(scanned[0]);
           return true;
         }
+      }
+      if (closed.isDone()) {
+        throw new AssertionError("the socket closed with status " + closed.getNow(null)
+            + " before a matching frame; received " + frames.size() + " frames");
       }
       return false;
     });
