@@ -82,6 +82,7 @@ public final class Gateway {
       if (cluster != null) {
         announceDepartures(v, cluster);
       }
+      ClusterMetrics.register(cluster);
       claimSingleStateMember(v, config).compose(x -> deploy(v, config.withNodeId(nodeId))).onSuccess(result::complete).onFailure(e -> {
         result.fail(e);
         v.close();

@@ -24,6 +24,7 @@ public final class FanoutVerticle extends VerticleBase {
   private PublishValidator validator;
   private DeliveryOptions requestOptions;
   private EventBus bus;
+  private FanoutMetrics metrics;
 
   @Override
   public Future<?> start() {
@@ -31,6 +32,7 @@ public final class FanoutVerticle extends VerticleBase {
     validator = new PublishValidator(config);
     requestOptions = new DeliveryOptions().setSendTimeout(config.delivery().requestTimeoutMs());
     bus = vertx.eventBus();
+    metrics = FanoutMetrics.create();
     return Future.join(
         bus.<JsonObject>consumer(Addresses.PUBLISH, this::servicePublish).completion(),
         bus.<PublishCommand>consumer(Addresses.CLIENT_PUBLISH, this::clientPublish).completion());
@@ -39,8 +41,9 @@ public final class FanoutVerticle extends VerticleBase {
   private void servicePublish(Message<JsonObject> msg) {
     try {
       PublishCommand cmd = validator.service(msg.body());
-      publish(cmd, "s").onSuccess(r -> msg.reply(r.toJson())).onFailure(e -> Replies.fail(msg, e));
+      publish(cmd, "s", metrics.service).onSuccess(r -> msg.reply(r.toJson())).onFailure(e -> Replies.fail(msg, e));
     } catch (RuntimeException e) {
+      metrics.service.failed(e);
       Replies.fail(msg, e);
     }
   }
@@ -48,8 +51,9 @@ public final class FanoutVerticle extends VerticleBase {
   private void clientPublish(Message<PublishCommand> msg) {
     try {
       PublishCommand cmd = validator.client(msg.body());
-      publish(cmd, "c").onSuccess(msg::reply).onFailure(e -> Replies.fail(msg, e));
+      publish(cmd, "c", metrics.client).onSuccess(msg::reply).onFailure(e -> Replies.fail(msg, e));
     } catch (RuntimeException e) {
+      metrics.client.failed(e);
       Replies.fail(msg, e);
     }
   }
@@ -59,16 +63,21 @@ public final class FanoutVerticle extends VerticleBase {
    * for services) and {@code from} go before it, so nobody can suppress another publisher's message by
    * reusing its key (PROTOCOL.md, idempotent publish, version 1.1).
    */
-  private Future<PublishResult> publish(PublishCommand cmd, String scope) {
+  private Future<PublishResult> publish(PublishCommand cmd, String scope, FanoutMetrics.Source counted) {
     String key = cmd.key() == null ? null : scope + '\u0000' + (cmd.from() == null ? "" : cmd.from()) + '\u0000' + cmd.key();
     AppendCommand append = new AppendCommand(cmd.channel(), cmd.data(), cmd.from(), key, System.currentTimeMillis());
     return bus.<AppendResult>request(Addresses.HISTORY_APPEND, append, requestOptions)
-        .recover(e -> Future.failedFuture(GatewayException.from(e, "history")))
+        .recover(e -> {
+          GatewayException failure = GatewayException.from(e, "history");
+          counted.failed(failure);
+          return Future.failedFuture(failure);
+        })
         .map(reply -> {
           AppendResult result = reply.body();
           if (!result.duplicate()) {
             bus.publish(Addresses.delivery(cmd.channel()), result.message());
           }
+          counted.appended(result.duplicate());
           return result.toPublishResult();
         });
   }

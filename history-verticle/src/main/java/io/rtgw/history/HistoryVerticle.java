@@ -32,12 +32,14 @@ public final class HistoryVerticle extends VerticleBase {
 
   private GatewayConfig config;
   private HistoryStore store;
+  private HistoryMetrics metrics;
   private long sweepTimer;
 
   @Override
   public Future<?> start() {
     config = GatewayConfig.fromJson(config());
     store = createStore();
+    metrics = HistoryMetrics.create();
     EventBus bus = vertx.eventBus();
     sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> store.sweep());
     // a store that is down at start is no reason to fail the deployment: calls fail with 'unavailable'
@@ -74,22 +76,38 @@ public final class HistoryVerticle extends VerticleBase {
 
   private void append(Message<AppendCommand> msg) {
     AppendCommand cmd = msg.body();
+    long startedAt = System.nanoTime();
     try {
       store.append(cmd, config.namespaceOf(cmd.channel()))
-          .onSuccess(msg::reply)
-          .onFailure(e -> Replies.fail(msg, e));
+          .onSuccess(result -> {
+            metrics.appended(startedAt, result.duplicate());
+            msg.reply(result);
+          })
+          .onFailure(e -> {
+            metrics.appendFailed(startedAt, e);
+            Replies.fail(msg, e);
+          });
     } catch (RuntimeException e) {
+      metrics.appendFailed(0, e);
       Replies.fail(msg, e);
     }
   }
 
   private void read(Message<HistoryRead> msg) {
     HistoryRead read = msg.body();
+    long startedAt = System.nanoTime();
     try {
       store.read(read, config.namespaceOf(read.channel()))
-          .onSuccess(msg::reply)
-          .onFailure(e -> Replies.fail(msg, e));
+          .onSuccess(page -> {
+            metrics.read(startedAt);
+            msg.reply(page);
+          })
+          .onFailure(e -> {
+            metrics.readFailed(startedAt, e);
+            Replies.fail(msg, e);
+          });
     } catch (RuntimeException e) {
+      metrics.readFailed(0, e);
       Replies.fail(msg, e);
     }
   }
@@ -98,10 +116,18 @@ public final class HistoryVerticle extends VerticleBase {
   private void query(Message<JsonObject> msg) {
     try {
       HistoryRead read = parseQuery(msg.body());
+      long startedAt = System.nanoTime();
       store.read(read, config.namespaceOf(read.channel()))
-          .onSuccess(page -> msg.reply(page.toJson()))
-          .onFailure(e -> Replies.fail(msg, e));
+          .onSuccess(page -> {
+            metrics.read(startedAt);
+            msg.reply(page.toJson());
+          })
+          .onFailure(e -> {
+            metrics.readFailed(startedAt, e);
+            Replies.fail(msg, e);
+          });
     } catch (RuntimeException e) {
+      metrics.readFailed(0, e);
       Replies.fail(msg, e);
     }
   }

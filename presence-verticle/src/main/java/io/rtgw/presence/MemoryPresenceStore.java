@@ -22,6 +22,8 @@ public final class MemoryPresenceStore implements PresenceStore {
 
   /** channel -> user -> client -> entry. */
   private final Map<String, Map<String, Map<String, Client>>> channels = new HashMap<>();
+  /** Kept beside the maps, so counting the clients is not a walk over every channel. */
+  private long entries;
 
   @Override
   public Future<List<PresenceEvent>> apply(PresenceReport report, long now, long ttlMs) {
@@ -59,13 +61,20 @@ public final class MemoryPresenceStore implements PresenceStore {
     return Future.succeededFuture(out);
   }
 
+  @Override
+  public Future<Long> entries() {
+    return Future.succeededFuture(entries);
+  }
+
   private void put(PresenceEntry e, String node, long expiresAt, List<PresenceEvent> events) {
     Map<String, Map<String, Client>> users = channels.computeIfAbsent(e.channel(), c -> new HashMap<>());
     Map<String, Client> clients = users.computeIfAbsent(e.user(), u -> new HashMap<>());
     if (clients.isEmpty()) {
       events.add(PresenceEvent.join(e));
     }
-    clients.put(e.client(), new Client(node, expiresAt));
+    if (clients.put(e.client(), new Client(node, expiresAt)) == null) {
+      entries++;
+    }
   }
 
   private void remove(PresenceEntry e, List<PresenceEvent> events) {
@@ -74,6 +83,7 @@ public final class MemoryPresenceStore implements PresenceStore {
     if (clients == null || clients.remove(e.client()) == null) {
       return;
     }
+    entries--;
     if (clients.isEmpty()) {
       users.remove(e.user());
       events.add(PresenceEvent.leave(e));
@@ -102,6 +112,7 @@ public final class MemoryPresenceStore implements PresenceStore {
           if (filter.test(client.getValue().node, client.getValue())) {
             lastRemoved = client.getKey();
             clientIt.remove();
+            entries--;
           }
         }
         if (user.getValue().isEmpty()) {

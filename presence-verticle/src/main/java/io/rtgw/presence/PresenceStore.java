@@ -29,6 +29,9 @@ public interface PresenceStore {
 
   Future<List<PresenceMember>> members(String channel);
 
+  /** How many entries (clients in channels) the registry holds, over every channel and node. */
+  Future<Long> entries();
+
   /** Whether the store answers (Redis: one PING within the command timeout); never fails. */
   default Future<Boolean> healthy() {
     return Future.succeededFuture(true);

@@ -34,6 +34,8 @@ public final class PresenceVerticle extends VerticleBase {
   private PresenceStore store;
   private EventBus bus;
   private long sweepTimer;
+  private PresenceMetrics metrics;
+  private long entriesTimer;
   private boolean sweeping;
 
   @Override
@@ -42,6 +44,9 @@ public final class PresenceVerticle extends VerticleBase {
     store = createStore();
     bus = vertx.eventBus();
     sweepTimer = vertx.setPeriodic(config.presence().sweepMs(), id -> sweep());
+    metrics = PresenceMetrics.create();
+    // a gauge read at scrape time would ask Redis from the scraping thread; a count per sweep interval is fresh enough
+    entriesTimer = vertx.setPeriodic(config.presence().sweepMs(), id -> store.entries().onSuccess(metrics::entries));
     return Future.join(
         bus.<PresenceReport>consumer(Addresses.PRESENCE_REPORT, this::report).completion(),
         bus.<String>consumer(Addresses.NODE_LEFT, this::nodeLeft).completion(),
@@ -54,6 +59,7 @@ public final class PresenceVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(entriesTimer);
     return store.close();
   }
 
@@ -136,6 +142,7 @@ public final class PresenceVerticle extends VerticleBase {
   }
 
   private void fanOut(List<PresenceEvent> events) {
+    metrics.published(events);
     for (PresenceEvent e : events) {
       bus.publish(Addresses.delivery(e.channel()), e);
     }

@@ -9,6 +9,8 @@ import io.rtgw.redis.LuaScript;
 import io.rtgw.redis.RedisLink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,6 +118,11 @@ public final class RedisPresenceStore implements PresenceStore {
       members.sort((a, b) -> a.user().compareTo(b.user()));
       return members;
     });
+  }
+
+  @Override
+  public Future<Long> entries() {
+    return link.call(Request.cmd(Command.HLEN).arg(keys.declared().get(0))).map(Response::toLong);
   }
 
   @Override

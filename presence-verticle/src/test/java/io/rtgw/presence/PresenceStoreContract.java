@@ -176,6 +176,27 @@ abstract class PresenceStoreContract {
     assertThat(expire(TTL)).containsExactlyInAnyOrder(PresenceEvent.leave(b), PresenceEvent.leave(c));
   }
 
+  @Test
+  void entries_counts_each_client_in_each_channel_through_joins_refreshes_leaves_expiry_and_departures() {
+    PresenceEntry a1 = new PresenceEntry("chat:a", "jo", "c1");
+    PresenceEntry a2 = new PresenceEntry("chat:a", "jo", "c2");
+    PresenceEntry b1 = new PresenceEntry("chat:b", "jo", "c1");
+    PresenceEntry other = new PresenceEntry("chat:a", "kim", "c3");
+    assertThat(await(() -> store.entries())).isZero();
+    joins("n1", 0, a1, a2, b1);
+    joins("n2", 0, other);
+    assertThat(await(() -> store.entries())).isEqualTo(4);
+    refresh("n1", 0, a1, a2);
+    assertThat(await(() -> store.entries())).as("a refresh adds no entry").isEqualTo(4);
+    leaves("n1", a2);
+    leaves("n1", a2);
+    assertThat(await(() -> store.entries())).as("a repeated leave removes one").isEqualTo(3);
+    await(() -> store.removeNode("n2"));
+    assertThat(await(() -> store.entries())).isEqualTo(2);
+    expire(TTL + 1);
+    assertThat(await(() -> store.entries())).isZero();
+  }
+
   // ---- helpers
 
   protected List<PresenceEvent> joins(String node, long now, PresenceEntry... entries) {

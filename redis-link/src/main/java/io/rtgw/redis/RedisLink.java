@@ -1,5 +1,7 @@
 package io.rtgw.redis;
 
+import io.rtgw.protocol.ErrorCode;
+import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.config.RedisConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -58,6 +60,7 @@ public final class RedisLink {
   private final RedisOptions options;
   private final String store;
   private final long timeoutMs;
+  private final RedisMetrics metrics;
   private Redis client;
   private RedisConnection connection;
   private Future<RedisConnection> connecting;
@@ -75,6 +78,7 @@ public final class RedisLink {
     this.options = options(config);
     this.store = store;
     this.timeoutMs = config.commandTimeoutMs();
+    this.metrics = RedisMetrics.of(store);
   }
 
   static RedisOptions options(RedisConfig config) {
@@ -90,12 +94,14 @@ public final class RedisLink {
 
   /** Runs a script within the command timeout; failures come back as protocol errors. */
   public Future<Response> call(LuaScript script, List<String> keys, List<String> args) {
-    return settled(bounded(script.run(this, keys, args)));
+    long startedAt = System.nanoTime();
+    return settled(startedAt, bounded(script.run(this, keys, args)));
   }
 
   /** Sends one command within the command timeout; failures come back as protocol errors. */
   public Future<Response> call(Request request) {
-    return settled(bounded(send(request)));
+    long startedAt = System.nanoTime();
+    return settled(startedAt, bounded(send(request)));
   }
 
   /** One PING within the command timeout. */
@@ -105,10 +111,12 @@ public final class RedisLink {
         .otherwise(false);
   }
 
-  private Future<Response> settled(Future<Response> call) {
+  private Future<Response> settled(long startedAt, Future<Response> call) {
     return call
         .andThen(ar -> noteReachability(ar.succeeded() ? null : ar.cause()))
-        .recover(e -> Future.failedFuture(RedisFailures.toProtocol(e, timeoutMs, store)));
+        .recover(e -> Future.failedFuture(RedisFailures.toProtocol(e, timeoutMs, store)))
+        .andThen(ar -> metrics.completed(startedAt, ar.succeeded() ? null
+            : ar.cause() instanceof GatewayException g ? g.code() : ErrorCode.INTERNAL));
   }
 
   private <T> Future<T> bounded(Future<T> call) {

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class GatewayMetrics {
 
   /** The Micrometer registry the launcher sets up for Vert.x and the gateway alike. */
-  public static final String REGISTRY = "rtgw";
+  public static final String REGISTRY = io.rtgw.protocol.config.MetricsConfig.REGISTRY;
 
   public static final String WS = "ws";
   public static final String SSE = "sse";

@@ -7,6 +7,12 @@ package io.rtgw.protocol.config;
  */
 public record MetricsConfig(Boolean enabled) {
 
+  /**
+   * The name of the one Micrometer registry of a process, which the launcher sets up for Vert.x and every
+   * tier registers its meters in (each tier may run in a process of its own).
+   */
+  public static final String REGISTRY = "rtgw";
+
   public MetricsConfig {
     enabled = enabled == null || enabled;
   }
