@@ -58,6 +58,8 @@ public final class ConnectionVerticle extends VerticleBase {
   private PollTransport polls;
   private HttpApi api;
   private HttpServer server;
+  /** {@code /metrics} and the probes apart from the client port ({@code metrics.port}); null when off. */
+  private HttpServer management;
   private VertxInternals internals;
   private volatile boolean draining;
   private volatile boolean listening;
@@ -86,12 +88,22 @@ public final class ConnectionVerticle extends VerticleBase {
       LOG.warn("auth.jwt.hmacSecrets holds the DEVELOPMENT secret shipped in conf/standalone.json: anyone can "
           + "sign tokens with it. Never run a node reachable by others with it.");
     }
-    return server.listen(config.http().port(), config.http().host())
+    Future<HttpServer> clients = server.listen(config.http().port(), config.http().host())
         .onSuccess(s -> {
           listening = true;
           LOG.info("Connection tier listening on {}:{} ({})", config.http().host(), s.actualPort(),
               config.http().tls().enabled() ? "TLS, HTTP/2 and HTTP/1.1" : config.http().h2c() ? "HTTP/1.1 and h2c" : "HTTP/1.1");
         });
+    if (!config.metrics().managementPort()) {
+      return clients;
+    }
+    Router routes = Router.router(vertx);
+    operatorRoutes(routes);
+    routes.route().last().handler(ctx -> HttpErrors.send(ctx.response(), ErrorCode.NOT_FOUND,
+        "The management port serves /metrics, /health/live and /health/ready only."));
+    management = vertx.createHttpServer().requestHandler(routes);
+    return clients.compose(s -> management.listen(config.metrics().port(), config.http().host()))
+        .onSuccess(m -> LOG.info("Management port {}: /metrics, /health/live, /health/ready", m.actualPort()));
   }
 
   /**
@@ -126,7 +138,7 @@ public final class ConnectionVerticle extends VerticleBase {
       sse.closeAll();
       polls.closeAll();
       presence.close();
-      return Future.join(server.close(), hub.close());
+      return Future.join(server.close(), hub.close(), management == null ? Future.succeededFuture() : management.close());
     });
   }
 
@@ -179,12 +191,19 @@ public final class ConnectionVerticle extends VerticleBase {
     router.get("/history").handler(api::history);
     router.get("/presence").handler(api::presence);
     router.get("/health").handler(new HealthCheck(vertx.eventBus(), this::counters, () -> draining)::handle);
-    router.get("/metrics").handler(metricsEndpoint());
-    new Probes(vertx, () -> listening, () -> draining).route(router);
+    if (!config.metrics().managementPort()) {
+      operatorRoutes(router);
+    }
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().last().handler(ctx -> HttpErrors.send(ctx.response(), ErrorCode.NOT_FOUND, RouteErrors.notFound(ctx)));
     RouteErrors.install(router, config.http().maxBodyBytes(), config.http().bodyTimeoutMs());
     return router;
+  }
+
+  /** What an operator's tools call: on the client port, or on the management port when there is one. */
+  private void operatorRoutes(Router router) {
+    router.get("/metrics").handler(metricsEndpoint());
+    new Probes(vertx, () -> listening, () -> draining).route(router);
   }
 
   /** Prometheus text from the launcher's registry; where metrics are off, a 404 that says so. */

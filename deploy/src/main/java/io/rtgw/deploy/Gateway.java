@@ -154,10 +154,17 @@ public final class Gateway {
           connections.add(c);
           return c;
         }, ids))
+        .compose(v -> deployRole(vertx, metricsOnly(config), json, MetricsOnlyVerticle::new, ids))
         .compose(v -> config.demo().ticker()
             ? deployRole(vertx, new RoleConfig(true, 1), json, io.rtgw.deploy.demo.TickerVerticle::new, ids)
             : Future.succeededFuture())
         .map(v -> new Gateway(vertx, connections, ids, config.nodeId()));
+  }
+
+  /** The management port of a process without the connection tier, which otherwise serves it. */
+  private static RoleConfig metricsOnly(GatewayConfig config) {
+    boolean on = config.metrics().enabled() && config.metrics().managementPort() && !config.roles().connection().enabled();
+    return new RoleConfig(on, 1);
   }
 
   /**
@@ -184,6 +191,11 @@ public final class Gateway {
     if (config.cluster().enabled() && !config.cluster().singleStateMember()) {
       refuseClusteredMemoryStore("history", config.roles().history(), config.history().store().equals(HistoryConfig.MEMORY));
       refuseClusteredMemoryStore("presence", config.roles().presence(), config.presence().store().equals(PresenceConfig.MEMORY));
+    }
+    if (config.roles().connection().enabled() && config.metrics().managementPort()
+        && config.metrics().port().equals(config.http().port())) {
+      throw new ConfigException("metrics.port must differ from http.port (both " + config.http().port()
+          + "): the management port keeps /metrics and the probes off the client port.");
     }
     RoleConfig history = config.roles().history();
     if (history.enabled() && history.instances() > 1 && config.history().store().equals(HistoryConfig.MEMORY)) {
