@@ -1,5 +1,6 @@
 package io.rtgw.connection;
 
+import io.rtgw.connection.http.CertificateReloader;
 import io.rtgw.connection.http.Cors;
 import io.rtgw.connection.http.Draining;
 import io.rtgw.connection.http.HttpApi;
@@ -60,6 +61,9 @@ public final class ConnectionVerticle extends VerticleBase {
   private HttpServer server;
   /** {@code /metrics} and the probes apart from the client port ({@code metrics.port}); null when off. */
   private HttpServer management;
+  private HttpServerOptions serverOptions;
+  /** Null unless TLS is on with {@code http.tls.reloadSeconds}. */
+  private CertificateReloader certificates;
   private VertxInternals internals;
   private volatile boolean draining;
   private volatile boolean listening;
@@ -81,7 +85,8 @@ public final class ConnectionVerticle extends VerticleBase {
     sse = new SseTransport(vertx, config, sessions, auth, limits, internals);
     polls = new PollTransport(vertx, config, sessions, auth, limits, tiers, presence);
     api = new HttpApi(auth, requests);
-    server = vertx.createHttpServer(serverOptions())
+    serverOptions = serverOptions();
+    server = vertx.createHttpServer(serverOptions)
         .invalidRequestHandler(RequestChecks::invalid)
         .requestHandler(router());
     if (config.auth().jwt().usesDevelopmentSecret()) {
@@ -94,6 +99,11 @@ public final class ConnectionVerticle extends VerticleBase {
           LOG.info("Connection tier listening on {}:{} ({})", config.http().host(), s.actualPort(),
               config.http().tls().enabled() ? "TLS, HTTP/2 and HTTP/1.1" : config.http().h2c() ? "HTTP/1.1 and h2c" : "HTTP/1.1");
         });
+    TlsConfig tls = config.http().tls();
+    if (tls.enabled() && tls.reloadSeconds() > 0) {
+      certificates = new CertificateReloader(vertx, server, serverOptions.getSslOptions(), tls);
+      clients = clients.compose(s -> certificates.start().map(s));
+    }
     if (!config.metrics().managementPort()) {
       return clients;
     }
@@ -115,6 +125,9 @@ public final class ConnectionVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     draining = true;
+    if (certificates != null) {
+      certificates.stop();
+    }
     io.rtgw.connection.metrics.GatewayMetrics.current().draining(true);
     long window = config.http().drainMs();
     int clients = ws.size() + sse.size() + polls.size();

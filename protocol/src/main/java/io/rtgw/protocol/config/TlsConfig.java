@@ -8,10 +8,20 @@ import java.nio.file.Path;
  * PKCS#1). Both set: the server speaks only TLS on {@code http.port} and offers HTTP/2 and HTTP/1.1 by
  * ALPN; neither: plain HTTP. A blank path counts as unset, so {@code GATEWAY_HTTP_TLS_CERT_PATH=} turns TLS
  * off again. A path that names no readable file stops the launcher with one sentence.
+ *
+ * <p>{@code reloadSeconds}: how often the files are read again (0, the default: never); when either
+ * changed, new connections get the new certificate and open ones keep theirs, so a renewal (cert-manager,
+ * certbot) needs no restart.
  */
-public record TlsConfig(String certPath, String keyPath) {
+public record TlsConfig(String certPath, String keyPath, Long reloadSeconds) {
+
+  /** Never read the files again: a renewed certificate needs a restart. */
+  public static final long NO_RELOAD = 0;
+  public static final long MAX_RELOAD_SECONDS = 86_400;
 
   public TlsConfig {
+    reloadSeconds = reloadSeconds == null ? NO_RELOAD : reloadSeconds;
+    Check.range("http.tls.reloadSeconds", reloadSeconds, 0, MAX_RELOAD_SECONDS);
     certPath = certPath == null || certPath.isBlank() ? null : certPath;
     keyPath = keyPath == null || keyPath.isBlank() ? null : keyPath;
     if ((certPath == null) != (keyPath == null)) {
@@ -23,7 +33,7 @@ public record TlsConfig(String certPath, String keyPath) {
 
   /** TLS is off. */
   public static TlsConfig none() {
-    return new TlsConfig(null, null);
+    return new TlsConfig(null, null, null);
   }
 
   public boolean enabled() {
