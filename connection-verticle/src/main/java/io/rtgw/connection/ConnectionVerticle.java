@@ -1,5 +1,6 @@
 package io.rtgw.connection;
 
+import io.rtgw.connection.http.AccessLog;
 import io.rtgw.connection.http.CertificateReloader;
 import io.rtgw.connection.http.Cors;
 import io.rtgw.connection.http.Draining;
@@ -88,7 +89,7 @@ public final class ConnectionVerticle extends VerticleBase {
     serverOptions = serverOptions();
     server = vertx.createHttpServer(serverOptions)
         .invalidRequestHandler(RequestChecks::invalid)
-        .requestHandler(router());
+        .requestHandler(router(limits));
     if (config.auth().jwt().usesDevelopmentSecret()) {
       LOG.warn("auth.jwt.hmacSecrets holds the DEVELOPMENT secret shipped in conf/standalone.json: anyone can "
           + "sign tokens with it. Never run a node reachable by others with it.");
@@ -186,8 +187,11 @@ public final class ConnectionVerticle extends VerticleBase {
     return options;
   }
 
-  private Router router() {
+  private Router router(Limits limits) {
     Router router = Router.router(vertx);
+    if (config.http().accessLog()) {
+      router.route().handler(new AccessLog(limits::clientIp));
+    }
     router.route().handler(RequestChecks::query);
     Cors cors = new Cors(config.http().allowedOrigins());
     CROSS_ORIGIN_PATHS.forEach(path -> router.route(path).handler(cors));

@@ -14,10 +14,12 @@ package io.rtgw.protocol.config;
  * not fully arrived by then is refused and its connection closed.
  * {@code tls} ({@link TlsConfig}) turns on TLS with HTTP/2 offered by ALPN; {@code h2c} accepts HTTP/2 over
  * cleartext (prior knowledge or {@code Upgrade: h2c}) for a proxy in front that speaks it, off by default.
+ * {@code accessLog}: one line per request and upgrade on the logger {@code rtgw.access}, credentials
+ * redacted; off by default.
  */
 public record HttpConfig(String host, Integer port, Integer maxBodyBytes, java.util.List<String> allowedOrigins,
                          Long drainMs, Boolean vertxInternals, java.util.List<String> trustedProxies,
-                         Long idleTimeoutMs, Long bodyTimeoutMs, TlsConfig tls, Boolean h2c) {
+                         Long idleTimeoutMs, Long bodyTimeoutMs, TlsConfig tls, Boolean h2c, Boolean accessLog) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
@@ -40,6 +42,7 @@ public record HttpConfig(String host, Integer port, Integer maxBodyBytes, java.u
     Check.range("http.bodyTimeoutMs", bodyTimeoutMs, 100, 600_000);
     tls = tls == null ? TlsConfig.none() : tls;
     h2c = h2c == null ? Boolean.FALSE : h2c;
+    accessLog = accessLog == null ? Boolean.FALSE : accessLog;
     Check.range("http.drainMs", drainMs, 0, 600_000);
     Check.range("http.port", port, 0, 65535);
     Check.range("http.maxBodyBytes", maxBodyBytes, 1024, 64 * 1024 * 1024);
