@@ -63,6 +63,34 @@ public final class GatewayMetrics {
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
             Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10))
         .register(registry);
+    preRegister();
+  }
+
+  /** The limits that refuse, as {@link #refused} names them. */
+  static final String[] LIMITS = {"connections", "rate", "commands_abuse", "subscriptions"};
+
+  /**
+   * Every series of a fixed label set exists from the start, at 0: a series that appears only with its
+   * first event makes {@code rate()} and {@code increase()} blind to that event, and an alert on it silent
+   * until the second one. Close reasons stay open-ended (a close code a client sends), so they appear as
+   * they happen.
+   */
+  private void preRegister() {
+    counter("rtgw_publishes", "result", "ok");
+    for (io.rtgw.protocol.ErrorCode code : io.rtgw.protocol.ErrorCode.values()) {
+      counter("rtgw_publishes", "result", code.code());
+    }
+    counter("rtgw_gap_fills");
+    counter("rtgw_gap_fill_messages");
+    counter("rtgw_resumes", "recovered", "true");
+    counter("rtgw_resumes", "recovered", "false");
+    for (String transport : new String[] {WS, SSE, POLL}) {
+      counter("rtgw_slow_consumer_closes", "transport", transport);
+      counter("rtgw_connections_opened", "transport", transport);
+    }
+    for (String limit : LIMITS) {
+      counter("rtgw_limit_refusals", "limit", limit);
+    }
   }
 
   private static volatile GatewayMetrics current;
