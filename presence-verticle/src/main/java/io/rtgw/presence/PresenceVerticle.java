@@ -46,8 +46,9 @@ public final class PresenceVerticle extends VerticleBase {
     sweepTimer = vertx.setPeriodic(config.presence().sweepMs(), id -> sweep());
     metrics = PresenceMetrics.create();
     // a gauge read at scrape time would ask Redis from the scraping thread; a count per sweep interval is fresh enough
-    entriesTimer = vertx.setPeriodic(config.presence().sweepMs(), id -> store.entries().onSuccess(metrics::entries));
+    entriesTimer = vertx.setPeriodic(config.presence().sweepMs(), id -> countEntries());
     return Future.join(
+        countEntries(),
         bus.<PresenceReport>consumer(Addresses.PRESENCE_REPORT, this::report).completion(),
         bus.<String>consumer(Addresses.NODE_LEFT, this::nodeLeft).completion(),
         bus.<JsonObject>consumer(Addresses.PRESENCE_QUERY, this::query).completion(),
@@ -139,6 +140,14 @@ public final class PresenceVerticle extends VerticleBase {
     } else {
       LOG.warn("{}: {}", what, e.getMessage());
     }
+  }
+
+  /**
+   * Sets the entries gauge from the store. Also done at start, so the gauge never shows what a previous
+   * instance of this process counted; a store that is down leaves it as it was and fails nothing.
+   */
+  private Future<Void> countEntries() {
+    return store.entries().onSuccess(metrics::entries).<Void>mapEmpty().otherwiseEmpty();
   }
 
   private void fanOut(List<PresenceEvent> events) {
