@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +46,7 @@ final class KeyedPublisher implements AutoCloseable {
   private final List<Failure> failures = new ArrayList<>();
   private final AtomicInteger next = new AtomicInteger();
   private volatile List<Integer> skip = List.of();
-  private CountDownLatch done;
+  private volatile int cap;
 
   KeyedPublisher(String channel, String prefix, String user, List<Integer> ports, long retryDelayMs, Duration requestTimeout) {
     this.channel = channel;
@@ -60,16 +59,26 @@ final class KeyedPublisher implements AutoCloseable {
 
   /** Starts publishing messages 1..count, {@code perSecond} new ones a second; see {@link #await}. */
   KeyedPublisher start(int count, int perSecond) {
-    done = new CountDownLatch(count);
+    cap = count;
     long periodMicros = 1_000_000L / perSecond;
     timer.scheduleAtFixedRate(() -> {
-      int i = next.incrementAndGet();
-      if (i > count) {
-        return;
+      synchronized (next) {
+        if (next.get() >= cap) {
+          return;
+        }
+        int i = next.incrementAndGet();
+        attempt(i, i % ports.size());
       }
-      attempt(i, i % ports.size());
     }, 0, periodMicros, TimeUnit.MICROSECONDS);
     return this;
+  }
+
+  /** Publishes no new message from now on; returns how many were started (all of them get retried to the end). */
+  int finish() {
+    synchronized (next) {
+      cap = next.get();
+      return cap;
+    }
   }
 
   /** Nodes not to send to (e.g. one about to be stopped); publishes go to the others. */
@@ -79,7 +88,14 @@ final class KeyedPublisher implements AutoCloseable {
 
   /** Waits until every publish is acknowledged; false when {@code within} ran out first. */
   boolean await(Duration within) throws InterruptedException {
-    return done.await(within.toMillis(), TimeUnit.MILLISECONDS);
+    long deadline = System.nanoTime() + within.toNanos();
+    while (acks.size() < cap || next.get() < cap) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
   }
 
   private void attempt(int i, int portIndex) {
@@ -98,9 +114,7 @@ final class KeyedPublisher implements AutoCloseable {
     client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
       long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
       if (e == null && r.statusCode() == 200) {
-        if (acks.putIfAbsent(i, new JsonObject(r.body())) == null) {
-          done.countDown();
-        }
+        acks.putIfAbsent(i, new JsonObject(r.body()));
         return;
       }
       String code = e != null ? e.getClass().getSimpleName() : codeOf(r.body());
