@@ -4,6 +4,16 @@ import static io.rtgw.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtgw.testkit.HttpCalls;
+import io.rtgw.testkit.WsClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,7 +33,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * kill -9 of one of two fanout and one of two history processes in the middle of a publish stream whose
  * publisher retries with the same idempotency key: every acknowledged publish is stored once (history
  * holds offsets 1..N, each with its own message) and delivered once to every subscriber.
+ *
+ * <p>First, on the same processes (one tier each, so each cost is one tier's), the per-node costs
+ * docs/SCALING.md builds its model from: Redis commands per second per subscribed channel and node, per
+ * identified client in a presence channel and per publish; bus deliveries per publish and node; bytes the
+ * fanout processes move per publish; resident memory of each tier process. Each is checked against a
+ * bound wide enough for a shared machine, so a change that multiplies a cost fails here, and printed.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TierKillIT {
 
   private static final String CHANNEL = "feed:tiers";
@@ -32,9 +49,15 @@ class TierKillIT {
   @RegisterExtension
   static final ClusterExtension CLUSTER = new ClusterExtension(() -> ProcessCluster.builder("tier-kill")
       .nodes("history", 2).nodes("presence", 1).nodes("fanout", 2).nodes("connection", 2)
+      .env("connection", "GATEWAY_IDENTITY_ALLOW_USER_PARAM", "true")
       .env("GATEWAY_HTTP_DRAIN_MS", "1000"));
 
+  private static final int CHANNELS = 200;
+  private static final int USERS = 200;
+  private static final int PUBLISHES = 1_000;
+
   @Test
+  @Order(2)
   void keyed_publishes_survive_a_fanout_and_a_history_crash_stored_and_delivered_once() throws Exception {
     ProcessCluster cluster = CLUSTER.get();
     List<Integer> ports = cluster.connectionPorts();
@@ -108,5 +131,167 @@ class TierKillIT {
       cluster.node("fanout-1").restart();
       cluster.node("history-1").restart();
     }
+  }
+
+  @Test
+  @Order(1)
+  void redis_commands_bus_deliveries_and_memory_per_unit_of_load() throws Exception {
+    ProcessCluster cluster = CLUSTER.get();
+    List<Integer> ports = cluster.connectionPorts();
+    try (Clients clients = new Clients()) {
+      double idle = commandsPerSecond(cluster, 5);
+
+      // idle subscribed channels: one WebSocket per node holding the same 200 channels
+      List<WsClient> holders = new ArrayList<>();
+      for (int port : ports) {
+        WsClient ws = WsClient.connect(clients.vertx(), port, null);
+        holders.add(ws);
+        for (int c = 0; c < CHANNELS; c++) {
+          assertThat(ws.subscribe("feed:cost-" + c).getString("type")).isEqualTo("subscribed");
+        }
+      }
+      Thread.sleep(1_000);
+      double withChannels = commandsPerSecond(cluster, 10);
+      double perChannelNode = (withChannels - idle) / (CHANNELS * ports.size());
+      holders.forEach(WsClient::close);
+
+      // identified clients in one presence channel, on one node (each also holds its user: inbox)
+      List<WsClient> users = new ArrayList<>();
+      for (int u = 0; u < USERS; u++) {
+        WsClient ws = WsClient.connect(clients.vertx(), ports.get(0), "user=cost-" + u);
+        ws.subscribe("chat:cost");
+        users.add(ws);
+      }
+      Thread.sleep(2_000);
+      double withUsers = commandsPerSecond(cluster, 10);
+      double perUser = (withUsers - idle) / USERS;
+      // what presence itself costs: without the position checks of the USERS inboxes and the one room
+      double perUserPresence = (withUsers - idle - (USERS + 1) * perChannelNode) / USERS;
+      users.forEach(WsClient::close);
+      Thread.sleep(2_000);
+
+      // publishes to a channel with subscribers on both nodes
+      List<WsClient> subscribers = new ArrayList<>();
+      for (int port : ports) {
+        WsClient ws = WsClient.connect(clients.vertx(), port, null);
+        ws.subscribe("feed:cost-publish");
+        subscribers.add(ws);
+      }
+      Map<Integer, Double> deliveredBefore = new LinkedHashMap<>();
+      for (int port : ports) {
+        deliveredBefore.put(port, metric(port, "rtgw_delivery_latency_seconds_count"));
+      }
+      List<ProcessCluster.Node> fanouts = cluster.nodes("fanout");
+      long[] ioBefore = io(fanouts);
+      long commandsBefore = totalCommands(cluster);
+      long started = System.nanoTime();
+      try (KeyedPublisher publisher = new KeyedPublisher("feed:cost-publish", "cost", null, ports, 100, Duration.ofSeconds(10))) {
+        publisher.start(PUBLISHES, 200);
+        assertThat(publisher.await(Duration.ofSeconds(60))).isTrue();
+        assertThat(publisher.failures()).isEmpty();
+      }
+      for (WsClient ws : subscribers) {
+        ws.awaitMessages("feed:cost-publish", PUBLISHES);
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      long commands = totalCommands(cluster) - commandsBefore;
+      long[] ioAfter = io(fanouts);
+      double perPublish = (commands - idle * seconds) / PUBLISHES;
+      List<Double> busPerPublish = new ArrayList<>();
+      for (int port : ports) {
+        double delivered = eventually(Duration.ofSeconds(5), () -> {
+          double d = metric(port, "rtgw_delivery_latency_seconds_count") - deliveredBefore.get(port);
+          assertThat(d).isGreaterThanOrEqualTo(PUBLISHES);
+          return d;
+        });
+        busPerPublish.add(delivered / PUBLISHES);
+      }
+      subscribers.forEach(WsClient::close);
+      double fanoutWrittenPerPublish = (ioAfter[1] - ioBefore[1]) / (double) PUBLISHES;
+      double fanoutReadPerPublish = (ioAfter[0] - ioBefore[0]) / (double) PUBLISHES;
+
+      Map<String, Long> rss = new LinkedHashMap<>();
+      for (ProcessCluster.Node n : cluster.nodes()) {
+        rss.put(n.name(), rssKb(n.pid()));
+      }
+      System.out.printf("[cost] Redis commands/s: idle cluster %.1f; %d channels subscribed on each of %d nodes %.1f (%.2f per channel and node)%n",
+          idle, CHANNELS, ports.size(), withChannels, perChannelNode);
+      System.out.printf("[cost] %d identified clients in one presence channel on one node: %.1f Redis commands/s (%.3f per client, "
+          + "%.3f per client without the position checks of its inbox channel)%n", USERS, withUsers, perUser, perUserPresence);
+      System.out.printf("[cost] %d publishes at 200/s to a channel with subscribers on %d nodes: %.2f Redis commands per publish, "
+          + "%s bus deliveries per publish and node, fanout processes %.0f bytes written and %.0f read per publish%n",
+          PUBLISHES, ports.size(), perPublish, busPerPublish, fanoutWrittenPerPublish, fanoutReadPerPublish);
+      System.out.printf("[cost] resident memory (KB) after the run: %s%n", rss);
+
+      // bounds loose enough for a shared machine, tight enough to catch a cost that multiplies
+      assertThat(perPublish).as("Redis commands per publish").isBetween(0.5, 20.0);
+      assertThat(busPerPublish).as("one bus delivery per node and message").allMatch(d -> d >= 1.0 && d < 1.1);
+    }
+  }
+
+  private static double commandsPerSecond(ProcessCluster cluster, int seconds) throws InterruptedException {
+    long before = totalCommands(cluster);
+    long t0 = System.nanoTime();
+    Thread.sleep(seconds * 1_000L);
+    long after = totalCommands(cluster);
+    // the INFO call itself is a command: not the gateway's
+    return (after - before - 1) / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** {@code total_commands_processed} from INFO stats (redis-cli, since the reply has many lines). */
+  private static long totalCommands(ProcessCluster cluster) {
+    try {
+      Process p = new ProcessBuilder("redis-cli", "-p", String.valueOf(cluster.redis().port()), "INFO", "stats")
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(5, TimeUnit.SECONDS);
+      for (String line : out.split("\r?\n")) {
+        if (line.startsWith("total_commands_processed:")) {
+          return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+        }
+      }
+      throw new IllegalStateException("no total_commands_processed in INFO stats: " + out);
+    } catch (IOException e) {
+      throw new IllegalStateException("redis-cli failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The sum of a Prometheus metric's samples on a connection node's /metrics. */
+  private static double metric(int port, String name) {
+    String text = new HttpCalls(port).get("/metrics").text();
+    double sum = 0;
+    for (String line : text.split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
+  /** rchar and wchar of /proc/PID/io summed over processes: bytes read and written through system calls (sockets included). */
+  private static long[] io(List<ProcessCluster.Node> nodes) throws IOException {
+    long[] rw = new long[2];
+    for (ProcessCluster.Node n : nodes) {
+      for (String line : Files.readAllLines(Path.of("/proc/" + n.pid() + "/io"))) {
+        if (line.startsWith("rchar:")) {
+          rw[0] += Long.parseLong(line.substring(6).trim());
+        } else if (line.startsWith("wchar:")) {
+          rw[1] += Long.parseLong(line.substring(6).trim());
+        }
+      }
+    }
+    return rw;
+  }
+
+  private static long rssKb(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
   }
 }
