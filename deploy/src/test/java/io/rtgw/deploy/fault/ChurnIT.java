@@ -25,7 +25,7 @@ class ChurnIT {
   private static final int CHANNELS = 10;
   private static final int PER_CHANNEL = 30;
   private static final int MESSAGES = 1_200;
-  private static final int RATE = 40;
+  private static final int RATE = 20;
 
   @RegisterExtension
   static final ClusterExtension CLUSTER = new ClusterExtension(() -> ProcessCluster.builder("churn")

@@ -117,7 +117,8 @@ final class KeyedPublisher implements AutoCloseable {
         acks.putIfAbsent(i, new JsonObject(r.body()));
         return;
       }
-      String code = e != null ? e.getClass().getSimpleName() : codeOf(r.body());
+      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      String code = cause != null ? cause.getClass().getSimpleName() : codeOf(r.body());
       synchronized (failures) {
         failures.add(new Failure(System.currentTimeMillis(), took, e != null ? 0 : r.statusCode(), code));
       }

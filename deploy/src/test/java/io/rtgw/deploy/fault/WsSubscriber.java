@@ -12,6 +12,8 @@ final class WsSubscriber extends Subscriber {
 
   private final WebSocketClient client;
   private ClientWebSocket ws;
+  /** Whether {@link #ws} completed its handshake: closing one that has not throws. */
+  private boolean connected;
   private String epoch;
   private long offset;
   private long subscribeId;
@@ -30,6 +32,7 @@ final class WsSubscriber extends Subscriber {
   void open(int port) {
     ClientWebSocket socket = client.webSocket();
     ws = socket;
+    connected = false;
     socket.textMessageHandler(text -> onFrame(socket, new JsonObject(text)));
     socket.closeHandler(v -> gone(socket));
     socket.exceptionHandler(e -> gone(socket));
@@ -37,9 +40,11 @@ final class WsSubscriber extends Subscriber {
         .setURI("/ws" + (user == null ? "" : "?user=" + user));
     socket.connect(options).onSuccess(s -> {
       if (ws != socket) {
+        // dropped while connecting: this late connection is not wanted any more
         s.close();
         return;
       }
+      connected = true;
       JsonObject subscribe = new JsonObject().put("id", ++subscribeId).put("type", "subscribe").put("channel", channel);
       if (epoch != null) {
         subscribe.put("since", new JsonObject().put("epoch", epoch).put("offset", offset));
@@ -100,8 +105,9 @@ final class WsSubscriber extends Subscriber {
   void abort() {
     ClientWebSocket socket = ws;
     if (socket != null) {
+      boolean open = connected && !socket.isClosed();
       gone(socket);
-      if (!socket.isClosed()) {
+      if (open) {
         socket.close();
       }
     }
