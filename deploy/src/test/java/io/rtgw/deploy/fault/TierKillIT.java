@@ -139,7 +139,10 @@ class TierKillIT {
     ProcessCluster cluster = CLUSTER.get();
     List<Integer> ports = cluster.connectionPorts();
     try (Clients clients = new Clients()) {
+      Map<String, Long> cpuIdle = cpu(cluster);
+      long t0 = System.nanoTime();
       double idle = commandsPerSecond(cluster, 5);
+      idleTicksPerSecond = ticksPerSecond(cluster, cpuIdle, (System.nanoTime() - t0) / 1e9);
 
       // idle subscribed channels: one WebSocket per node holding the same 200 channels
       List<WsClient> holders = new ArrayList<>();
@@ -151,7 +154,11 @@ class TierKillIT {
         }
       }
       Thread.sleep(1_000);
+      Map<String, Long> cpuBefore = cpu(cluster);
+      long t1 = System.nanoTime();
       double withChannels = commandsPerSecond(cluster, 10);
+      double checkSeconds = (System.nanoTime() - t1) / 1e9;
+      Map<String, Double> checkCpu = cpuPer(cluster, cpuBefore, checkSeconds, checkSeconds * CHANNELS * ports.size() / 2.0);
       double perChannelNode = (withChannels - idle) / (CHANNELS * ports.size());
       holders.forEach(WsClient::close);
 
@@ -184,6 +191,7 @@ class TierKillIT {
       List<ProcessCluster.Node> fanouts = cluster.nodes("fanout");
       long[] ioBefore = io(fanouts);
       long commandsBefore = totalCommands(cluster);
+      Map<String, Long> cpuAtStart = cpu(cluster);
       long started = System.nanoTime();
       try (KeyedPublisher publisher = new KeyedPublisher("feed:cost-publish", "cost", null, ports, 100, Duration.ofSeconds(10))) {
         publisher.start(PUBLISHES, 200);
@@ -194,6 +202,7 @@ class TierKillIT {
         ws.awaitMessages("feed:cost-publish", PUBLISHES);
       }
       double seconds = (System.nanoTime() - started) / 1e9;
+      Map<String, Double> publishCpu = cpuPer(cluster, cpuAtStart, seconds, PUBLISHES);
       long commands = totalCommands(cluster) - commandsBefore;
       long[] ioAfter = io(fanouts);
       double perPublish = (commands - idle * seconds) / PUBLISHES;
@@ -222,6 +231,8 @@ class TierKillIT {
           + "%s bus deliveries per publish and node, fanout processes %.0f bytes written and %.0f read per publish%n",
           PUBLISHES, ports.size(), perPublish, busPerPublish, fanoutWrittenPerPublish, fanoutReadPerPublish);
       System.out.printf("[cost] resident memory (KB) after the run: %s%n", rss);
+      System.out.printf("[cost] CPU µs per position check (one channel on one node; idle subtracted, C1 only), by process: %s%n", checkCpu);
+      System.out.printf("[cost] CPU µs per publish (idle subtracted; C1-only JVMs, so an upper bound), by process: %s%n", publishCpu);
 
       // bounds loose enough for a shared machine, tight enough to catch a cost that multiplies
       assertThat(perPublish).as("Redis commands per publish").isBetween(0.5, 20.0);
@@ -284,6 +295,40 @@ class TierKillIT {
       }
     }
     return rw;
+  }
+
+  /** utime + stime of every process, in clock ticks (/proc/PID/stat fields 14 and 15). */
+  private static Map<String, Long> cpu(ProcessCluster cluster) throws IOException {
+    Map<String, Long> ticks = new LinkedHashMap<>();
+    for (ProcessCluster.Node n : cluster.nodes()) {
+      String stat = Files.readString(Path.of("/proc/" + n.pid() + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // after the command name: field 3 is f[0], so utime (14) is f[11] and stime (15) f[12]
+      ticks.put(n.name(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+    }
+    return ticks;
+  }
+
+  /** Each process's CPU while the cluster idled, in clock ticks per second. */
+  private static Map<String, Double> idleTicksPerSecond = Map.of();
+
+  private static Map<String, Double> ticksPerSecond(ProcessCluster cluster, Map<String, Long> before, double seconds) throws IOException {
+    Map<String, Double> out = new LinkedHashMap<>();
+    cpu(cluster).forEach((name, t) -> out.put(name, (t - before.get(name)) / seconds));
+    return out;
+  }
+
+  /**
+   * CPU µs per unit of work since {@code before}, by process, less what the process spent idling over
+   * the same time (heartbeats, timers); clock ticks are 10 ms on Linux.
+   */
+  private static Map<String, Double> cpuPer(ProcessCluster cluster, Map<String, Long> before, double seconds, double units) throws IOException {
+    Map<String, Double> out = new LinkedHashMap<>();
+    cpu(cluster).forEach((name, t) -> {
+      double ticks = t - before.get(name) - idleTicksPerSecond.getOrDefault(name, 0.0) * seconds;
+      out.put(name, Math.round(Math.max(0, ticks) * 10_000.0 / units * 10) / 10.0);
+    });
+    return out;
   }
 
   private static long rssKb(long pid) throws IOException {
