@@ -45,7 +45,7 @@ public final class ChannelHub {
     this.fillPageSize = delivery.catchUpPageSize();
     this.bus = vertx.eventBus();
     this.tiers = tiers;
-    this.checks = new PositionChecks(tiers, channels, delivery.positionCheckMs(), delivery.changesPageSize(),
+    this.checks = new PositionChecks(tiers, metrics, channels, delivery.positionCheckMs(), delivery.changesPageSize(),
         delivery.positionBatchSize(), delivery.epochRefreshMs());
     this.timer = vertx.setPeriodic(delivery.positionCheckMs(), id -> round());
     checks.start();

@@ -1,5 +1,6 @@
 package io.rtgw.connection;
 
+import io.rtgw.connection.metrics.GatewayMetrics;
 import io.rtgw.protocol.ChangesRead;
 import io.rtgw.protocol.ChannelChanges;
 import io.rtgw.protocol.ChannelPosition;
@@ -29,6 +30,7 @@ final class PositionChecks {
   private static final Logger LOG = LoggerFactory.getLogger(PositionChecks.class);
 
   private final Tiers tiers;
+  private final GatewayMetrics metrics;
   private final Map<String, LocalChannel> channels;
   private final int changesPageSize;
   private final int batchSize;
@@ -45,9 +47,10 @@ final class PositionChecks {
   private boolean noFeed;
 
   /** {@code roundMs}: how often {@link #round} runs. */
-  PositionChecks(Tiers tiers, Map<String, LocalChannel> channels, long roundMs, int changesPageSize,
-                 int batchSize, long epochRefreshMs) {
+  PositionChecks(Tiers tiers, GatewayMetrics metrics, Map<String, LocalChannel> channels, long roundMs,
+                 int changesPageSize, int batchSize, long epochRefreshMs) {
     this.tiers = tiers;
+    this.metrics = metrics;
     this.channels = channels;
     this.changesPageSize = changesPageSize;
     this.batchSize = batchSize;
@@ -106,6 +109,7 @@ final class PositionChecks {
     if (!changes.complete() && !channels.isEmpty()) {
       LOG.info("History could not say what changed since {}: reading the positions of all {} channels, {} at a time",
           cursor == null ? "this node started" : "its last answer", channels.size(), batchSize);
+      metrics.fullPositionCheck();
       due.addAll(channels.values());
       readNextBatch();
     }
@@ -162,6 +166,7 @@ final class PositionChecks {
       if (ar.failed()) {
         failed.addAll(batch);
       } else {
+        metrics.positionsRead(batch.size());
         hintAll(ar.result());
       }
       readNextBatch();
