@@ -111,7 +111,7 @@ public final class WsTransport {
       internals.tune(request.connection());
       internals.shrinkQueues(ws, request.connection());
       WsConnection[] self = new WsConnection[1];
-      WsConnection c = new WsConnection(ws, config.websocket(), requests, internals,
+      WsConnection c = new WsConnection(vertx, ws, config.websocket(), config.delivery(), requests, internals,
           (sink, who) -> sessions.open(who, sink, options), () -> connections.remove(self[0]), auth,
           new WsLimits(limits, ip));
       self[0] = c;

@@ -11,11 +11,13 @@ package io.rtgw.protocol.config;
  * question carries; {@code positionBatchSize} the most channels one batched position read carries (the
  * full check after history lost track, and the epoch refresh); {@code epochRefreshMs} is the period in
  * which every channel a node holds has its position read once, which keeps a quiet channel's epoch alive
- * in history (it must stay below the epoch grace of one hour).
+ * in history (it must stay below the epoch grace of one hour). An automatic subscription (a WebSocket's
+ * personal channel) that fails is tried {@code autoSubscribeAttempts} times in all, the waits between
+ * starting at {@code autoSubscribeRetryMs} and doubling; then the connection is closed with 1011.
  */
 public record DeliveryConfig(Integer maxMessageBytes, Long positionCheckMs, Long requestTimeoutMs,
                              Integer catchUpPageSize, Integer changesPageSize, Integer positionBatchSize,
-                             Long epochRefreshMs) {
+                             Long epochRefreshMs, Integer autoSubscribeAttempts, Long autoSubscribeRetryMs) {
 
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
   public static final long DEFAULT_POSITION_CHECK_MS = 2_000;
@@ -24,6 +26,8 @@ public record DeliveryConfig(Integer maxMessageBytes, Long positionCheckMs, Long
   public static final int DEFAULT_CHANGES_PAGE_SIZE = 5_000;
   public static final int DEFAULT_POSITION_BATCH_SIZE = 500;
   public static final long DEFAULT_EPOCH_REFRESH_MS = 1_800_000;
+  public static final int DEFAULT_AUTO_SUBSCRIBE_ATTEMPTS = 3;
+  public static final long DEFAULT_AUTO_SUBSCRIBE_RETRY_MS = 1_000;
 
   public DeliveryConfig {
     maxMessageBytes = maxMessageBytes == null ? DEFAULT_MAX_MESSAGE_BYTES : maxMessageBytes;
@@ -33,6 +37,8 @@ public record DeliveryConfig(Integer maxMessageBytes, Long positionCheckMs, Long
     changesPageSize = changesPageSize == null ? DEFAULT_CHANGES_PAGE_SIZE : changesPageSize;
     positionBatchSize = positionBatchSize == null ? DEFAULT_POSITION_BATCH_SIZE : positionBatchSize;
     epochRefreshMs = epochRefreshMs == null ? DEFAULT_EPOCH_REFRESH_MS : epochRefreshMs;
+    autoSubscribeAttempts = autoSubscribeAttempts == null ? DEFAULT_AUTO_SUBSCRIBE_ATTEMPTS : autoSubscribeAttempts;
+    autoSubscribeRetryMs = autoSubscribeRetryMs == null ? DEFAULT_AUTO_SUBSCRIBE_RETRY_MS : autoSubscribeRetryMs;
     Check.range("delivery.catchUpPageSize", catchUpPageSize, 1, 100_000);
     Check.range("delivery.maxMessageBytes", maxMessageBytes, 16, 16 * 1024 * 1024);
     Check.range("delivery.positionCheckMs", positionCheckMs, 10, 3_600_000);
@@ -40,5 +46,7 @@ public record DeliveryConfig(Integer maxMessageBytes, Long positionCheckMs, Long
     Check.range("delivery.changesPageSize", changesPageSize, 1, 100_000);
     Check.range("delivery.positionBatchSize", positionBatchSize, 1, 10_000);
     Check.range("delivery.epochRefreshMs", epochRefreshMs, 1_000, 1_800_000);
+    Check.range("delivery.autoSubscribeAttempts", autoSubscribeAttempts, 1, 100);
+    Check.range("delivery.autoSubscribeRetryMs", autoSubscribeRetryMs, 10, 600_000);
   }
 }
