@@ -74,7 +74,7 @@ public final class ConnectionVerticle extends VerticleBase {
     config = GatewayConfig.fromJson(config());
     Tiers tiers = new Tiers(vertx.eventBus(), config.delivery().requestTimeoutMs());
     internals = VertxInternals.create(config.http().vertxInternals());
-    hub = new ChannelHub(vertx, tiers, config.delivery().positionCheckMs(), config.delivery().catchUpPageSize());
+    hub = new ChannelHub(vertx, tiers, config.delivery());
     String node = config.nodeId() != null ? config.nodeId() : UUID.randomUUID().toString();
     presence = new PresenceReporter(vertx, node, config.presence());
     AccessRules rules = new AccessRules(config);

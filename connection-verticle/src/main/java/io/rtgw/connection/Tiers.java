@@ -1,10 +1,14 @@
 package io.rtgw.connection;
 
 import io.rtgw.protocol.Addresses;
+import io.rtgw.protocol.ChangesRead;
+import io.rtgw.protocol.ChannelChanges;
 import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.HistoryRead;
+import io.rtgw.protocol.Positions;
+import io.rtgw.protocol.PositionsRead;
 import io.rtgw.protocol.PublishCommand;
 import io.rtgw.protocol.PublishResult;
 import io.vertx.core.Future;
@@ -29,6 +33,20 @@ public final class Tiers {
 
   public Future<HistoryPage> read(HistoryRead read) {
     return bus.<HistoryPage>request(Addresses.HISTORY_READ, read, options)
+        .recover(e -> Future.failedFuture(GatewayException.from(e, "history")))
+        .map(Message::body);
+  }
+
+  /**
+   * The channels appended to since {@code read}'s cursor. Failures are the bus's own, so that the caller
+   * can tell a history tier without the changes feed (no handlers) from one that is slow.
+   */
+  public Future<ChannelChanges> changes(ChangesRead read) {
+    return bus.<ChannelChanges>request(Addresses.HISTORY_CHANGES, read, options).map(Message::body);
+  }
+
+  public Future<Positions> positions(PositionsRead read) {
+    return bus.<Positions>request(Addresses.HISTORY_POSITIONS, read, options)
         .recover(e -> Future.failedFuture(GatewayException.from(e, "history")))
         .map(Message::body);
   }

@@ -22,6 +22,14 @@ public final class Addresses {
   /** Connection nodes read history ({@link HistoryRead} -> {@link HistoryPage}). */
   public static final String HISTORY_READ = "rt.internal.history.read";
 
+  /**
+   * Connection nodes ask which channels were appended to since their last question ({@link ChangesRead}
+   * -> {@link ChannelChanges}): one request per node per position check, whatever the number of channels.
+   */
+  public static final String HISTORY_CHANGES = "rt.internal.history.changes";
+  /** Connection nodes read many channels' positions at once ({@link PositionsRead} -> {@link Positions}). */
+  public static final String HISTORY_POSITIONS = "rt.internal.history.positions";
+
   /** Connection nodes report joins, leaves and heartbeats here ({@link PresenceReport}), batched. */
   public static final String PRESENCE_REPORT = "rt.internal.presence.report";
   /**

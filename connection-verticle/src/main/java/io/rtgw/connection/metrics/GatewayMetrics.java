@@ -152,6 +152,16 @@ public final class GatewayMetrics {
     counter("rtgw_gap_fill_messages").increment(messages);
   }
 
+  /** History could not say what changed since this node's cursor: every channel is read in batches. */
+  public void fullPositionCheck() {
+    counter("rtgw_full_position_checks").increment();
+  }
+
+  /** Channels whose positions one batched read brought (full checks, retries, the epoch refresh). */
+  public void positionsRead(int channels) {
+    counter("rtgw_position_reads").increment(channels);
+  }
+
   public void resumed(boolean recovered) {
     counter("rtgw_resumes", "recovered", String.valueOf(recovered)).increment();
   }

@@ -13,8 +13,10 @@ import io.rtgw.connection.session.Requests;
 import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.Position;
+import io.rtgw.protocol.config.DeliveryConfig;
 import io.rtgw.protocol.config.WebSocketConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
@@ -34,8 +36,10 @@ final class WsConnection implements Sink {
 
   private static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
 
+  private final Vertx vertx;
   private final ServerWebSocket ws;
   private final WebSocketConfig config;
+  private final DeliveryConfig delivery;
   private final Requests requests;
   private final VertxInternals internals;
   private final BiFunction<Sink, Identity, ClientSession> sessions;
@@ -51,10 +55,13 @@ final class WsConnection implements Sink {
   private long lastSeen;
   private boolean closed;
 
-  WsConnection(ServerWebSocket ws, WebSocketConfig config, Requests requests, VertxInternals internals,
-               BiFunction<Sink, Identity, ClientSession> sessions, Runnable removed, WsAuth auth, WsLimits limits) {
+  WsConnection(Vertx vertx, ServerWebSocket ws, WebSocketConfig config, DeliveryConfig delivery, Requests requests,
+               VertxInternals internals, BiFunction<Sink, Identity, ClientSession> sessions, Runnable removed,
+               WsAuth auth, WsLimits limits) {
+    this.vertx = vertx;
     this.ws = ws;
     this.config = config;
+    this.delivery = delivery;
     this.requests = requests;
     this.internals = internals;
     this.sessions = sessions;
@@ -107,13 +114,39 @@ final class WsConnection implements Sink {
     }
     send(connected);
     auth.watchExpiry(this, identity);
-    session.subscribeInbox().onComplete(ar -> subscribed(null, ar.succeeded() ? ar.result() : null));
+    subscribeInbox(1);
     for (Future<Resume> granted : session.subscribeGrants()) {
       granted.onComplete(ar -> subscribed(null, ar.succeeded() ? ar.result() : null));
     }
     List<String> queued = early;
     early = null;
     queued.forEach(this::onText);
+  }
+
+  /**
+   * The personal channel is what direct messages come through: a client left without it would miss them
+   * without knowing. A failure (history slow or down) is tried again after a wait that doubles; when
+   * the attempts are used up the connection is closed with 1011, and the client reconnects.
+   */
+  private void subscribeInbox(int attempt) {
+    session.subscribeInbox().onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      if (ar.succeeded()) {
+        subscribed(null, ar.result());
+      } else if (attempt >= delivery.autoSubscribeAttempts()) {
+        LOG.info("Closing WebSocket client {}: its personal channel could not be subscribed in {} attempts: {}",
+            session.clientId(), attempt, ar.cause().getMessage());
+        close(CloseCodes.INTERNAL, "personal channel unavailable; reconnect later");
+      } else {
+        vertx.setTimer(delivery.autoSubscribeRetryMs() << (attempt - 1), id -> {
+          if (!closed) {
+            subscribeInbox(attempt + 1);
+          }
+        });
+      }
+    });
   }
 
   boolean settled() {
