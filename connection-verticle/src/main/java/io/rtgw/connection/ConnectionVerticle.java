@@ -57,6 +57,7 @@ public final class ConnectionVerticle extends VerticleBase {
   private SseTransport sse;
   private PollTransport polls;
   private HttpApi api;
+  private Authenticator auth;
   private HttpServer server;
   private VertxInternals internals;
   private volatile boolean draining;
@@ -73,7 +74,7 @@ public final class ConnectionVerticle extends VerticleBase {
     AccessRules rules = new AccessRules(config);
     Requests requests = new Requests(rules, tiers);
     Sessions sessions = new Sessions(hub, rules, presence);
-    Authenticator auth = new Authenticator(vertx, config.auth(), config.identity());
+    auth = new Authenticator(vertx, config.auth(), config.identity());
     Limits limits = new Limits(config.limits(), config.http().trustedProxies());
     ws = new WsTransport(vertx, config, sessions, requests, auth, limits, internals);
     sse = new SseTransport(vertx, config, sessions, auth, limits, internals);
@@ -126,6 +127,7 @@ public final class ConnectionVerticle extends VerticleBase {
       sse.closeAll();
       polls.closeAll();
       presence.close();
+      auth.close();
       return Future.join(server.close(), hub.close());
     });
   }
