@@ -58,6 +58,7 @@ public final class ConnectionVerticle extends VerticleBase {
   private PollTransport polls;
   private HttpApi api;
   private Authenticator auth;
+  private io.rtgw.connection.session.UserPublishRate userRate;
   private HttpServer server;
   private VertxInternals internals;
   private volatile boolean draining;
@@ -72,14 +73,15 @@ public final class ConnectionVerticle extends VerticleBase {
     String node = config.nodeId() != null ? config.nodeId() : UUID.randomUUID().toString();
     presence = new PresenceReporter(vertx, node, config.presence());
     AccessRules rules = new AccessRules(config);
-    Requests requests = new Requests(rules, tiers);
+    userRate = io.rtgw.connection.session.UserPublishRate.create(vertx, config);
+    Requests requests = new Requests(rules, tiers, userRate);
     Sessions sessions = new Sessions(hub, rules, presence);
     auth = new Authenticator(vertx, config.auth(), config.identity());
     Limits limits = new Limits(config.limits(), config.http().trustedProxies());
     ws = new WsTransport(vertx, config, sessions, requests, auth, limits, internals);
     sse = new SseTransport(vertx, config, sessions, auth, limits, internals);
     polls = new PollTransport(vertx, config, sessions, auth, limits, tiers, presence);
-    api = new HttpApi(auth, requests);
+    api = new HttpApi(auth, requests, limits);
     server = vertx.createHttpServer(serverOptions())
         .invalidRequestHandler(RequestChecks::invalid)
         .requestHandler(router());
@@ -128,7 +130,7 @@ public final class ConnectionVerticle extends VerticleBase {
       polls.closeAll();
       presence.close();
       auth.close();
-      return Future.join(server.close(), hub.close());
+      return Future.join(server.close(), hub.close(), userRate.close());
     });
   }
 

@@ -56,7 +56,7 @@ public record GatewayConfig(
     roles = roles == null ? new RolesConfig(null, null, null, null) : roles;
     demo = demo == null ? new DemoConfig(null, null, null) : demo;
     auth = auth == null ? new AuthConfig(null, null, null, null, null) : auth;
-    limits = limits == null ? new LimitsConfig(null, null, null, null, null, null, null, null) : limits;
+    limits = limits == null ? new LimitsConfig(null, null, null, null, null, null, null, null, null, null, null) : limits;
     metrics = metrics == null ? new MetricsConfig(null) : metrics;
     long longestQuiet = Math.max(Math.round(poll.maxTimeoutMs() * 1.1), Math.max(websocket.pingIntervalMs(),
         sse.keepAliveMs()));
