@@ -59,6 +59,7 @@ public final class ConnectionVerticle extends VerticleBase {
   private HttpApi api;
   private Authenticator auth;
   private io.rtgw.connection.session.UserPublishRate userRate;
+  private io.rtgw.connection.http.HeaderDeadline headerDeadline;
   private HttpServer server;
   private VertxInternals internals;
   private volatile boolean draining;
@@ -82,7 +83,9 @@ public final class ConnectionVerticle extends VerticleBase {
     sse = new SseTransport(vertx, config, sessions, auth, limits, internals);
     polls = new PollTransport(vertx, config, sessions, auth, limits, tiers, presence);
     api = new HttpApi(auth, requests, limits);
+    headerDeadline = new io.rtgw.connection.http.HeaderDeadline(vertx, config.http().headerTimeoutMs());
     server = vertx.createHttpServer(serverOptions())
+        .connectionHandler(headerDeadline::opened)
         .invalidRequestHandler(RequestChecks::invalid)
         .requestHandler(router());
     if (config.auth().jwt().usesDevelopmentSecret()) {
@@ -167,6 +170,7 @@ public final class ConnectionVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
+    router.route().handler(headerDeadline::handle);
     router.route().handler(RequestChecks::query);
     Cors cors = new Cors(config.http().allowedOrigins());
     CROSS_ORIGIN_PATHS.forEach(path -> router.route(path).handler(cors));

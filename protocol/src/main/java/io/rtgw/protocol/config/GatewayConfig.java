@@ -37,7 +37,7 @@ public record GatewayConfig(
       .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
 
   public GatewayConfig {
-    http = http == null ? new HttpConfig(null, null, null, null, null, null, null, null, null, null, null) : http;
+    http = http == null ? new HttpConfig(null, null, null, null, null, null, null, null, null, null, null, null) : http;
     websocket = websocket == null ? new WebSocketConfig(null, null, null, null, null, null) : websocket;
     sse = sse == null ? new SseConfig(null, null, null, null) : sse;
     poll = poll == null ? new PollConfig(null, null, null, null) : poll;
