@@ -171,6 +171,7 @@ public final class ConnectionVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     router.route().handler(headerDeadline::handle);
+    router.route().handler(RequestChecks::framing);
     router.route().handler(RequestChecks::query);
     Cors cors = new Cors(config.http().allowedOrigins());
     CROSS_ORIGIN_PATHS.forEach(path -> router.route(path).handler(cors));

@@ -76,6 +76,32 @@ final class RawSocket implements AutoCloseable {
     }
   }
 
+  /** Reads until what arrived ends with {@code suffix}, the server closes, or {@code timeoutMs} pass. */
+  String readUntil(String suffix, long timeoutMs) {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    try {
+      InputStream in = socket.getInputStream();
+      byte[] buf = new byte[8192];
+      while (!received().endsWith(suffix)) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          break;
+        }
+        socket.setSoTimeout((int) left);
+        int n = in.read(buf);
+        if (n < 0) {
+          break;
+        }
+        received.write(buf, 0, n);
+      }
+    } catch (SocketTimeoutException | SocketException e) {
+      // what arrived is what there is
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return received();
+  }
+
   /** Reads what arrives within {@code timeoutMs} (or until the server closes). */
   String readFor(long timeoutMs) {
     awaitClosed(timeoutMs);
