@@ -59,6 +59,9 @@ public final class ConnectionVerticle extends VerticleBase {
   private SseTransport sse;
   private PollTransport polls;
   private HttpApi api;
+  private Authenticator auth;
+  private io.rtgw.connection.session.UserPublishRate userRate;
+  private io.rtgw.connection.http.HeaderDeadline headerDeadline;
   private HttpServer server;
   /** {@code /metrics} and the probes apart from the client port ({@code metrics.port}); null when off. */
   private HttpServer management;
@@ -78,16 +81,19 @@ public final class ConnectionVerticle extends VerticleBase {
     String node = config.nodeId() != null ? config.nodeId() : UUID.randomUUID().toString();
     presence = new PresenceReporter(vertx, node, config.presence());
     AccessRules rules = new AccessRules(config);
-    Requests requests = new Requests(rules, tiers);
+    userRate = io.rtgw.connection.session.UserPublishRate.create(vertx, config);
+    Requests requests = new Requests(rules, tiers, userRate);
     Sessions sessions = new Sessions(hub, rules, presence);
-    Authenticator auth = new Authenticator(vertx, config.auth(), config.identity());
+    auth = new Authenticator(vertx, config.auth(), config.identity());
     Limits limits = new Limits(config.limits(), config.http().trustedProxies());
     ws = new WsTransport(vertx, config, sessions, requests, auth, limits, internals);
     sse = new SseTransport(vertx, config, sessions, auth, limits, internals);
     polls = new PollTransport(vertx, config, sessions, auth, limits, tiers, presence);
-    api = new HttpApi(auth, requests);
+    api = new HttpApi(auth, requests, limits);
+    headerDeadline = new io.rtgw.connection.http.HeaderDeadline(vertx, config.http().headerTimeoutMs());
     serverOptions = serverOptions();
     server = vertx.createHttpServer(serverOptions)
+        .connectionHandler(headerDeadline::opened)
         .invalidRequestHandler(RequestChecks::invalid)
         .requestHandler(router(limits));
     if (config.auth().jwt().usesDevelopmentSecret()) {
@@ -152,7 +158,9 @@ public final class ConnectionVerticle extends VerticleBase {
       sse.closeAll();
       polls.closeAll();
       presence.close();
-      return Future.join(server.close(), hub.close(), management == null ? Future.succeededFuture() : management.close());
+      auth.close();
+      return Future.join(List.of(server.close(), hub.close(), userRate.close(),
+          management == null ? Future.succeededFuture() : management.close()));
     });
   }
 
@@ -192,6 +200,8 @@ public final class ConnectionVerticle extends VerticleBase {
     if (config.http().accessLog()) {
       router.route().handler(new AccessLog(limits::clientIp));
     }
+    router.route().handler(headerDeadline::handle);
+    router.route().handler(RequestChecks::framing);
     router.route().handler(RequestChecks::query);
     Cors cors = new Cors(config.http().allowedOrigins());
     CROSS_ORIGIN_PATHS.forEach(path -> router.route(path).handler(cors));

@@ -175,6 +175,11 @@ public final class GatewayMetrics {
     counter("rtgw_limit_refusals", "limit", limit).increment();
   }
 
+  /** {@code limit}: a limit that could not be checked (its Redis did not answer) and let the request pass. */
+  public void unchecked(String limit) {
+    counter("rtgw_limit_unchecked", "limit", limit).increment();
+  }
+
   public void draining(boolean on) {
     draining.set(on ? 1 : 0);
   }

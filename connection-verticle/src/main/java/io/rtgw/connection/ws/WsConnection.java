@@ -46,6 +46,8 @@ final class WsConnection implements Sink {
   private final Runnable removed;
   private final WsAuth auth;
   private final WsLimits limits;
+  /** True when the pipeline sends the close frame of a refused frame itself (Vert.x internals on). */
+  private final boolean pipelineClosesBreaches;
   private final GatewayMetrics metrics = GatewayMetrics.current();
   /** The close code this side sent, for the metrics; null when the client closed. */
   private Short closedWith;
@@ -57,8 +59,9 @@ final class WsConnection implements Sink {
 
   WsConnection(Vertx vertx, ServerWebSocket ws, WebSocketConfig config, DeliveryConfig delivery, Requests requests,
                VertxInternals internals, BiFunction<Sink, Identity, ClientSession> sessions, Runnable removed,
-               WsAuth auth, WsLimits limits) {
+               WsAuth auth, WsLimits limits, boolean pipelineClosesBreaches) {
     this.vertx = vertx;
+    this.pipelineClosesBreaches = pipelineClosesBreaches;
     this.ws = ws;
     this.config = config;
     this.delivery = delivery;
@@ -78,11 +81,23 @@ final class WsConnection implements Sink {
    */
   void start(Identity identity) {
     ws.setWriteQueueMaxSize(config.outboundQueueBytes());
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> {
-      lastSeen = System.currentTimeMillis();
-      sendError(null, GatewayException.badRequest("Binary frames are not supported; send JSON text frames."));
-    });
+    ws.frameHandler(new WsMessages(config.maxFrameBytes(), new WsMessages.Receiver() {
+      @Override
+      public void text(String text) {
+        onText(text);
+      }
+
+      @Override
+      public void binary() {
+        lastSeen = System.currentTimeMillis();
+        sendError(null, GatewayException.badRequest("Binary frames are not supported; send JSON text frames."));
+      }
+
+      @Override
+      public void refuse(short code, String reason) {
+        close(code, reason);
+      }
+    })::frame);
     ws.pongHandler(b -> lastSeen = System.currentTimeMillis());
     ws.exceptionHandler(this::onFailure);
     ws.closeHandler(v -> release());
@@ -211,12 +226,23 @@ final class WsConnection implements Sink {
     close(CloseCodes.INTERNAL, "history unavailable; reconnect and resume");
   }
 
+  /**
+   * A frame Netty's decoder refused (reserved bits, an unknown opcode, an unmasked frame, a fragmented or
+   * oversized control frame, a continuation out of place...): the client is told why with the close code
+   * RFC 6455 gives it, before Vert.x drops the connection, instead of seeing a bare TCP close.
+   */
   private void onFailure(Throwable e) {
     String text = String.valueOf(e.getMessage());
-    boolean tooBig = (e instanceof IllegalStateException && text.contains("max message size"))
-        || (e instanceof CorruptedWebSocketFrameException c && c.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG);
-    if (tooBig) {
-      close(CloseCodes.TOO_BIG, "message larger than " + config.maxFrameBytes() + " bytes");
+    if (e instanceof CorruptedWebSocketFrameException c) {
+      boolean tooBig = c.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG;
+      metrics.refused(tooBig ? "frame_size" : "frame_protocol");
+      if (pipelineClosesBreaches) {
+        closedWith = (short) c.closeStatus().code();
+        release();
+        return;
+      }
+      close(tooBig ? CloseCodes.TOO_BIG : (short) c.closeStatus().code(), tooBig
+          ? "message larger than " + config.maxFrameBytes() + " bytes" : "protocol error: " + text);
     } else {
       LOG.debug("WebSocket {} failed: {}", ws.remoteAddress(), text);
     }

@@ -70,6 +70,12 @@ public final class WsTransport {
    * waits for a {@code connect} command.
    */
   public void upgrade(HttpServerRequest request) {
+    String malformed = WsHandshake.problem(request);
+    if (malformed != null) {
+      request.response().putHeader("Sec-WebSocket-Version", WsHandshake.VERSION);
+      HttpErrors.send(request.response(), io.rtgw.protocol.ErrorCode.BAD_REQUEST, malformed);
+      return;
+    }
     String ip = limits.clientIp(request);
     try {
       limits.admit(ip);
@@ -110,10 +116,11 @@ public final class WsTransport {
     request.toWebSocket().onFailure(e -> limits.release(ip, null)).onSuccess(ws -> {
       internals.tune(request.connection());
       internals.shrinkQueues(ws, request.connection());
+      boolean pipelineCloses = internals.closeFramesOnBreach(request.connection());
       WsConnection[] self = new WsConnection[1];
       WsConnection c = new WsConnection(vertx, ws, config.websocket(), config.delivery(), requests, internals,
           (sink, who) -> sessions.open(who, sink, options), () -> connections.remove(self[0]), auth,
-          new WsLimits(limits, ip));
+          new WsLimits(limits, ip), pipelineCloses);
       self[0] = c;
       connections.add(c);
       pingOrder.addLast(c);
