@@ -158,6 +158,14 @@ public final class ChannelHub {
     }
   }
 
+  /**
+   * Checks every channel against history now rather than at the next tick: after this node merged back
+   * into the cluster, its subscribers missed what was published meanwhile, and a gap fill brings it.
+   */
+  public void checkPositionsNow() {
+    checkPositions();
+  }
+
   private void checkPositions() {
     for (LocalChannel ch : new ArrayList<>(channels.values())) {
       if (ch.isReady() && ch.size() == 0 && ch.attaching() == 0) {

@@ -94,6 +94,14 @@ public final class PresenceReporter {
     leaves = new ArrayList<>();
   }
 
+  /**
+   * Refreshes every live entry now rather than at the next heartbeat: after this node merged back into
+   * the cluster, whose presence tier dropped its entries while it was cut off.
+   */
+  public void refreshAll() {
+    heartbeat();
+  }
+
   private void heartbeat() {
     flush();
     List<PresenceEntry> batch = new ArrayList<>();
