@@ -32,7 +32,7 @@ public final class ChannelHub {
 
   /** With the delivery settings' defaults but the round and the fill page ({@link #ChannelHub(Vertx, Tiers, DeliveryConfig)}). */
   public ChannelHub(Vertx vertx, Tiers tiers, long positionCheckMs, int fillPageSize) {
-    this(vertx, tiers, new DeliveryConfig(null, positionCheckMs, null, fillPageSize, null, null, null, null, null));
+    this(vertx, tiers, new DeliveryConfig(null, positionCheckMs, null, fillPageSize, null, null, null, null, null, null, null));
   }
 
   /**
@@ -181,6 +181,14 @@ public final class ChannelHub {
     } else {
       lingering.add(ch);
     }
+  }
+
+  /**
+   * Checks every channel against history now rather than at the next round: after this node merged back
+   * into the cluster, its subscribers missed what was published meanwhile, and a gap fill brings it.
+   */
+  public void checkPositionsNow() {
+    checks.all();
   }
 
   private void round() {

@@ -71,11 +71,13 @@ public final class ConnectionVerticle extends VerticleBase {
   private VertxInternals internals;
   private volatile boolean draining;
   private volatile boolean listening;
+  private Tiers tiers;
+  private OutageWatch outage;
 
   @Override
   public Future<?> start() {
     config = GatewayConfig.fromJson(config());
-    Tiers tiers = new Tiers(vertx.eventBus(), config.delivery().requestTimeoutMs());
+    tiers = new Tiers(vertx, config.delivery().requestTimeoutMs());
     internals = VertxInternals.create(config.http().vertxInternals());
     hub = new ChannelHub(vertx, tiers, config.delivery());
     String node = config.nodeId() != null ? config.nodeId() : UUID.randomUUID().toString();
@@ -96,6 +98,9 @@ public final class ConnectionVerticle extends VerticleBase {
         .connectionHandler(headerDeadline::opened)
         .invalidRequestHandler(RequestChecks::invalid)
         .requestHandler(router(limits));
+    if (vertx.isClustered()) {
+      watchMembership();
+    }
     if (config.auth().jwt().usesDevelopmentSecret()) {
       LOG.warn("auth.jwt.hmacSecrets holds the DEVELOPMENT secret shipped in conf/standalone.json: anyone can "
           + "sign tokens with it. Never run a node reachable by others with it.");
@@ -135,6 +140,9 @@ public final class ConnectionVerticle extends VerticleBase {
     if (certificates != null) {
       certificates.stop();
     }
+    if (outage != null) {
+      outage.close();
+    }
     io.rtgw.connection.metrics.GatewayMetrics.current().draining(true);
     long window = config.http().drainMs();
     int clients = ws.size() + sse.size() + polls.size();
@@ -162,6 +170,53 @@ public final class ConnectionVerticle extends VerticleBase {
       return Future.join(List.of(server.close(), hub.close(), userRate.close(),
           management == null ? Future.succeededFuture() : management.close()));
     });
+  }
+
+  /**
+   * What the cluster's membership means for this node's clients: a member that left may have been the
+   * last of a tier (what waits on it fails now); a merge back after being cut off puts back the presence
+   * entries the cluster dropped and catches every channel up from history; no history or fanout within
+   * reach for {@code delivery.outageNoticeMs} sends the clients elsewhere.
+   */
+  private void watchMembership() {
+    long noticeMs = config.delivery().outageNoticeMs();
+    if (noticeMs > 0) {
+      outage = new OutageWatch(vertx, noticeMs, this::stepAside);
+    }
+    vertx.eventBus().localConsumer(io.rtgw.protocol.Addresses.NODE_LEFT, m -> {
+      tiers.memberLeft();
+      if (outage != null) {
+        outage.check();
+      }
+    });
+    vertx.eventBus().localConsumer(io.rtgw.protocol.Addresses.CLUSTER_REJOINED, m -> {
+      presence.refreshAll();
+      hub.checkPositionsNow();
+      if (outage != null) {
+        outage.check();
+      }
+    });
+  }
+
+  /**
+   * Like a drain, without stopping: every WebSocket client is told to reconnect at a random moment
+   * within {@code delivery.outageReconnectWindowMs} (and closed with 1001 at its end if still here), SSE
+   * streams end and held polls are answered within it. They resume from their positions on a node that
+   * can serve them, losing nothing; this node takes clients again once it is ready.
+   */
+  private void stepAside() {
+    if (draining) {
+      return;
+    }
+    long window = config.delivery().outageReconnectWindowMs();
+    LOG.warn("No history or fanout within reach for {} ms: telling {} WebSocket clients, {} SSE streams and {} "
+        + "held polls to reconnect elsewhere within {} ms", config.delivery().outageNoticeMs(), ws.size(), sse.size(),
+        polls.size(), window);
+    io.rtgw.connection.metrics.GatewayMetrics.current().outageNotice();
+    ws.drain(window);
+    sse.drain(window);
+    polls.drain(window);
+    vertx.setTimer(Math.max(1, window), id -> ws.closeOpen("cut off from the cluster; reconnect elsewhere and resume"));
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -230,7 +285,7 @@ public final class ConnectionVerticle extends VerticleBase {
   /** What an operator's tools call: on the client port, or on the management port when there is one. */
   private void operatorRoutes(Router router) {
     router.get("/metrics").handler(metricsEndpoint());
-    new Probes(vertx, () -> listening, () -> draining).route(router);
+    new Probes(vertx, () -> listening, () -> draining, config.cluster().expectsPeers()).route(router);
   }
 
   /** Prometheus text from the launcher's registry; where metrics are off, a 404 that says so. */

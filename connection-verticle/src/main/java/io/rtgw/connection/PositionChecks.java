@@ -71,6 +71,15 @@ final class PositionChecks {
     askChanges();
   }
 
+  /**
+   * Reads every channel's position now, in batches: after this node was cut off from the cluster, the
+   * changes feed cannot be trusted to cover what its channels missed meanwhile.
+   */
+  void all() {
+    due.addAll(channels.values());
+    readNextBatch();
+  }
+
   void round() {
     if (!asking) {
       askChanges();

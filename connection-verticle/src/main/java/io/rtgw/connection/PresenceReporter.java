@@ -96,6 +96,14 @@ public final class PresenceReporter {
   }
 
   /**
+   * Refreshes every live entry now rather than at the next heartbeat: after this node merged back into
+   * the cluster, whose presence tier dropped its entries while it was cut off.
+   */
+  public void refreshAll() {
+    heartbeat();
+  }
+
+  /**
    * One batch per event-loop task, so a node with 100k entries does not encode them all in one (each a
    * bus message that a clustered bus serializes). An entry that left after the heartbeat began is not
    * refreshed: the registry would take a refresh of an entry it no longer holds as a join.

@@ -25,14 +25,24 @@ public final class Tiers {
 
   private final EventBus bus;
   private final DeliveryOptions options;
+  private final PendingRequests pending;
 
-  public Tiers(EventBus bus, long timeoutMs) {
-    this.bus = bus;
+  public Tiers(io.vertx.core.Vertx vertx, long timeoutMs) {
+    this.bus = vertx.eventBus();
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.pending = new PendingRequests(vertx);
+  }
+
+  /**
+   * A cluster member left: requests waiting on a tier that has no member left fail now with
+   * {@code unavailable}, instead of at the request timeout.
+   */
+  public void memberLeft() {
+    pending.memberLeft();
   }
 
   public Future<HistoryPage> read(HistoryRead read) {
-    return bus.<HistoryPage>request(Addresses.HISTORY_READ, read, options)
+    return pending.track(Addresses.HISTORY_READ, bus.<HistoryPage>request(Addresses.HISTORY_READ, read, options))
         .recover(e -> Future.failedFuture(GatewayException.from(e, "history")))
         .map(Message::body);
   }
@@ -52,20 +62,20 @@ public final class Tiers {
   }
 
   public Future<PublishResult> publish(PublishCommand cmd) {
-    return bus.<PublishResult>request(Addresses.CLIENT_PUBLISH, cmd, options)
+    return pending.track(Addresses.CLIENT_PUBLISH, bus.<PublishResult>request(Addresses.CLIENT_PUBLISH, cmd, options))
         .recover(e -> Future.failedFuture(GatewayException.from(e, "fanout")))
         .map(Message::body);
   }
 
   /** A backend's publish under the server-side rules ({@code rt.publish}): {channel, data, from?, key?}. */
   public Future<JsonObject> publishAsService(JsonObject publish) {
-    return bus.<JsonObject>request(Addresses.PUBLISH, publish, options)
+    return pending.track(Addresses.PUBLISH, bus.<JsonObject>request(Addresses.PUBLISH, publish, options))
         .recover(e -> Future.failedFuture(GatewayException.from(e, "fanout")))
         .map(Message::body);
   }
 
   public Future<JsonObject> presence(String channel) {
-    return bus.<JsonObject>request(Addresses.PRESENCE_QUERY, new JsonObject().put(Fields.CHANNEL, channel), options)
+    return pending.track(Addresses.PRESENCE_QUERY, bus.<JsonObject>request(Addresses.PRESENCE_QUERY, new JsonObject().put(Fields.CHANNEL, channel), options))
         .recover(e -> Future.failedFuture(GatewayException.from(e, "presence")))
         .map(Message::body);
   }

@@ -37,6 +37,12 @@ public final class Addresses {
    * left; the presence tier removes that node's clients at once.
    */
   public static final String NODE_LEFT = "rt.internal.cluster.node-left";
+  /**
+   * Local to each process, never sent to another: the launcher publishes here when this member, after
+   * being cut off, has merged back into the cluster, so the tiers here put back what the others dropped
+   * (presence entries) and catch up on what they missed (deliveries, from history).
+   */
+  public static final String CLUSTER_REJOINED = "rt.internal.cluster.rejoined";
 
   /** Any history instance answers whether its store is reachable: JsonObject {store, healthy}. */
   public static final String HISTORY_HEALTH = "rt.internal.history.health";

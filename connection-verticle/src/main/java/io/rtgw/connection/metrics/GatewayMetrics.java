@@ -180,6 +180,11 @@ public final class GatewayMetrics {
     counter("rtgw_limit_unchecked", "limit", limit).increment();
   }
 
+  /** This node told its clients to reconnect elsewhere: it could reach no history or no fanout member. */
+  public void outageNotice() {
+    counter("rtgw_outage_notices").increment();
+  }
+
   public void draining(boolean on) {
     draining.set(on ? 1 : 0);
   }

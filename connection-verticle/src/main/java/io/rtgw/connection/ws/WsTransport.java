@@ -144,6 +144,16 @@ public final class WsTransport {
     }
   }
 
+  /**
+   * Closes every connection open now with 1001 and {@code reason}, the transport going on: used when
+   * the node sends its clients elsewhere without stopping.
+   */
+  public void closeOpen(String reason) {
+    for (WsConnection c : new ArrayList<>(connections)) {
+      c.close(CloseCodes.GOING_AWAY, reason);
+    }
+  }
+
   /** Closes every connection with 1001 (going away); used when the node stops. */
   public void closeAll() {
     vertx.cancelTimer(pingTimer);

@@ -14,10 +14,16 @@ package io.rtgw.protocol.config;
  * in history (it must stay below the epoch grace of one hour). An automatic subscription (a WebSocket's
  * personal channel) that fails is tried {@code autoSubscribeAttempts} times in all, the waits between
  * starting at {@code autoSubscribeRetryMs} and doubling; then the connection is closed with 1011.
+ *
+ * <p>{@code outageNoticeMs}: a clustered connection node that has had no history or no fanout member
+ * within reach for that long (the tiers are down, or this node was cut off from the cluster) tells its
+ * clients to reconnect elsewhere, spread over {@code outageReconnectWindowMs}, rather than leave them
+ * connected and unserved; 0 never does.
  */
 public record DeliveryConfig(Integer maxMessageBytes, Long positionCheckMs, Long requestTimeoutMs,
                              Integer catchUpPageSize, Integer changesPageSize, Integer positionBatchSize,
-                             Long epochRefreshMs, Integer autoSubscribeAttempts, Long autoSubscribeRetryMs) {
+                             Long epochRefreshMs, Integer autoSubscribeAttempts, Long autoSubscribeRetryMs,
+                             Long outageNoticeMs, Long outageReconnectWindowMs) {
 
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
   public static final long DEFAULT_POSITION_CHECK_MS = 2_000;
@@ -28,6 +34,8 @@ public record DeliveryConfig(Integer maxMessageBytes, Long positionCheckMs, Long
   public static final long DEFAULT_EPOCH_REFRESH_MS = 1_800_000;
   public static final int DEFAULT_AUTO_SUBSCRIBE_ATTEMPTS = 3;
   public static final long DEFAULT_AUTO_SUBSCRIBE_RETRY_MS = 1_000;
+  public static final long DEFAULT_OUTAGE_NOTICE_MS = 3_000;
+  public static final long DEFAULT_OUTAGE_RECONNECT_WINDOW_MS = 1_000;
 
   public DeliveryConfig {
     maxMessageBytes = maxMessageBytes == null ? DEFAULT_MAX_MESSAGE_BYTES : maxMessageBytes;
@@ -39,6 +47,10 @@ public record DeliveryConfig(Integer maxMessageBytes, Long positionCheckMs, Long
     epochRefreshMs = epochRefreshMs == null ? DEFAULT_EPOCH_REFRESH_MS : epochRefreshMs;
     autoSubscribeAttempts = autoSubscribeAttempts == null ? DEFAULT_AUTO_SUBSCRIBE_ATTEMPTS : autoSubscribeAttempts;
     autoSubscribeRetryMs = autoSubscribeRetryMs == null ? DEFAULT_AUTO_SUBSCRIBE_RETRY_MS : autoSubscribeRetryMs;
+    outageNoticeMs = outageNoticeMs == null ? DEFAULT_OUTAGE_NOTICE_MS : outageNoticeMs;
+    outageReconnectWindowMs = outageReconnectWindowMs == null ? DEFAULT_OUTAGE_RECONNECT_WINDOW_MS : outageReconnectWindowMs;
+    Check.range("delivery.outageNoticeMs", outageNoticeMs, 0, 3_600_000);
+    Check.range("delivery.outageReconnectWindowMs", outageReconnectWindowMs, 0, 600_000);
     Check.range("delivery.catchUpPageSize", catchUpPageSize, 1, 100_000);
     Check.range("delivery.maxMessageBytes", maxMessageBytes, 16, 16 * 1024 * 1024);
     Check.range("delivery.positionCheckMs", positionCheckMs, 10, 3_600_000);
