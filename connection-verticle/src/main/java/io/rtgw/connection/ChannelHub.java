@@ -9,8 +9,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The channels this connection verticle has local subscribers for. A channel's bus address is registered
@@ -27,8 +29,11 @@ public final class ChannelHub {
   private final io.rtgw.connection.metrics.GatewayMetrics metrics = io.rtgw.connection.metrics.GatewayMetrics.current();
   private final int fillPageSize;
   private final PositionChecks checks;
-  /** Channels a long poll left without subscribers: released at the next round unless it is back. */
-  private final List<LocalChannel> lingering = new ArrayList<>();
+  /**
+   * Channels left without subscribers (a long poll between two polls, or an attach still in flight):
+   * released at the next round unless one is back. A set: a poll client detaches after every reply.
+   */
+  private final Set<LocalChannel> lingering = new LinkedHashSet<>();
 
   /** With the delivery settings' defaults but the round and the fill page ({@link #ChannelHub(Vertx, Tiers, DeliveryConfig)}). */
   public ChannelHub(Vertx vertx, Tiers tiers, long positionCheckMs, int fillPageSize) {
