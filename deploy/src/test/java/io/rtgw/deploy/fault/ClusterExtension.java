@@ -9,7 +9,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
 /**
  * One {@link ProcessCluster} per test class: started before the first test, killed after the last, and
  * every process's log tail printed when a test fails (a fault test's failure is usually explained by
- * what one of the processes logged).
+ * what one of the processes logged). The logs are deleted after a class whose tests all passed, and kept
+ * (their directory is printed) after a failure.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -22,6 +23,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
 
   private final Supplier<ProcessCluster.Builder> builder;
   private ProcessCluster cluster;
+  private boolean failed;
 
   public ClusterExtension(Supplier<ProcessCluster.Builder> builder) {
     this.builder = builder;
@@ -43,12 +45,16 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
   public void afterAll(ExtensionContext context) {
     if (cluster != null) {
       cluster.close();
+      if (!failed) {
+        cluster.deleteLogs();
+      }
       cluster = null;
     }
   }
 
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
+    failed = true;
     if (cluster != null) {
       System.out.println("===== " + context.getDisplayName() + " failed (" + cause + "); process logs in " + cluster.dir());
       cluster.printLogs(LOG_LINES);
