@@ -99,18 +99,25 @@ public final class PresenceVerticle extends VerticleBase {
   }
 
   private void nodeLeft(Message<String> msg) {
-    if (!members.agreesGone(msg.body())) {
-      LOG.info("Ignored a departure notice for node {}: this member's own view does not agree", msg.body());
+    // looked at half a heartbeat interval later: a member back from a freeze drops the others one
+    // after the other within milliseconds, and only once it has dropped them all does it see itself
+    // alone; the first of them must not count as agreed
+    vertx.setTimer(Math.max(1, config.cluster().heartbeatIntervalSeconds() * 500L), id -> removeNode(msg.body()));
+  }
+
+  private void removeNode(String node) {
+    if (!members.agreesGone(node)) {
+      LOG.info("Ignored a departure notice for node {}: this member's own view does not agree", node);
       return;
     }
-    store.removeNode(msg.body())
+    store.removeNode(node)
         .onSuccess(events -> {
           if (!events.isEmpty()) {
-            LOG.info("Node {} left the cluster: {} presence leaves", msg.body(), events.size());
+            LOG.info("Node {} left the cluster: {} presence leaves", node, events.size());
           }
           fanOut(events);
         })
-        .onFailure(e -> logFailure("Could not drop the presence of node " + msg.body(), e));
+        .onFailure(e -> logFailure("Could not drop the presence of node " + node, e));
   }
 
   private void sweep() {
