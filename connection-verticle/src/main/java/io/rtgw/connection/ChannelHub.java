@@ -3,6 +3,7 @@ package io.rtgw.connection;
 import io.rtgw.protocol.Addresses;
 import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Position;
+import io.rtgw.protocol.config.DeliveryConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
@@ -25,14 +26,29 @@ public final class ChannelHub {
   private final Vertx vertx;
   private final io.rtgw.connection.metrics.GatewayMetrics metrics = io.rtgw.connection.metrics.GatewayMetrics.current();
   private final int fillPageSize;
+  private final PositionChecks checks;
+  /** Channels a long poll left without subscribers: released at the next round unless it is back. */
+  private final List<LocalChannel> lingering = new ArrayList<>();
 
-  /** {@code fillPageSize}: the most messages one gap-filling read of a channel asks for. */
+  /** With the delivery settings' defaults but the round and the fill page ({@link #ChannelHub(Vertx, Tiers, DeliveryConfig)}). */
   public ChannelHub(Vertx vertx, Tiers tiers, long positionCheckMs, int fillPageSize) {
+    this(vertx, tiers, new DeliveryConfig(null, positionCheckMs, null, fillPageSize, null, null, null, null, null, null, null));
+  }
+
+  /**
+   * {@code delivery}: {@code positionCheckMs} is the round of the tail check, {@code catchUpPageSize} the
+   * most messages one gap-filling read of a channel asks for; the changes page, the position batch and the
+   * epoch refresh period shape the check ({@link PositionChecks}).
+   */
+  public ChannelHub(Vertx vertx, Tiers tiers, DeliveryConfig delivery) {
     this.vertx = vertx;
-    this.fillPageSize = fillPageSize;
+    this.fillPageSize = delivery.catchUpPageSize();
     this.bus = vertx.eventBus();
     this.tiers = tiers;
-    this.timer = vertx.setPeriodic(positionCheckMs, id -> checkPositions());
+    this.checks = new PositionChecks(tiers, metrics, channels, delivery.positionCheckMs(), delivery.changesPageSize(),
+        delivery.positionBatchSize(), delivery.epochRefreshMs());
+    this.timer = vertx.setPeriodic(delivery.positionCheckMs(), id -> round());
+    checks.start();
   }
 
   public Tiers tiers() {
@@ -117,6 +133,9 @@ public final class ChannelHub {
     LocalChannel ch = channels.get(s.channel());
     if (ch != null) {
       ch.remove(s);
+      if (ch.size() == 0) {
+        lingering.add(ch);
+      }
     }
   }
 
@@ -144,27 +163,40 @@ public final class ChannelHub {
 
   private LocalChannel open(String name) {
     metrics.channels(1);
-    LocalChannel ch = new LocalChannel(name, tiers, fillPageSize, metrics);
+    LocalChannel ch = new LocalChannel(name, tiers, fillPageSize, metrics, checks::failed);
     ch.open(bus.consumer(Addresses.delivery(name)));
+    checks.opened(ch);
     return ch;
   }
 
   private void releaseIfUnused(LocalChannel ch) {
+    if (ch.size() > 0 || channels.get(ch.name()) != ch) {
+      return;
+    }
     // a channel with attaches still in flight is not unused: releasing it would strand them
-    if (ch.isReady() && ch.size() == 0 && ch.attaching() == 0 && channels.get(ch.name()) == ch) {
+    if (ch.isReady() && ch.attaching() == 0) {
       channels.remove(ch.name());
       metrics.channels(-1);
       ch.close();
+    } else {
+      lingering.add(ch);
     }
   }
 
-  private void checkPositions() {
-    for (LocalChannel ch : new ArrayList<>(channels.values())) {
-      if (ch.isReady() && ch.size() == 0 && ch.attaching() == 0) {
-        releaseIfUnused(ch);
-      } else {
-        ch.checkPosition();
-      }
+  /**
+   * Checks every channel against history now rather than at the next round: after this node merged back
+   * into the cluster, its subscribers missed what was published meanwhile, and a gap fill brings it.
+   */
+  public void checkPositionsNow() {
+    checks.all();
+  }
+
+  private void round() {
+    if (!lingering.isEmpty()) {
+      List<LocalChannel> left = new ArrayList<>(lingering);
+      lingering.clear();
+      left.forEach(this::releaseIfUnused);
     }
+    checks.round();
   }
 }

@@ -59,6 +59,9 @@ public final class ConnectionVerticle extends VerticleBase {
   private SseTransport sse;
   private PollTransport polls;
   private HttpApi api;
+  private Authenticator auth;
+  private io.rtgw.connection.session.UserPublishRate userRate;
+  private io.rtgw.connection.http.HeaderDeadline headerDeadline;
   private HttpServer server;
   /** {@code /metrics} and the probes apart from the client port ({@code metrics.port}); null when off. */
   private HttpServer management;
@@ -68,28 +71,36 @@ public final class ConnectionVerticle extends VerticleBase {
   private VertxInternals internals;
   private volatile boolean draining;
   private volatile boolean listening;
+  private Tiers tiers;
+  private OutageWatch outage;
 
   @Override
   public Future<?> start() {
     config = GatewayConfig.fromJson(config());
-    Tiers tiers = new Tiers(vertx.eventBus(), config.delivery().requestTimeoutMs());
+    tiers = new Tiers(vertx, config.delivery().requestTimeoutMs());
     internals = VertxInternals.create(config.http().vertxInternals());
-    hub = new ChannelHub(vertx, tiers, config.delivery().positionCheckMs(), config.delivery().catchUpPageSize());
+    hub = new ChannelHub(vertx, tiers, config.delivery());
     String node = config.nodeId() != null ? config.nodeId() : UUID.randomUUID().toString();
     presence = new PresenceReporter(vertx, node, config.presence());
     AccessRules rules = new AccessRules(config);
-    Requests requests = new Requests(rules, tiers);
+    userRate = io.rtgw.connection.session.UserPublishRate.create(vertx, config);
+    Requests requests = new Requests(rules, tiers, userRate);
     Sessions sessions = new Sessions(hub, rules, presence);
-    Authenticator auth = new Authenticator(vertx, config.auth(), config.identity());
+    auth = new Authenticator(vertx, config.auth(), config.identity());
     Limits limits = new Limits(config.limits(), config.http().trustedProxies());
     ws = new WsTransport(vertx, config, sessions, requests, auth, limits, internals);
     sse = new SseTransport(vertx, config, sessions, auth, limits, internals);
     polls = new PollTransport(vertx, config, sessions, auth, limits, tiers, presence);
-    api = new HttpApi(auth, requests);
+    api = new HttpApi(auth, requests, limits);
+    headerDeadline = new io.rtgw.connection.http.HeaderDeadline(vertx, config.http().headerTimeoutMs());
     serverOptions = serverOptions();
     server = vertx.createHttpServer(serverOptions)
+        .connectionHandler(headerDeadline::opened)
         .invalidRequestHandler(RequestChecks::invalid)
         .requestHandler(router(limits));
+    if (vertx.isClustered()) {
+      watchMembership();
+    }
     if (config.auth().jwt().usesDevelopmentSecret()) {
       LOG.warn("auth.jwt.hmacSecrets holds the DEVELOPMENT secret shipped in conf/standalone.json: anyone can "
           + "sign tokens with it. Never run a node reachable by others with it.");
@@ -129,6 +140,9 @@ public final class ConnectionVerticle extends VerticleBase {
     if (certificates != null) {
       certificates.stop();
     }
+    if (outage != null) {
+      outage.close();
+    }
     io.rtgw.connection.metrics.GatewayMetrics.current().draining(true);
     long window = config.http().drainMs();
     int clients = ws.size() + sse.size() + polls.size();
@@ -152,8 +166,57 @@ public final class ConnectionVerticle extends VerticleBase {
       sse.closeAll();
       polls.closeAll();
       presence.close();
-      return Future.join(server.close(), hub.close(), management == null ? Future.succeededFuture() : management.close());
+      auth.close();
+      return Future.join(List.of(server.close(), hub.close(), userRate.close(),
+          management == null ? Future.succeededFuture() : management.close()));
     });
+  }
+
+  /**
+   * What the cluster's membership means for this node's clients: a member that left may have been the
+   * last of a tier (what waits on it fails now); a merge back after being cut off puts back the presence
+   * entries the cluster dropped and catches every channel up from history; no history or fanout within
+   * reach for {@code delivery.outageNoticeMs} sends the clients elsewhere.
+   */
+  private void watchMembership() {
+    long noticeMs = config.delivery().outageNoticeMs();
+    if (noticeMs > 0) {
+      outage = new OutageWatch(vertx, noticeMs, this::stepAside);
+    }
+    vertx.eventBus().localConsumer(io.rtgw.protocol.Addresses.NODE_LEFT, m -> {
+      tiers.memberLeft();
+      if (outage != null) {
+        outage.check();
+      }
+    });
+    vertx.eventBus().localConsumer(io.rtgw.protocol.Addresses.CLUSTER_REJOINED, m -> {
+      presence.refreshAll();
+      hub.checkPositionsNow();
+      if (outage != null) {
+        outage.check();
+      }
+    });
+  }
+
+  /**
+   * Like a drain, without stopping: every WebSocket client is told to reconnect at a random moment
+   * within {@code delivery.outageReconnectWindowMs} (and closed with 1001 at its end if still here), SSE
+   * streams end and held polls are answered within it. They resume from their positions on a node that
+   * can serve them, losing nothing; this node takes clients again once it is ready.
+   */
+  private void stepAside() {
+    if (draining) {
+      return;
+    }
+    long window = config.delivery().outageReconnectWindowMs();
+    LOG.warn("No history or fanout within reach for {} ms: telling {} WebSocket clients, {} SSE streams and {} "
+        + "held polls to reconnect elsewhere within {} ms", config.delivery().outageNoticeMs(), ws.size(), sse.size(),
+        polls.size(), window);
+    io.rtgw.connection.metrics.GatewayMetrics.current().outageNotice();
+    ws.drain(window);
+    sse.drain(window);
+    polls.drain(window);
+    vertx.setTimer(Math.max(1, window), id -> ws.closeOpen("cut off from the cluster; reconnect elsewhere and resume"));
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -192,6 +255,8 @@ public final class ConnectionVerticle extends VerticleBase {
     if (config.http().accessLog()) {
       router.route().handler(new AccessLog(limits::clientIp));
     }
+    router.route().handler(headerDeadline::handle);
+    router.route().handler(RequestChecks::framing);
     router.route().handler(RequestChecks::query);
     Cors cors = new Cors(config.http().allowedOrigins());
     CROSS_ORIGIN_PATHS.forEach(path -> router.route(path).handler(cors));
@@ -220,7 +285,7 @@ public final class ConnectionVerticle extends VerticleBase {
   /** What an operator's tools call: on the client port, or on the management port when there is one. */
   private void operatorRoutes(Router router) {
     router.get("/metrics").handler(metricsEndpoint());
-    new Probes(vertx, () -> listening, () -> draining).route(router);
+    new Probes(vertx, () -> listening, () -> draining, config.cluster().expectsPeers()).route(router);
   }
 
   /** Prometheus text from the launcher's registry; where metrics are off, a 404 that says so. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +41,15 @@ final class LocalChannel {
   private boolean filling;
   private boolean delivering;
   private int attaching;
+  /** The highest offset history said it holds, in this epoch, that no delivery or fill brought yet. */
+  private long hinted;
+  /** Told when a read against history failed, so that the channel is checked again at the next round. */
+  private final Consumer<LocalChannel> failedCheck;
 
-  LocalChannel(String name, Tiers tiers, int pageSize, io.rtgw.connection.metrics.GatewayMetrics metrics) {
+  LocalChannel(String name, Tiers tiers, int pageSize, io.rtgw.connection.metrics.GatewayMetrics metrics,
+               Consumer<LocalChannel> failedCheck) {
     this.metrics = metrics;
+    this.failedCheck = failedCheck;
     this.name = name;
     this.tiers = tiers;
     this.pageSize = pageSize;
@@ -156,17 +163,47 @@ final class LocalChannel {
     }
   }
 
-  /** The periodic check against history: catches deliveries lost after the last one that arrived. */
-  void checkPosition() {
-    if (!ready || filling) {
+  /**
+   * History holds {@code offset} in {@code epoch} (from the changes feed or a batched position read):
+   * if that is past what was delivered, a delivery was lost and the missing range is read. The hint may
+   * be older than a delivery that came meanwhile; in another epoch only a fresh read can tell which of
+   * the two is newer.
+   */
+  void hint(String hintEpoch, long offset) {
+    if (!ready) {
       return;
     }
-    tiers.read(new HistoryRead(name, null, 0)).onSuccess(page -> {
+    if (!hintEpoch.equals(epoch)) {
+      checkPosition();
+      return;
+    }
+    if (offset > last) {
+      hinted = Math.max(hinted, offset);
+      fill();
+    }
+  }
+
+  /** Reads the channel's position from history: catches deliveries lost after the last one that arrived. */
+  void checkPosition() {
+    if (!ready) {
+      return;
+    }
+    if (filling) {
+      // the read under way may predate what the caller learned: check again at the next round
+      failedCheck.accept(this);
+      return;
+    }
+    tiers.read(new HistoryRead(name, null, 0)).onComplete(ar -> {
+      if (ar.failed()) {
+        failedCheck.accept(this);
+        return;
+      }
+      HistoryPage page = ar.result();
       if (!page.epoch().equals(epoch)) {
         resetTo(page.epoch(), 0);
       }
       if (page.offset() > last) {
-        fill();
+        hint(page.epoch(), page.offset());
       }
     });
   }
@@ -200,12 +237,21 @@ final class LocalChannel {
           if (ar.failed()) {
             LOG.warn("Channel {}: could not read history to fill a gap after offset {}; retrying at the next "
                 + "position check: {}", name, last, ar.cause().getMessage());
+            failedCheck.accept(this);
             return;
           }
           metrics.gapFilled(ar.result().messages().size());
           applyFill(ar.result());
           if (last > before) {
             drainPending();
+          }
+          if (hinted <= last) {
+            hinted = 0;
+          } else if (last > before) {
+            // a hint that came while this read was under way may lie past what it found
+            fill();
+          } else {
+            failedCheck.accept(this);
           }
         });
   }
@@ -239,6 +285,7 @@ final class LocalChannel {
   }
 
   private void resetTo(String newEpoch, long offset) {
+    hinted = 0;
     LOG.info("Channel {}: continuity lost (epoch {} -> {}, offset {} -> {})", name, epoch, newEpoch, last, offset);
     epoch = newEpoch;
     last = offset;

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * This connection verticle's side of presence. Joins and leaves are reported within
  * {@code reportDelayMs}, batched, so a reconnect storm costs a few bus messages, not one per client;
- * every {@code heartbeatMs} one batch refreshes every live entry. Reports are fire-and-forget: if the
+ * every {@code heartbeatMs} batches of at most {@link #MAX_BATCH} refresh every live entry, one batch per
+ * event-loop task. Reports are fire-and-forget: if the
  * presence tier missed one, the next heartbeat puts the entries back.
  */
 public final class PresenceReporter {
@@ -94,18 +95,41 @@ public final class PresenceReporter {
     leaves = new ArrayList<>();
   }
 
+  /**
+   * Refreshes every live entry now rather than at the next heartbeat: after this node merged back into
+   * the cluster, whose presence tier dropped its entries while it was cut off.
+   */
+  public void refreshAll() {
+    heartbeat();
+  }
+
+  /**
+   * One batch per event-loop task, so a node with 100k entries does not encode them all in one (each a
+   * bus message that a clustered bus serializes). An entry that left after the heartbeat began is not
+   * refreshed: the registry would take a refresh of an entry it no longer holds as a join.
+   */
   private void heartbeat() {
     flush();
-    List<PresenceEntry> batch = new ArrayList<>();
-    for (PresenceEntry e : live.keySet()) {
-      batch.add(e);
-      if (batch.size() == MAX_BATCH) {
-        send(new PresenceReport(node, List.of(), List.of(), batch));
-        batch = new ArrayList<>();
+    if (!live.isEmpty()) {
+      refreshFrom(new ArrayList<>(live.keySet()), 0);
+    }
+  }
+
+  private void refreshFrom(List<PresenceEntry> entries, int from) {
+    List<PresenceEntry> batch = new ArrayList<>(Math.min(MAX_BATCH, entries.size() - from));
+    int i = from;
+    for (; i < entries.size() && batch.size() < MAX_BATCH; i++) {
+      PresenceEntry e = entries.get(i);
+      if (live.containsKey(e)) {
+        batch.add(e);
       }
     }
     if (!batch.isEmpty()) {
       send(new PresenceReport(node, List.of(), List.of(), batch));
+    }
+    if (i < entries.size()) {
+      int next = i;
+      vertx.runOnContext(v -> refreshFrom(entries, next));
     }
   }
 

@@ -50,8 +50,12 @@ final class Probes {
   private final HealthChecks ready;
   private final DeliveryOptions busOptions = new DeliveryOptions().setSendTimeout(PROBE_TIMEOUT_MS);
 
-  Probes(Vertx vertx, BooleanSupplier listening, BooleanSupplier draining) {
+  private final boolean expectsPeers;
+
+  /** {@code expectsPeers}: this member should have others beside it (cluster.members names others). */
+  Probes(Vertx vertx, BooleanSupplier listening, BooleanSupplier draining, boolean expectsPeers) {
     this.vertx = vertx;
+    this.expectsPeers = expectsPeers;
     live = HealthChecks.create(vertx).register("eventLoops", PROBE_TIMEOUT_MS, this::eventLoops);
     ready = HealthChecks.create(vertx)
         .register("http", p -> p.complete(new Status().setOk(listening.getAsBoolean())))
@@ -109,7 +113,11 @@ final class Probes {
             .put("answered", answered.stream().filter(Future::succeeded).count()))));
   }
 
-  /** Up when not clustered, or when the cluster manager is an active member; the members seen as data. */
+  /**
+   * Up when not clustered, or when the cluster manager is an active member that is not alone where it
+   * expects peers (alone, it was cut off or everyone else is gone: either way it cannot serve); the
+   * members seen as data.
+   */
   private void cluster(Promise<Status> promise) {
     if (!vertx.isClustered()) {
       promise.complete(Status.OK(new JsonObject().put("clustered", false)));
@@ -121,8 +129,13 @@ final class Probes {
       return;
     }
     boolean active = manager.isActive();
-    JsonObject data = new JsonObject().put("clustered", true).put("members", active ? manager.getNodes().size() : 0);
-    promise.complete(new Status().setOk(active).setData(data));
+    int members = active ? manager.getNodes().size() : 0;
+    boolean alone = expectsPeers && members <= 1;
+    JsonObject data = new JsonObject().put("clustered", true).put("members", members);
+    if (alone) {
+      data.put("alone", true);
+    }
+    promise.complete(new Status().setOk(active && !alone).setData(data));
   }
 
   /** Up when the tier answers and says its store is reachable; the store's name as data. */

@@ -1,10 +1,14 @@
 package io.rtgw.connection;
 
 import io.rtgw.protocol.Addresses;
+import io.rtgw.protocol.ChangesRead;
+import io.rtgw.protocol.ChannelChanges;
 import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.HistoryRead;
+import io.rtgw.protocol.Positions;
+import io.rtgw.protocol.PositionsRead;
 import io.rtgw.protocol.PublishCommand;
 import io.rtgw.protocol.PublishResult;
 import io.vertx.core.Future;
@@ -21,33 +25,57 @@ public final class Tiers {
 
   private final EventBus bus;
   private final DeliveryOptions options;
+  private final PendingRequests pending;
 
-  public Tiers(EventBus bus, long timeoutMs) {
-    this.bus = bus;
+  public Tiers(io.vertx.core.Vertx vertx, long timeoutMs) {
+    this.bus = vertx.eventBus();
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.pending = new PendingRequests(vertx);
+  }
+
+  /**
+   * A cluster member left: requests waiting on a tier that has no member left fail now with
+   * {@code unavailable}, instead of at the request timeout.
+   */
+  public void memberLeft() {
+    pending.memberLeft();
   }
 
   public Future<HistoryPage> read(HistoryRead read) {
-    return bus.<HistoryPage>request(Addresses.HISTORY_READ, read, options)
+    return pending.track(Addresses.HISTORY_READ, bus.<HistoryPage>request(Addresses.HISTORY_READ, read, options))
+        .recover(e -> Future.failedFuture(GatewayException.from(e, "history")))
+        .map(Message::body);
+  }
+
+  /**
+   * The channels appended to since {@code read}'s cursor. Failures are the bus's own, so that the caller
+   * can tell a history tier without the changes feed (no handlers) from one that is slow.
+   */
+  public Future<ChannelChanges> changes(ChangesRead read) {
+    return bus.<ChannelChanges>request(Addresses.HISTORY_CHANGES, read, options).map(Message::body);
+  }
+
+  public Future<Positions> positions(PositionsRead read) {
+    return bus.<Positions>request(Addresses.HISTORY_POSITIONS, read, options)
         .recover(e -> Future.failedFuture(GatewayException.from(e, "history")))
         .map(Message::body);
   }
 
   public Future<PublishResult> publish(PublishCommand cmd) {
-    return bus.<PublishResult>request(Addresses.CLIENT_PUBLISH, cmd, options)
+    return pending.track(Addresses.CLIENT_PUBLISH, bus.<PublishResult>request(Addresses.CLIENT_PUBLISH, cmd, options))
         .recover(e -> Future.failedFuture(GatewayException.from(e, "fanout")))
         .map(Message::body);
   }
 
   /** A backend's publish under the server-side rules ({@code rt.publish}): {channel, data, from?, key?}. */
   public Future<JsonObject> publishAsService(JsonObject publish) {
-    return bus.<JsonObject>request(Addresses.PUBLISH, publish, options)
+    return pending.track(Addresses.PUBLISH, bus.<JsonObject>request(Addresses.PUBLISH, publish, options))
         .recover(e -> Future.failedFuture(GatewayException.from(e, "fanout")))
         .map(Message::body);
   }
 
   public Future<JsonObject> presence(String channel) {
-    return bus.<JsonObject>request(Addresses.PRESENCE_QUERY, new JsonObject().put(Fields.CHANNEL, channel), options)
+    return pending.track(Addresses.PRESENCE_QUERY, bus.<JsonObject>request(Addresses.PRESENCE_QUERY, new JsonObject().put(Fields.CHANNEL, channel), options))
         .recover(e -> Future.failedFuture(GatewayException.from(e, "presence")))
         .map(Message::body);
   }

@@ -50,7 +50,7 @@ public final class HistoryOnTheBus implements AutoCloseable {
       }
       dc.next();
     });
-    tiers = new Tiers(vertx.eventBus(), 5_000);
+    tiers = new Tiers(vertx, 5_000);
   }
 
   /** With the standalone configuration's namespaces (chat, news, feed, user, default). */

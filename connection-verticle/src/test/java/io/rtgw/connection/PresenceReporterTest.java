@@ -70,4 +70,40 @@ class PresenceReporterTest {
     });
     assertThat(test.awaitCompletion(10, TimeUnit.SECONDS)).isTrue();
   }
+
+  @Test
+  void a_heartbeat_goes_out_in_batches_one_task_each_and_skips_who_left_meanwhile(Vertx vertx, VertxTestContext test)
+      throws Exception {
+    Codecs.register(vertx);
+    PresenceConfig beating = new PresenceConfig(null, 300L, null, null, 30L);
+    int total = 2 * PresenceReporter.MAX_BATCH + 10;
+    PresenceEntry last = new PresenceEntry("chat:a", "u" + (total - 1), "c" + (total - 1));
+    List<PresenceReport> refreshes = new CopyOnWriteArrayList<>();
+    vertx.runOnContext(v -> {
+      PresenceReporter reporter = new PresenceReporter(vertx, "node-1", beating);
+      // on the reporter's own event loop: the first batch is handled before the next one is built
+      vertx.eventBus().<PresenceReport>consumer(Addresses.PRESENCE_REPORT, m -> {
+        if (m.body().refresh().isEmpty() || refreshes.size() >= 3) {
+          return;
+        }
+        refreshes.add(m.body());
+        if (refreshes.size() == 1) {
+          reporter.leave(last);
+        }
+        if (refreshes.size() == 3) {
+          test.verify(() -> {
+            assertThat(refreshes).allSatisfy(r -> assertThat(r.refresh().size()).isLessThanOrEqualTo(PresenceReporter.MAX_BATCH));
+            assertThat(refreshes.stream().mapToInt(r -> r.refresh().size()).sum()).isEqualTo(total - 1);
+            assertThat(refreshes.get(2).refresh()).doesNotContain(last);
+            reporter.close();
+            test.completeNow();
+          });
+        }
+      });
+      for (int i = 0; i < total; i++) {
+        reporter.join(new PresenceEntry("chat:a", "u" + i, "c" + i));
+      }
+    });
+    assertThat(test.awaitCompletion(10, TimeUnit.SECONDS)).isTrue();
+  }
 }

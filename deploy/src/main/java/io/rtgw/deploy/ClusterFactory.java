@@ -15,12 +15,15 @@ import java.nio.file.Path;
 /**
  * Builds the Hazelcast cluster manager from conf/cluster.xml (so the maps Vert.x needs are kept) and
  * sets only what varies per member or deployment: interface, port, the TCP-IP member list and failure
- * detection (heartbeat interval, how long a silent member lives).
+ * detection (heartbeat interval, how long a silent member lives) and how often a member that was cut
+ * off looks for the cluster to merge back into.
  */
 final class ClusterFactory {
 
   static final String HEARTBEAT_INTERVAL_SECONDS = "hazelcast.heartbeat.interval.seconds";
   static final String MAX_NO_HEARTBEAT_SECONDS = "hazelcast.max.no.heartbeat.seconds";
+  static final String MERGE_FIRST_RUN_DELAY_SECONDS = "hazelcast.merge.first.run.delay.seconds";
+  static final String MERGE_NEXT_RUN_DELAY_SECONDS = "hazelcast.merge.next.run.delay.seconds";
 
   private ClusterFactory() {
   }
@@ -36,6 +39,10 @@ final class ClusterFactory {
     // with GATEWAY_CLUSTER_* like everything else; these override whatever the file says
     hz.setProperty(HEARTBEAT_INTERVAL_SECONDS, String.valueOf(cluster.heartbeatIntervalSeconds()));
     hz.setProperty(MAX_NO_HEARTBEAT_SECONDS, String.valueOf(cluster.maxNoHeartbeatSeconds()));
+    // a member that was cut off forms a cluster of its own and rejoins only when the split-brain check
+    // finds the others: at Hazelcast's 300 s / 120 s it stayed apart for minutes, serving nobody
+    hz.setProperty(MERGE_FIRST_RUN_DELAY_SECONDS, String.valueOf(cluster.mergeDelaySeconds()));
+    hz.setProperty(MERGE_NEXT_RUN_DELAY_SECONDS, String.valueOf(cluster.mergeDelaySeconds()));
     hz.setClusterName(cluster.name());
     NetworkConfig net = hz.getNetworkConfig();
     net.setPort(cluster.port()).setPortAutoIncrement(true);

@@ -31,8 +31,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Gateway {
 
-  /** The member attribute vertx-hazelcast keeps its node id in. */
-  private static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
   /** The cluster-wide lock the single memory-store history/presence member holds. */
   private static final String SINGLE_STATE_MEMBER_LOCK = "rtgw.single-state-member";
   private static final long SINGLE_STATE_MEMBER_WAIT_MS = 2_000;
@@ -80,7 +78,7 @@ public final class Gateway {
       Codecs.register(v);
       String nodeId = cluster != null ? cluster.getNodeId() : java.util.UUID.randomUUID().toString();
       if (cluster != null) {
-        announceDepartures(v, cluster);
+        MembershipEvents.install(v, cluster, config.cluster());
       }
       ClusterMetrics.register(cluster);
       claimSingleStateMember(v, config).compose(x -> deploy(v, config.withNodeId(nodeId))).onSuccess(result::complete).onFailure(e -> {
@@ -111,30 +109,6 @@ public final class Gateway {
   private static boolean usesMemoryState(GatewayConfig config) {
     return (config.roles().history().enabled() && config.history().store().equals(HistoryConfig.MEMORY))
         || (config.roles().presence().enabled() && config.presence().store().equals(PresenceConfig.MEMORY));
-  }
-
-  /**
-   * Publishes each member that leaves the cluster on the bus, so the presence tier (wherever it runs)
-   * drops that node's clients at once instead of waiting for their TTL. Every surviving process
-   * publishes it; the presence store removes each entry once, so the copies are harmless. A Hazelcast
-   * membership listener is used because the Vert.x cluster manager takes one node listener only, and
-   * Vert.x itself holds it.
-   */
-  private static void announceDepartures(Vertx vertx, HazelcastClusterManager cluster) {
-    cluster.getHazelcastInstance().getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
-      @Override
-      public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
-      }
-
-      @Override
-      public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
-        // Vert.x names members by this attribute, not by their Hazelcast UUID
-        String node = event.getMember().getAttribute(VERTX_NODE_ID_ATTRIBUTE);
-        if (node != null) {
-          vertx.runOnContext(x -> vertx.eventBus().publish(Addresses.NODE_LEFT, node));
-        }
-      }
-    });
   }
 
   /**

@@ -28,6 +28,9 @@ class AuthGatewayTest {
   private static final Vertx SIGNER = Vertx.vertx();
   private static final TestTokens TOKENS = new TestTokens(SIGNER);
   private static final String API_KEY = "backend-key-0123456789abcdefghij";
+  /** The key server's fetches are at least this far apart, whatever tokens arrive. */
+  private static final long JWKS_MIN_REFETCH_MS = 300;
+  private static final TestJwks JWKS = TestJwks.start(SIGNER);
 
   @RegisterExtension
   static final GatewayExtension gateway = GatewayExtension.standalone(env());
@@ -35,12 +38,14 @@ class AuthGatewayTest {
   private static String[] env() {
     List<String> env = new ArrayList<>(TOKENS.env());
     env.addAll(List.of("GATEWAY_AUTH_API_KEYS", API_KEY, "GATEWAY_AUTH_CONNECT_TIMEOUT_MS", "1000",
-        "GATEWAY_AUTH_REFRESH_AHEAD_MS", "1500"));
+        "GATEWAY_AUTH_REFRESH_AHEAD_MS", "1500", "GATEWAY_AUTH_JWT_JWKS_URL", JWKS.url(),
+        "GATEWAY_AUTH_JWT_JWKS_MIN_REFETCH_MS", String.valueOf(JWKS_MIN_REFETCH_MS)));
     return env.toArray(String[]::new);
   }
 
   @AfterAll
   static void closeSigner() {
+    JWKS.close();
     WsClient.await(SIGNER.close());
   }
 
@@ -55,6 +60,9 @@ class AuthGatewayTest {
     return Stream.of(
         new Row("a valid HS256 token", t -> t.hs256(TestTokens.claims("alice", 300)), true),
         new Row("a valid RS256 token", t -> t.rs256(TestTokens.claims("alice", 300)), true),
+        new Row("a valid token signed with a key of the JWKS", t -> JWKS.sign(TestTokens.claims("alice", 300)), true),
+        new Row("a token naming a key id the JWKS does not hold", t -> JWKS.signWithUnknownKey(
+            TestTokens.claims("alice", 300), "made-up"), false),
         new Row("an expired token", t -> t.hs256(TestTokens.claims("alice", -120)), false),
         new Row("a token not valid yet", t -> t.hs256(TestTokens.claims("alice", 300)
             .put("nbf", System.currentTimeMillis() / 1000 + 120)), false),
@@ -98,6 +106,69 @@ class AuthGatewayTest {
       assertThat(poll.json().getString("message")).isNotBlank().doesNotContain(token);
       assertThat(history.headers().get("WWW-Authenticate")).isEqualTo("Bearer");
     }
+  }
+
+  @Test
+  void a_jwks_key_rotated_while_connections_are_open_is_learnt_and_the_retired_one_refused() throws Exception {
+    String channel = "chat:rotation";
+    WsClient before = gateway.ws("token=" + JWKS.sign(TestTokens.claims("alice", 300)));
+    before.await(f -> "connected".equals(f.getString("type")));
+    before.subscribe(channel);
+    SseClient stream = gateway.sse("/sse?channel=" + channel + "&token=" + JWKS.sign(TestTokens.claims("alice", 300)));
+    stream.await(e -> e.type().equals("subscribed"));
+
+    // a refetch is allowed only past the bound since the last fetch, which an earlier test may have made
+    Thread.sleep(JWKS_MIN_REFETCH_MS + 50);
+    JWKS.rotate();
+    String fresh = JWKS.sign(TestTokens.claims("bob", 300));
+    String retired = JWKS.signWithRetiredKey(TestTokens.claims("bob", 300));
+    int fetchesBefore = JWKS.requests();
+
+    // the new key id is unknown: the first token naming it makes the gateway fetch the set again
+    WsClient after = gateway.ws("token=" + fresh);
+    assertThat(after.await(f -> "connected".equals(f.getString("type"))).getString("user")).isEqualTo("bob");
+    assertThat(JWKS.requests()).isEqualTo(fetchesBefore + 1);
+    assertThat(gateway.sse("/sse?channel=" + channel + "&token=" + fresh).status()).isEqualTo(200);
+    assertThat(gateway.http().get("/poll?channel=" + channel + "&token=" + fresh).status()).isEqualTo(200);
+    HttpCalls.Reply published = gateway.http().post("/publish", io.vertx.core.buffer.Buffer.buffer(new JsonObject()
+        .put("channel", channel).put("data", "after rotation").encode()),
+        Map.of("Authorization", "Bearer " + fresh, "Content-Type", "application/json"));
+    assertThat(published.status()).isEqualTo(200);
+
+    // the retired key left the set with that fetch: its tokens are refused everywhere
+    assertThat(gateway.ws("token=" + retired).awaitClose()).isEqualTo((short) 1008);
+    assertThat(gateway.sse("/sse?channel=" + channel + "&token=" + retired).status()).isEqualTo(401);
+    assertThat(gateway.http().get("/poll?channel=" + channel + "&token=" + retired).status()).isEqualTo(401);
+    HttpCalls.Reply history = gateway.http().get("/history?channel=" + channel,
+        Map.of("Authorization", "Bearer " + retired));
+    assertThat(history.status()).isEqualTo(401);
+    assertThat(history.json().getString("code")).isEqualTo("unauthorized");
+
+    // connections opened with the retired key stay open and keep receiving; a refresh takes the new key
+    assertThat(before.awaitMessages(channel, 1).get(0).getString("data")).isEqualTo("after rotation");
+    assertThat(stream.awaitMessages(1).get(0).json().getString("data")).isEqualTo("after rotation");
+    JsonObject refreshed = before.request(new JsonObject().put("type", "refresh")
+        .put("token", JWKS.sign(TestTokens.claims("alice", 600))));
+    assertThat(refreshed.getString("type")).isEqualTo("refreshed");
+  }
+
+  @Test
+  void tokens_naming_made_up_key_ids_cannot_make_the_gateway_hammer_the_key_server() throws Exception {
+    List<String> tokens = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      tokens.add(JWKS.signWithUnknownKey(TestTokens.claims("mallory", 300), "made-up-" + i));
+    }
+    Thread.sleep(JWKS_MIN_REFETCH_MS + 50);
+    int fetchesBefore = JWKS.requests();
+    List<io.vertx.core.Future<HttpCalls.Reply>> replies = new ArrayList<>();
+    for (String token : tokens) {
+      replies.add(gateway.http().getAsync("/history?channel=chat:x", Map.of("Authorization", "Bearer " + token)));
+    }
+    for (io.vertx.core.Future<HttpCalls.Reply> reply : replies) {
+      assertThat(WsClient.await(reply).status()).isEqualTo(401);
+    }
+    // 40 unknown key ids within the bound: one fetch at most (the first), however many tokens asked
+    assertThat(JWKS.requests() - fetchesBefore).isBetween(0, 1);
   }
 
   @Test

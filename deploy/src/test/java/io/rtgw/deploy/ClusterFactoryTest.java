@@ -37,6 +37,17 @@ class ClusterFactoryTest {
   }
 
   @Test
+  void a_member_that_was_cut_off_looks_for_the_cluster_every_few_seconds() {
+    Config byDefault = ClusterFactory.hazelcastConfig(cluster());
+    assertThat(byDefault.getProperty(ClusterFactory.MERGE_FIRST_RUN_DELAY_SECONDS)).isEqualTo("2");
+    assertThat(byDefault.getProperty(ClusterFactory.MERGE_NEXT_RUN_DELAY_SECONDS)).isEqualTo("2");
+    Config set = ClusterFactory.hazelcastConfig(cluster("GATEWAY_CLUSTER_MERGE_DELAY_SECONDS", "7"));
+    assertThat(set.getProperty(ClusterFactory.MERGE_NEXT_RUN_DELAY_SECONDS)).isEqualTo("7");
+    assertThatThrownBy(() -> cluster("GATEWAY_CLUSTER_MERGE_DELAY_SECONDS", "0"))
+        .hasMessage("cluster.mergeDelaySeconds must be between 1 and 3600, not 0.");
+  }
+
+  @Test
   void a_detection_window_shorter_than_two_heartbeats_is_refused() {
     assertThatThrownBy(() -> cluster("GATEWAY_CLUSTER_HEARTBEAT_INTERVAL_SECONDS", "3",
         "GATEWAY_CLUSTER_MAX_NO_HEARTBEAT_SECONDS", "5"))

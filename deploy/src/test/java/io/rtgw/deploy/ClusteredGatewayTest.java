@@ -103,4 +103,27 @@ class ClusteredGatewayTest {
       }
     }
   }
+
+  @Test
+  void a_departure_notice_the_presence_tier_does_not_see_itself_drops_nobody() throws Exception {
+    try (WsClient watcher = WsClient.connect(clients, nodeA.httpPort(), "user=watcher");
+         WsClient onB = WsClient.connect(clients, nodeB.httpPort(), "user=carol")) {
+      watcher.subscribe("chat:stale");
+      onB.subscribe("chat:stale");
+      watcher.await(f -> "join".equals(f.getString("type")) && "carol".equals(f.getString("user")));
+      // what a member back from a freeze says of a node that is alive: node B is still a member here
+      nodeB.vertx().eventBus().publish(Addresses.NODE_LEFT, nodeB.nodeId());
+      // and the stale heartbeat of a node the cluster dropped
+      nodeB.vertx().eventBus().send(Addresses.PRESENCE_REPORT, new io.rtgw.protocol.PresenceReport("dropped-node",
+          java.util.List.of(new io.rtgw.protocol.PresenceEntry("chat:stale", "ghost", "c-1")), java.util.List.of(),
+          java.util.List.of()));
+      // a report from an unknown node is looked at again after one heartbeat interval (1 s)
+      Thread.sleep(2_000);
+      JsonObject members = watcher.request(new JsonObject().put("type", "presence").put("channel", "chat:stale"));
+      assertThat(members.getJsonArray("members")).containsExactly(
+          new JsonObject().put("user", "carol").put("clients", 1), new JsonObject().put("user", "watcher").put("clients", 1));
+      assertThat(watcher.frames(f -> "leave".equals(f.getString("type")))).isEmpty();
+      assertThat(watcher.frames(f -> "join".equals(f.getString("type")) && "ghost".equals(f.getString("user")))).isEmpty();
+    }
+  }
 }

@@ -96,7 +96,7 @@ class ProbesTest {
   }
 
   @Test
-  void a_clustered_edge_node_is_ready_while_it_reaches_the_core_tiers_and_not_once_the_core_leaves() {
+  void a_clustered_edge_node_is_ready_while_it_reaches_the_core_tiers_not_while_alone_and_again_once_joined() {
     String name = "rtgw-probes-" + UUID.randomUUID();
     int portA = Ports.free();
     int portB = Ports.free();
@@ -117,6 +117,21 @@ class ProbesTest {
         assertThat(check(alone.json(), "history").getJsonObject("data").getBoolean("reachable")).isFalse();
         assertThat(check(alone.json(), "presence").getString("status")).isEqualTo("DOWN");
         assertThat(http.get("/health/live").status()).isEqualTo(200);
+        // its member list names a peer: alone, it is cut off or everyone else is gone, and says so
+        HttpCalls.Reply split = Eventually.eventually(WsClient.TIMEOUT, () -> {
+          HttpCalls.Reply r = http.get("/health/ready");
+          assertThat(check(r.json(), "cluster").getJsonObject("data").getBoolean("alone", false)).isTrue();
+          return r;
+        });
+        assertThat(split.status()).isEqualTo(503);
+        assertThat(split.headers().get("Retry-After")).isEqualTo("5");
+        assertThat(check(split.json(), "cluster").getString("status")).isEqualTo("DOWN");
+        assertThat(check(split.json(), "cluster").getJsonObject("data").getInteger("members")).isEqualTo(1);
+
+        core = WsClient.await(Gateway.start(TestGateways.clustered(name, portA, members, true)));
+        HttpCalls.Reply healed = awaitStatus(http, "/health/ready", 200);
+        assertThat(check(healed.json(), "cluster").getJsonObject("data").getInteger("members")).isEqualTo(2);
+        assertThat(check(healed.json(), "cluster").getJsonObject("data").containsKey("alone")).isFalse();
       }
     } finally {
       if (edge != null) {

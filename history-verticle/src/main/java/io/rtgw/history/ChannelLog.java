@@ -1,5 +1,6 @@
 package io.rtgw.history;
 
+import io.rtgw.protocol.ChannelPosition;
 import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.Message;
 import io.rtgw.protocol.Position;
@@ -42,6 +43,17 @@ final class ChannelLog {
     boolean recovered = epoch.equals(since.epoch()) && since.offset() <= lastOffset && since.offset() + 1 >= first;
     long after = recovered ? since.offset() : 0;
     return page(recovered, oldestAfter(after, limit));
+  }
+
+  /** The position a connection node's batched check is given; counts as a read for the epoch's grace. */
+  ChannelPosition position(long now) {
+    touchedAt = now;
+    return new ChannelPosition(channel, epoch, lastOffset);
+  }
+
+  /** The position without touching the log: for the changes feed, which is no sign of interest. */
+  ChannelPosition peek() {
+    return new ChannelPosition(channel, epoch, lastOffset);
   }
 
   /** True when the log holds nothing and was not touched for {@code idleMs}: its epoch may be forgotten. */

@@ -2,10 +2,15 @@ package io.rtgw.history;
 
 import io.rtgw.protocol.AppendCommand;
 import io.rtgw.protocol.AppendResult;
+import io.rtgw.protocol.ChangesRead;
+import io.rtgw.protocol.ChannelChanges;
 import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.HistoryRead;
+import io.rtgw.protocol.Positions;
 import io.rtgw.protocol.config.NamespaceConfig;
 import io.vertx.core.Future;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * Channel logs: the sequencer of the gateway.
@@ -34,6 +39,21 @@ public interface HistoryStore {
   Future<AppendResult> append(AppendCommand command, NamespaceConfig namespace);
 
   Future<HistoryPage> read(HistoryRead read, NamespaceConfig namespace);
+
+  /**
+   * The channels appended to after {@code read}'s cursor, for the connection nodes' position checks: the
+   * cost of an answer grows with the appends since the cursor, never with the number of quiet channels.
+   * Every append after a cursor this store handed out is reported, unless more than the retained number
+   * of appends happened since, or the store lost its state: then the answer says {@code complete = false}
+   * with a fresh cursor. A null cursor gets a fresh one, also with {@code complete = false}.
+   */
+  Future<ChannelChanges> changes(ChangesRead read);
+
+  /**
+   * The current positions of {@code channels}, leaving out those the store knows nothing of (no epoch is
+   * created here). Like a read, it keeps each channel's epoch alive for its grace.
+   */
+  Future<Positions> positions(List<String> channels, Function<String, NamespaceConfig> namespaces);
 
   /**
    * Whether the store can serve requests now; cheap enough to call per health check. A store that

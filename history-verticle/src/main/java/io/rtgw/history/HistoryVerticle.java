@@ -2,11 +2,13 @@ package io.rtgw.history;
 
 import io.rtgw.protocol.Addresses;
 import io.rtgw.protocol.AppendCommand;
+import io.rtgw.protocol.ChangesRead;
 import io.rtgw.protocol.ChannelName;
 import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Position;
+import io.rtgw.protocol.PositionsRead;
 import io.rtgw.protocol.Replies;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.rtgw.protocol.config.HistoryConfig;
@@ -53,6 +55,8 @@ public final class HistoryVerticle extends VerticleBase {
     return Future.join(
         bus.<AppendCommand>consumer(Addresses.HISTORY_APPEND, this::append).completion(),
         bus.<HistoryRead>consumer(Addresses.HISTORY_READ, this::read).completion(),
+        bus.<ChangesRead>consumer(Addresses.HISTORY_CHANGES, this::changes).completion(),
+        bus.<PositionsRead>consumer(Addresses.HISTORY_POSITIONS, this::positions).completion(),
         bus.<JsonObject>consumer(Addresses.HISTORY_QUERY, this::query).completion(),
         bus.<JsonObject>consumer(Addresses.HISTORY_HEALTH, msg -> store.healthy().onComplete(ar ->
             msg.reply(new JsonObject().put("store", config.history().store())
@@ -68,10 +72,10 @@ public final class HistoryVerticle extends VerticleBase {
   private HistoryStore createStore() {
     if (config.history().store().equals(HistoryConfig.REDIS)) {
       return new RedisHistoryStore(vertx, config.redis(), config.history().idempotencyWindowMs(),
-          System::currentTimeMillis);
+          System::currentTimeMillis, config.history().changesRetained());
     }
     return new MemoryHistoryStore(config.history().idempotencyWindowMs(), System::currentTimeMillis,
-        config::namespaceOf);
+        config::namespaceOf, config.history().changesRetained());
   }
 
   private void append(Message<AppendCommand> msg) {
@@ -108,6 +112,26 @@ public final class HistoryVerticle extends VerticleBase {
           });
     } catch (RuntimeException e) {
       metrics.readFailed(0, e);
+      Replies.fail(msg, e);
+    }
+  }
+
+  private void changes(Message<ChangesRead> msg) {
+    try {
+      store.changes(msg.body())
+          .onSuccess(msg::reply)
+          .onFailure(e -> Replies.fail(msg, e));
+    } catch (RuntimeException e) {
+      Replies.fail(msg, e);
+    }
+  }
+
+  private void positions(Message<PositionsRead> msg) {
+    try {
+      store.positions(msg.body().channels(), config::namespaceOf)
+          .onSuccess(msg::reply)
+          .onFailure(e -> Replies.fail(msg, e));
+    } catch (RuntimeException e) {
       Replies.fail(msg, e);
     }
   }

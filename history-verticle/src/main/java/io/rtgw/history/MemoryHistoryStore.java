@@ -2,14 +2,21 @@ package io.rtgw.history;
 
 import io.rtgw.protocol.AppendCommand;
 import io.rtgw.protocol.AppendResult;
+import io.rtgw.protocol.ChangesRead;
+import io.rtgw.protocol.ChannelChanges;
+import io.rtgw.protocol.ChannelPosition;
 import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Message;
+import io.rtgw.protocol.Positions;
+import io.rtgw.protocol.config.HistoryConfig;
 import io.rtgw.protocol.config.NamespaceConfig;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -26,14 +33,21 @@ public final class MemoryHistoryStore implements HistoryStore {
   private final long idempotencyWindowMs;
   private final LongSupplier clock;
   private final Function<String, NamespaceConfig> namespaces;
+  private final ChangeFeed changes;
 
   private record Remembered(Message message, long expiresAt) {
   }
 
   public MemoryHistoryStore(long idempotencyWindowMs, LongSupplier clock, Function<String, NamespaceConfig> namespaces) {
+    this(idempotencyWindowMs, clock, namespaces, HistoryConfig.DEFAULT_CHANGES_RETAINED);
+  }
+
+  public MemoryHistoryStore(long idempotencyWindowMs, LongSupplier clock, Function<String, NamespaceConfig> namespaces,
+                            int changesRetained) {
     this.idempotencyWindowMs = idempotencyWindowMs;
     this.clock = clock;
     this.namespaces = namespaces;
+    this.changes = new ChangeFeed(changesRetained);
   }
 
   @Override
@@ -51,6 +65,7 @@ public final class MemoryHistoryStore implements HistoryStore {
     if (keyId != null) {
       keys.put(keyId, new Remembered(m, now + idempotencyWindowMs));
     }
+    changes.appended(cmd.channel());
     return Future.succeededFuture(new AppendResult(m, false));
   }
 
@@ -58,6 +73,27 @@ public final class MemoryHistoryStore implements HistoryStore {
   public Future<HistoryPage> read(HistoryRead read, NamespaceConfig ns) {
     long now = clock.getAsLong();
     return Future.succeededFuture(log(read.channel(), now).read(read.since(), read.limit(), ns, now));
+  }
+
+  @Override
+  public Future<ChannelChanges> changes(ChangesRead read) {
+    return Future.succeededFuture(changes.after(read, channel -> {
+      ChannelLog log = logs.get(channel);
+      return log == null ? null : log.peek();
+    }));
+  }
+
+  @Override
+  public Future<Positions> positions(List<String> channels, Function<String, NamespaceConfig> ns) {
+    long now = clock.getAsLong();
+    List<ChannelPosition> out = new ArrayList<>(channels.size());
+    for (String channel : channels) {
+      ChannelLog log = logs.get(channel);
+      if (log != null) {
+        out.add(log.position(now));
+      }
+    }
+    return Future.succeededFuture(new Positions(out));
   }
 
   @Override

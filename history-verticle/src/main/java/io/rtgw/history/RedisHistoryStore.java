@@ -3,19 +3,29 @@ package io.rtgw.history;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.rtgw.protocol.AppendCommand;
 import io.rtgw.protocol.AppendResult;
+import io.rtgw.protocol.ChangesRead;
+import io.rtgw.protocol.ChannelChanges;
+import io.rtgw.protocol.ChannelPosition;
 import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Json;
 import io.rtgw.protocol.Message;
+import io.rtgw.protocol.Positions;
+import io.rtgw.protocol.config.HistoryConfig;
 import io.rtgw.protocol.config.NamespaceConfig;
 import io.rtgw.protocol.config.RedisConfig;
 import io.rtgw.redis.LuaScript;
 import io.rtgw.redis.RedisLink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,28 +45,43 @@ public final class RedisHistoryStore implements HistoryStore {
 
   private static final LuaScript APPEND = LuaScript.load(RedisHistoryStore.class, "append.lua");
   private static final LuaScript READ = LuaScript.load(RedisHistoryStore.class, "read.lua");
+  private static final LuaScript CHANGES = LuaScript.load(RedisHistoryStore.class, "changes.lua");
+  /**
+   * The changes feed only has to outlive the gap between two position checks; an hour lets a gateway
+   * that went quiet keep its cursors, and after that a node's next check is a full one.
+   */
+  static final long CHANGES_TTL_MS = EPOCH_GRACE_MS;
 
   private final RedisLink link;
   private final RedisKeys keys;
   private final long idempotencyWindowMs;
   private final LongSupplier clock;
+  private final int changesRetained;
 
   public RedisHistoryStore(Vertx vertx, RedisConfig config, long idempotencyWindowMs, LongSupplier clock) {
+    this(vertx, config, idempotencyWindowMs, clock, HistoryConfig.DEFAULT_CHANGES_RETAINED);
+  }
+
+  public RedisHistoryStore(Vertx vertx, RedisConfig config, long idempotencyWindowMs, LongSupplier clock,
+                           int changesRetained) {
     this.link = new RedisLink(vertx, config, "history");
     this.keys = new RedisKeys(config.keyPrefix());
     this.idempotencyWindowMs = idempotencyWindowMs;
     this.clock = clock;
+    this.changesRetained = changesRetained;
   }
 
   @Override
   public Future<AppendResult> append(AppendCommand cmd, NamespaceConfig ns) {
     MessageTemplate template = MessageTemplate.of(cmd);
+    String channel = cmd.channel();
     List<String> scriptKeys = cmd.key() == null
-        ? List.of(keys.meta(cmd.channel()), keys.log(cmd.channel()))
-        : List.of(keys.meta(cmd.channel()), keys.log(cmd.channel()), keys.idempotency(cmd.channel(), cmd.key()));
+        ? List.of(keys.meta(channel), keys.log(channel), keys.changes())
+        : List.of(keys.meta(channel), keys.log(channel), keys.changes(), keys.idempotency(channel, cmd.key()));
     List<String> args = List.of(Epochs.next(), template.head(), template.tail(), String.valueOf(cmd.ts()),
         String.valueOf(ns.historySize()), String.valueOf(ns.historyAgeMs()), String.valueOf(metaTtlMs(ns)),
-        String.valueOf(idempotencyWindowMs));
+        String.valueOf(idempotencyWindowMs), channel, String.valueOf(changesRetained),
+        String.valueOf(CHANGES_TTL_MS));
     return link.call(APPEND, scriptKeys, args).map(r -> {
       if (r.get(0).toInteger() == 1) {
         return new AppendResult(parse(r.get(1)), true);
@@ -82,6 +107,47 @@ public final class RedisHistoryStore implements HistoryStore {
     });
   }
 
+  @Override
+  public Future<ChannelChanges> changes(ChangesRead read) {
+    List<String> args = List.of(read.cursor() == null ? "" : read.cursor(),
+        String.valueOf(Math.max(1, read.limit())), String.valueOf(CHANGES_TTL_MS));
+    return link.call(CHANGES, List.of(keys.changes()), args).map(r -> {
+      // one entry per channel, at its latest change: a busy channel is reported once
+      Map<String, ChannelPosition> latest = new LinkedHashMap<>();
+      for (int i = 3; i + 2 < r.size(); i += 3) {
+        String channel = r.get(i).toString();
+        latest.remove(channel);
+        latest.put(channel, new ChannelPosition(channel, r.get(i + 1).toString(), r.get(i + 2).toLong()));
+      }
+      return new ChannelChanges(r.get(1).toString(), r.get(0).toInteger() == 1, r.get(2).toInteger() == 1,
+          new ArrayList<>(latest.values()));
+    });
+  }
+
+  /**
+   * Two plain commands per channel, pipelined on the link: the epoch and top, and the metadata's TTL,
+   * which a read would also renew. Not a script over all channels, as their keys sit on many slots.
+   */
+  @Override
+  public Future<Positions> positions(List<String> channels, Function<String, NamespaceConfig> namespaces) {
+    List<Future<Response>> reads = new ArrayList<>(channels.size());
+    for (String channel : channels) {
+      String meta = keys.meta(channel);
+      reads.add(link.call(Request.cmd(Command.HMGET).arg(meta).arg("epoch").arg("top")));
+      link.call(Request.cmd(Command.PEXPIRE).arg(meta).arg(metaTtlMs(namespaces.apply(channel))));
+    }
+    return Future.all(reads).map(all -> {
+      List<ChannelPosition> out = new ArrayList<>(channels.size());
+      for (int i = 0; i < channels.size(); i++) {
+        Response r = reads.get(i).result();
+        if (r != null && r.get(0) != null && r.get(1) != null) {
+          out.add(new ChannelPosition(channels.get(i), r.get(0).toString(), r.get(1).toLong()));
+        }
+      }
+      return new Positions(out);
+    });
+  }
+
   /** One PING within the command timeout. */
   @Override
   public Future<Boolean> healthy() {
@@ -97,7 +163,7 @@ public final class RedisHistoryStore implements HistoryStore {
    * How long an idle channel keeps its epoch: its age plus the grace. Short enough that a million
    * forgotten channels (a hash of two small fields each) leave Redis within hours, long enough that a
    * client back from a suspended laptop finds its epoch; a channel with subscribers never loses it, as
-   * connection nodes read it every few seconds.
+   * connection nodes read its position at least every {@code delivery.epochRefreshMs} (at most 30 min).
    */
   private static long metaTtlMs(NamespaceConfig ns) {
     return ns.historyAgeMs() + EPOCH_GRACE_MS;

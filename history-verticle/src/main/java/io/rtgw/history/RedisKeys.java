@@ -9,7 +9,11 @@ package io.rtgw.history;
  * &lt;prefix&gt;history:{&lt;channel&gt;}:meta        hash {epoch, top}
  * &lt;prefix&gt;history:{&lt;channel&gt;}:log         stream, entry id = offset, fields t (ts), m (message JSON)
  * &lt;prefix&gt;history:{&lt;channel&gt;}:key:&lt;key&gt;   string, the first message published with that idempotency key
+ * &lt;prefix&gt;history:changes                 stream, one entry per append {c, e, o}: the connection nodes' feed
  * </pre>
+ *
+ * <p>The changes feed is one key for all channels, so an append touches a key outside its channel's slot:
+ * fine on the one Redis the store connects to; a Redis Cluster would need one feed per slot.
  */
 record RedisKeys(String prefix) {
 
@@ -23,6 +27,10 @@ record RedisKeys(String prefix) {
 
   String idempotency(String channel, String key) {
     return base(channel) + ":key:" + key;
+  }
+
+  String changes() {
+    return prefix + "history:changes";
   }
 
   private String base(String channel) {

@@ -3,14 +3,17 @@
 --
 -- KEYS[1] meta: hash {epoch, top}; top is the latest offset
 -- KEYS[2] log: stream, one entry per retained message, entry id "<offset>-0", fields t (ts) and m (JSON)
--- KEYS[3] idempotency key, only when the publish has one: the first message's JSON
+-- KEYS[3] the changes feed: stream, one entry per append, fields c (channel), e (epoch), o (offset), read
+--         by the connection nodes' position checks (changes.lua); not a key of this channel's slot
+-- KEYS[4] idempotency key, only when the publish has one: the first message's JSON
 -- ARGV[1] the epoch to start if the channel has none (its state is new or was lost)
 -- ARGV[2], ARGV[3] the message's JSON before and after its offset and epoch, which only this script knows
 -- ARGV[4] ts, ARGV[5] history size, ARGV[6] history age ms (the log's TTL), ARGV[7] the meta's TTL ms,
--- ARGV[8] the idempotency window ms
+-- ARGV[8] the idempotency window ms, ARGV[9] the channel, ARGV[10] how many changes the feed keeps
+-- (about), ARGV[11] the feed's TTL ms
 -- Returns {0, epoch, offset} for a new message, {1, first message JSON} for a key seen within the window.
 
-local meta, log, key = KEYS[1], KEYS[2], KEYS[3]
+local meta, log, changes, key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 
 if key then
   local first = redis.call('GET', key)
@@ -36,4 +39,7 @@ redis.call('PEXPIRE', meta, ARGV[7])
 if key then
   redis.call('SET', key, message, 'NX', 'PX', ARGV[8])
 end
+-- in the same step as the offset, so a node that learns of the change can already read the message
+redis.call('XADD', changes, 'MAXLEN', '~', ARGV[10], '*', 'c', ARGV[9], 'e', epoch, 'o', offset)
+redis.call('PEXPIRE', changes, ARGV[11])
 return {0, epoch, offset}

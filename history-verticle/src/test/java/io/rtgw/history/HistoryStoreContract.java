@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtgw.protocol.AppendCommand;
 import io.rtgw.protocol.AppendResult;
+import io.rtgw.protocol.ChangesRead;
+import io.rtgw.protocol.ChannelChanges;
+import io.rtgw.protocol.ChannelPosition;
 import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Message;
 import io.rtgw.protocol.Position;
+import io.rtgw.protocol.Positions;
+import io.rtgw.protocol.config.HistoryConfig;
 import io.rtgw.protocol.config.NamespaceConfig;
 import io.rtgw.testkit.Offsets;
 import io.vertx.core.Context;
@@ -49,7 +54,12 @@ abstract class HistoryStoreContract {
   protected HistoryStore store;
 
   /** A store with the given idempotency window whose time is {@link #now()}. */
-  protected abstract HistoryStore createStore(Vertx vertx, long idempotencyWindowMs);
+  protected HistoryStore createStore(Vertx vertx, long idempotencyWindowMs) {
+    return createStore(vertx, idempotencyWindowMs, HistoryConfig.DEFAULT_CHANGES_RETAINED);
+  }
+
+  /** The same, whose changes feed remembers about {@code changesRetained} appends. */
+  protected abstract HistoryStore createStore(Vertx vertx, long idempotencyWindowMs, int changesRetained);
 
   /** The store's clock. */
   protected abstract long now();
@@ -228,6 +238,100 @@ abstract class HistoryStoreContract {
       return Future.all(all).map(cf -> cf.<AppendResult>list().stream().map(r -> r.message().offset()).sorted().toList());
     });
     assertThat(offsets).isEqualTo(Offsets.range(1, n));
+  }
+
+  // ---- the changes feed and batched positions (the connection nodes' tail check)
+
+  private ChannelChanges changes(String cursor, int limit) {
+    return await(() -> store.changes(new ChangesRead(cursor, limit)));
+  }
+
+  @Test
+  void no_cursor_gets_a_fresh_one_after_which_every_changed_channel_is_reported_once_at_its_latest_position() {
+    String a = channel();
+    String b = channel();
+    append(a, "0", null, SMALL);
+    ChannelChanges start = changes(null, 100);
+    assertThat(start.complete()).isFalse();
+    assertThat(start.changes()).isEmpty();
+
+    append(a, "1", null, SMALL);
+    Message inB = append(b, "1", null, SMALL).message();
+    Message lastInA = append(a, "2", null, SMALL).message();
+    ChannelChanges next = changes(start.cursor(), 100);
+
+    assertThat(next.complete()).isTrue();
+    assertThat(next.more()).isFalse();
+    assertThat(next.changes()).containsExactly(
+        new ChannelPosition(b, inB.epoch(), 1), new ChannelPosition(a, lastInA.epoch(), 3));
+    ChannelChanges quiet = changes(next.cursor(), 100);
+    assertThat(quiet.complete()).isTrue();
+    assertThat(quiet.changes()).isEmpty();
+    assertThat(changes(quiet.cursor(), 100).changes()).isEmpty();
+  }
+
+  @Test
+  void reads_and_repeated_keys_are_no_changes() {
+    String channel = channel();
+    append(channel, "1", "k", SMALL);
+    String cursor = changes(null, 100).cursor();
+    read(channel, null, 10, SMALL);
+    await(() -> store.positions(List.of(channel), c -> SMALL));
+    assertThat(append(channel, "1", "k", SMALL).duplicate()).isTrue();
+
+    assertThat(changes(cursor, 100).changes()).isEmpty();
+  }
+
+  @Test
+  void changes_come_in_pages_of_the_limit() {
+    List<String> channels = List.of(channel(), channel(), channel());
+    String cursor = changes(null, 100).cursor();
+    channels.forEach(c -> append(c, "1", null, SMALL));
+
+    ChannelChanges first = changes(cursor, 2);
+    ChannelChanges second = changes(first.cursor(), 2);
+
+    assertThat(first.more()).isTrue();
+    assertThat(first.changes()).extracting(ChannelPosition::channel).containsExactlyElementsOf(channels.subList(0, 2));
+    assertThat(second.more()).isFalse();
+    assertThat(second.changes()).extracting(ChannelPosition::channel).containsExactly(channels.get(2));
+  }
+
+  @Test
+  void a_cursor_the_store_never_handed_out_is_answered_incomplete_with_one_that_works() {
+    ChannelChanges lost = changes("abc:17", 100);
+    assertThat(lost.complete()).isFalse();
+    String channel = channel();
+    append(channel, "1", null, SMALL);
+    ChannelChanges next = changes(lost.cursor(), 100);
+    assertThat(next.complete()).isTrue();
+    assertThat(next.changes()).extracting(ChannelPosition::channel).containsExactly(channel);
+  }
+
+  @Test
+  void a_cursor_older_than_the_retained_changes_is_answered_incomplete() {
+    await(() -> store.close());
+    store = createStore(vertx, WINDOW_MS, 100);
+    String cursor = changes(null, 100).cursor();
+    for (int i = 0; i < 500; i++) {
+      append(channel(), "1", null, SMALL);
+    }
+    ChannelChanges late = changes(cursor, 100);
+    assertThat(late.complete()).isFalse();
+    assertThat(changes(late.cursor(), 100).complete()).isTrue();
+  }
+
+  @Test
+  void positions_report_the_channels_the_store_knows_and_create_no_epoch() {
+    String known = channel();
+    String untouched = channel();
+    Message m = append(known, "1", null, SMALL).message();
+    append(known, "2", null, SMALL);
+
+    Positions p = await(() -> store.positions(List.of(known, untouched), c -> SMALL));
+
+    assertThat(p.positions()).containsExactly(new ChannelPosition(known, m.epoch(), 2));
+    assertThat(await(() -> store.positions(List.of(untouched), c -> SMALL)).positions()).isEmpty();
   }
 
   // ---- idempotency

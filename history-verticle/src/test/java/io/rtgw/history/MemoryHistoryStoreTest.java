@@ -9,8 +9,8 @@ class MemoryHistoryStoreTest extends HistoryStoreContract {
   private final AtomicLong clock = new AtomicLong(1_763_800_000_000L);
 
   @Override
-  protected HistoryStore createStore(Vertx vertx, long idempotencyWindowMs) {
-    return new MemoryHistoryStore(idempotencyWindowMs, clock::get, channel -> SMALL);
+  protected HistoryStore createStore(Vertx vertx, long idempotencyWindowMs, int changesRetained) {
+    return new MemoryHistoryStore(idempotencyWindowMs, clock::get, channel -> SMALL, changesRetained);
   }
 
   @Override

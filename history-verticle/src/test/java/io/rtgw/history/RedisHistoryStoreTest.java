@@ -56,11 +56,12 @@ class RedisHistoryStoreTest extends HistoryStoreContract {
   }
 
   @Override
-  protected HistoryStore createStore(Vertx vertx, long idempotencyWindowMs) {
+  protected HistoryStore createStore(Vertx vertx, long idempotencyWindowMs, int changesRetained) {
     if (!server.isRunning()) {
       server.restart();
     }
-    return new RedisHistoryStore(vertx, config(TIMEOUT_MS), idempotencyWindowMs, System::currentTimeMillis);
+    return new RedisHistoryStore(vertx, config(TIMEOUT_MS), idempotencyWindowMs, System::currentTimeMillis,
+        changesRetained);
   }
 
   @Override
@@ -92,6 +93,29 @@ class RedisHistoryStoreTest extends HistoryStoreContract {
     assertThat(log).isPositive().isLessThanOrEqualTo(SMALL.historyAgeMs());
     assertThat(meta).isGreaterThan(SMALL.historyAgeMs()).isLessThanOrEqualTo(SMALL.historyAgeMs() + HistoryStore.EPOCH_GRACE_MS);
     assertThat(key).isPositive().isLessThanOrEqualTo(WINDOW_MS);
+    assertThat(pttl(keys.changes())).isPositive().isLessThanOrEqualTo(RedisHistoryStore.CHANGES_TTL_MS);
+  }
+
+  @Test
+  void a_batched_position_read_keeps_a_quiet_channels_epoch_alive_as_a_read_does() {
+    String channel = channel();
+    append(channel, "1", null, SMALL);
+    RedisKeys keys = new RedisKeys(PREFIX);
+    server.command("PEXPIRE " + keys.meta(channel) + " 5000");
+
+    await(() -> store.positions(List.of(channel), c -> SMALL));
+
+    assertThat(pttl(keys.meta(channel))).isGreaterThan(SMALL.historyAgeMs());
+  }
+
+  @Test
+  void after_flushall_a_cursor_is_answered_incomplete() {
+    String cursor = await(() -> store.changes(new io.rtgw.protocol.ChangesRead(null, 10))).cursor();
+    append(channel(), "1", null, SMALL);
+    server.flushAll();
+    append(channel(), "1", null, SMALL);
+
+    assertThat(await(() -> store.changes(new io.rtgw.protocol.ChangesRead(cursor, 10))).complete()).isFalse();
   }
 
   @Test

@@ -7,13 +7,18 @@ import io.rtgw.protocol.PresenceReport;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Presence in this process's memory, owned by one presence-verticle instance (its event loop): no locks.
  * Several instances or processes need the Redis store.
+ *
+ * <p>Entries are also indexed by expiry and by node, so a sweep costs the entries that expire and a
+ * node's removal the entries it held, not a scan of all of them every second.
  */
 public final class MemoryPresenceStore implements PresenceStore {
 
@@ -22,6 +27,9 @@ public final class MemoryPresenceStore implements PresenceStore {
 
   /** channel -> user -> client -> entry. */
   private final Map<String, Map<String, Map<String, Client>>> channels = new HashMap<>();
+  /** expiry -> the entries that expire then; a heartbeat's batch shares one expiry. */
+  private final TreeMap<Long, Set<PresenceEntry>> byExpiry = new TreeMap<>();
+  private final Map<String, Set<PresenceEntry>> byNode = new HashMap<>();
   /** Kept beside the maps, so counting the clients is not a walk over every channel. */
   private long entries;
 
@@ -42,12 +50,26 @@ public final class MemoryPresenceStore implements PresenceStore {
 
   @Override
   public Future<List<PresenceEvent>> expire(long now) {
-    return Future.succeededFuture(removeWhere((node, c) -> c.expiresAt <= now));
+    List<PresenceEvent> events = new ArrayList<>();
+    while (!byExpiry.isEmpty() && byExpiry.firstKey() <= now) {
+      // taken out first: remove() then finds no bucket to update, and this one is not changed under us
+      for (PresenceEntry e : byExpiry.pollFirstEntry().getValue()) {
+        remove(e, events);
+      }
+    }
+    return Future.succeededFuture(events);
   }
 
   @Override
   public Future<List<PresenceEvent>> removeNode(String node) {
-    return Future.succeededFuture(removeWhere((n, c) -> c.node.equals(node)));
+    List<PresenceEvent> events = new ArrayList<>();
+    Set<PresenceEntry> held = byNode.get(node);
+    if (held != null) {
+      for (PresenceEntry e : new ArrayList<>(held)) {
+        remove(e, events);
+      }
+    }
+    return Future.succeededFuture(events);
   }
 
   @Override
@@ -72,18 +94,25 @@ public final class MemoryPresenceStore implements PresenceStore {
     if (clients.isEmpty()) {
       events.add(PresenceEvent.join(e));
     }
-    if (clients.put(e.client(), new Client(node, expiresAt)) == null) {
+    Client before = clients.put(e.client(), new Client(node, expiresAt));
+    if (before != null) {
+      unindex(e, before);
+    } else {
       entries++;
     }
+    byExpiry.computeIfAbsent(expiresAt, t -> new HashSet<>()).add(e);
+    byNode.computeIfAbsent(node, n -> new HashSet<>()).add(e);
   }
 
   private void remove(PresenceEntry e, List<PresenceEvent> events) {
     Map<String, Map<String, Client>> users = channels.get(e.channel());
     Map<String, Client> clients = users == null ? null : users.get(e.user());
-    if (clients == null || clients.remove(e.client()) == null) {
+    Client removed = clients == null ? null : clients.remove(e.client());
+    if (removed == null) {
       return;
     }
     entries--;
+    unindex(e, removed);
     if (clients.isEmpty()) {
       users.remove(e.user());
       events.add(PresenceEvent.leave(e));
@@ -93,37 +122,14 @@ public final class MemoryPresenceStore implements PresenceStore {
     }
   }
 
-  private interface ClientFilter {
-    boolean test(String node, Client client);
-  }
-
-  private List<PresenceEvent> removeWhere(ClientFilter filter) {
-    List<PresenceEvent> events = new ArrayList<>();
-    Iterator<Map.Entry<String, Map<String, Map<String, Client>>>> chIt = channels.entrySet().iterator();
-    while (chIt.hasNext()) {
-      Map.Entry<String, Map<String, Map<String, Client>>> ch = chIt.next();
-      Iterator<Map.Entry<String, Map<String, Client>>> userIt = ch.getValue().entrySet().iterator();
-      while (userIt.hasNext()) {
-        Map.Entry<String, Map<String, Client>> user = userIt.next();
-        String lastRemoved = null;
-        Iterator<Map.Entry<String, Client>> clientIt = user.getValue().entrySet().iterator();
-        while (clientIt.hasNext()) {
-          Map.Entry<String, Client> client = clientIt.next();
-          if (filter.test(client.getValue().node, client.getValue())) {
-            lastRemoved = client.getKey();
-            clientIt.remove();
-            entries--;
-          }
-        }
-        if (user.getValue().isEmpty()) {
-          userIt.remove();
-          events.add(new PresenceEvent(PresenceEvent.LEAVE, ch.getKey(), user.getKey(), lastRemoved));
-        }
-      }
-      if (ch.getValue().isEmpty()) {
-        chIt.remove();
-      }
+  private void unindex(PresenceEntry e, Client c) {
+    Set<PresenceEntry> due = byExpiry.get(c.expiresAt());
+    if (due != null && due.remove(e) && due.isEmpty()) {
+      byExpiry.remove(c.expiresAt());
     }
-    return events;
+    Set<PresenceEntry> held = byNode.get(c.node());
+    if (held != null && held.remove(e) && held.isEmpty()) {
+      byNode.remove(c.node());
+    }
   }
 }

@@ -37,12 +37,14 @@ public final class PresenceVerticle extends VerticleBase {
   private PresenceMetrics metrics;
   private long entriesTimer;
   private boolean sweeping;
+  private MemberView members;
 
   @Override
   public Future<?> start() {
     config = GatewayConfig.fromJson(config());
     store = createStore();
     bus = vertx.eventBus();
+    members = new MemberView(vertx, config.cluster());
     sweepTimer = vertx.setPeriodic(config.presence().sweepMs(), id -> sweep());
     metrics = PresenceMetrics.create();
     // a gauge read at scrape time would ask Redis from the scraping thread; a count per sweep interval is fresh enough
@@ -72,12 +74,35 @@ public final class PresenceVerticle extends VerticleBase {
   }
 
   private void report(Message<PresenceReport> msg) {
-    store.apply(msg.body(), System.currentTimeMillis(), config.presence().ttlMs())
+    PresenceReport report = msg.body();
+    if (members.isMember(report.node())) {
+      apply(report);
+    } else {
+      // a member that just joined may reach us a moment before its membership does: one heartbeat
+      // interval later, a node still unknown is one the cluster dropped (frozen, cut off), whose joins
+      // and refreshes would be ghosts; its leaves can only remove, so they still count
+      vertx.setTimer(config.cluster().heartbeatIntervalSeconds() * 1000L, id -> {
+        if (members.isMember(report.node())) {
+          apply(report);
+        } else if (!report.leaves().isEmpty()) {
+          LOG.debug("Presence report from {}, not a member: only its leaves are applied", report.node());
+          apply(new PresenceReport(report.node(), List.of(), report.leaves(), List.of()));
+        }
+      });
+    }
+  }
+
+  private void apply(PresenceReport report) {
+    store.apply(report, System.currentTimeMillis(), config.presence().ttlMs())
         .onSuccess(this::fanOut)
-        .onFailure(e -> logFailure("Could not apply a presence report from " + msg.body().node(), e));
+        .onFailure(e -> logFailure("Could not apply a presence report from " + report.node(), e));
   }
 
   private void nodeLeft(Message<String> msg) {
+    if (!members.agreesGone(msg.body())) {
+      LOG.info("Ignored a departure notice for node {}: this member's own view does not agree", msg.body());
+      return;
+    }
     store.removeNode(msg.body())
         .onSuccess(events -> {
           if (!events.isEmpty()) {

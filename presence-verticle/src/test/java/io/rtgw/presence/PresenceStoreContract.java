@@ -101,6 +101,19 @@ abstract class PresenceStoreContract {
   }
 
   @Test
+  void an_entry_that_left_and_came_back_elsewhere_is_swept_and_removed_by_its_latest_report_only() {
+    PresenceEntry back = new PresenceEntry("chat:a", "ivy", "c1");
+    joins("n1", 0, back);
+    leaves("n1", back);
+    joins("n2", 500, back);
+    assertThat(expire(TTL)).isEmpty();
+    assertThat(await(() -> store.removeNode("n1"))).isEmpty();
+    assertThat(members("chat:a")).containsExactly(new PresenceMember("ivy", 1));
+    assertThat(await(() -> store.removeNode("n2"))).containsExactly(PresenceEvent.leave(back));
+    assertThat(expire(TTL + 500)).isEmpty();
+  }
+
+  @Test
   void a_user_whose_clients_expire_one_by_one_leaves_once_with_the_last() {
     PresenceEntry early = new PresenceEntry("chat:a", "hal", "c1");
     PresenceEntry late = new PresenceEntry("chat:a", "hal", "c2");

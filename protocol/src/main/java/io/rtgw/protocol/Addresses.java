@@ -22,6 +22,14 @@ public final class Addresses {
   /** Connection nodes read history ({@link HistoryRead} -> {@link HistoryPage}). */
   public static final String HISTORY_READ = "rt.internal.history.read";
 
+  /**
+   * Connection nodes ask which channels were appended to since their last question ({@link ChangesRead}
+   * -> {@link ChannelChanges}): one request per node per position check, whatever the number of channels.
+   */
+  public static final String HISTORY_CHANGES = "rt.internal.history.changes";
+  /** Connection nodes read many channels' positions at once ({@link PositionsRead} -> {@link Positions}). */
+  public static final String HISTORY_POSITIONS = "rt.internal.history.positions";
+
   /** Connection nodes report joins, leaves and heartbeats here ({@link PresenceReport}), batched. */
   public static final String PRESENCE_REPORT = "rt.internal.presence.report";
   /**
@@ -29,6 +37,12 @@ public final class Addresses {
    * left; the presence tier removes that node's clients at once.
    */
   public static final String NODE_LEFT = "rt.internal.cluster.node-left";
+  /**
+   * Local to each process, never sent to another: the launcher publishes here when this member, after
+   * being cut off, has merged back into the cluster, so the tiers here put back what the others dropped
+   * (presence entries) and catch up on what they missed (deliveries, from history).
+   */
+  public static final String CLUSTER_REJOINED = "rt.internal.cluster.rejoined";
 
   /** Any history instance answers whether its store is reachable: JsonObject {store, healthy}. */
   public static final String HISTORY_HEALTH = "rt.internal.history.health";

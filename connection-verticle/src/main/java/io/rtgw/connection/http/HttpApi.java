@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rtgw.connection.Cursor;
 import io.rtgw.connection.session.Authenticator;
+import io.rtgw.connection.session.CallerRates;
+import io.rtgw.connection.session.Limits;
 import io.rtgw.connection.session.Identity;
 import io.rtgw.connection.session.Requests;
 import io.rtgw.protocol.ChannelName;
@@ -24,10 +26,14 @@ public final class HttpApi {
 
   private final Authenticator auth;
   private final Requests requests;
+  private final Limits limits;
+  private final CallerRates rates;
 
-  public HttpApi(Authenticator auth, Requests requests) {
+  public HttpApi(Authenticator auth, Requests requests, Limits limits) {
     this.auth = auth;
     this.requests = requests;
+    this.limits = limits;
+    this.rates = new CallerRates(limits.config());
   }
 
   /** {@code {"channel","data","key"?}} -> {@code {"channel","epoch","offset"}}; a repeated key gets the first reply. */
@@ -36,6 +42,7 @@ public final class HttpApi {
   }
 
   private void publish(RoutingContext ctx, Identity who) {
+    rates.charge(who, limits.clientIp(ctx.request()), true);
     JsonNode body = parseObject(ctx.body().buffer());
     JsonNode c = body.get(Fields.CHANNEL);
     String channel = ChannelName.require(c == null || c.isNull() ? null : c.isTextual() ? c.asText() : c);
@@ -70,6 +77,7 @@ public final class HttpApi {
   }
 
   private void history(RoutingContext ctx, Identity who) {
+    rates.charge(who, limits.clientIp(ctx.request()), false);
     String channel = Params.channel(ctx.request());
     Cursor cursor = Params.resume(ctx.request(), ctx.request().getParam(Fields.CURSOR));
     Long limit = Params.limit(ctx.request());
@@ -92,6 +100,7 @@ public final class HttpApi {
   }
 
   private void presence(RoutingContext ctx, Identity who) {
+    rates.charge(who, limits.clientIp(ctx.request()), false);
     String channel = Params.channel(ctx.request());
     requests.presence(who, channel)
         .onSuccess(members -> JsonReplies.ok(ctx.response(), new JsonObject().put(Fields.CHANNEL, channel)

@@ -49,6 +49,11 @@ public final class JsonReplies {
     if (response.closed() || response.ended()) {
       return;
     }
+    if (failure instanceof GatewayException g && g.code() == io.rtgw.protocol.ErrorCode.RATE_LIMITED
+        && !response.headWritten()) {
+      // a rate: the client may come back, and is told when
+      response.putHeader("Retry-After", "1");
+    }
     HttpErrors.send(response, failure);
   }
 }

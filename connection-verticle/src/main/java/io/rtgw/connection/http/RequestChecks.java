@@ -32,6 +32,29 @@ public final class RequestChecks {
   }
 
   /**
+   * Request framing that smuggling attacks use. A request with {@code Transfer-Encoding} has its
+   * connection closed after the answer (RFC 9112 6.1 asks that of one that also has a
+   * {@code Content-Length}; Netty drops that header before Vert.x shows the request, so every chunked
+   * request is treated so): whatever a proxy in front read as this request's end, nothing after it on the
+   * connection is served. A {@code Transfer-Encoding} other than {@code chunked} is {@code 400}.
+   */
+  public static void framing(RoutingContext ctx) {
+    String te = ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING);
+    if (te == null || ctx.request().version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+      ctx.next();
+      return;
+    }
+    io.vertx.core.http.HttpConnection connection = ctx.request().connection();
+    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    ctx.addEndHandler(ar -> connection.close());
+    if (!"chunked".equalsIgnoreCase(te.trim())) {
+      HttpErrors.send(ctx.response(), ErrorCode.BAD_REQUEST, "Transfer-Encoding must be 'chunked' (or absent).");
+      return;
+    }
+    ctx.next();
+  }
+
+  /**
    * Decodes the query string once up front, so that bad percent-encoding is a bad request everywhere; and
    * refuses paths with a trailing slash.
    */

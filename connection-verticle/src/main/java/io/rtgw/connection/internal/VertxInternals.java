@@ -93,6 +93,14 @@ public final class VertxInternals {
     return on ? FlushCoalescing.rawWriter(connection) : null;
   }
 
+  /**
+   * Makes a refused frame answer with its close frame from inside the pipeline (see {@link BreachCloser});
+   * false where that is not done (internals off), and the connection sends it itself, best effort.
+   */
+  public boolean closeFramesOnBreach(HttpConnection upgradedFrom) {
+    return on && BreachCloser.install(upgradedFrom);
+  }
+
   /** A text frame over UTF-8 bytes shared by many connections: wrapped, not copied or re-encoded. */
   public WebSocketFrame textFrame(byte[] utf8) {
     return on ? new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true)

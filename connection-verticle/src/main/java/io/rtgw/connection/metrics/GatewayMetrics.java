@@ -152,6 +152,16 @@ public final class GatewayMetrics {
     counter("rtgw_gap_fill_messages").increment(messages);
   }
 
+  /** History could not say what changed since this node's cursor: every channel is read in batches. */
+  public void fullPositionCheck() {
+    counter("rtgw_full_position_checks").increment();
+  }
+
+  /** Channels whose positions one batched read brought (full checks, retries, the epoch refresh). */
+  public void positionsRead(int channels) {
+    counter("rtgw_position_reads").increment(channels);
+  }
+
   public void resumed(boolean recovered) {
     counter("rtgw_resumes", "recovered", String.valueOf(recovered)).increment();
   }
@@ -163,6 +173,16 @@ public final class GatewayMetrics {
   /** {@code limit}: which limit refused (connections_per_node, commands, subscriptions, ...). */
   public void refused(String limit) {
     counter("rtgw_limit_refusals", "limit", limit).increment();
+  }
+
+  /** {@code limit}: a limit that could not be checked (its Redis did not answer) and let the request pass. */
+  public void unchecked(String limit) {
+    counter("rtgw_limit_unchecked", "limit", limit).increment();
+  }
+
+  /** This node told its clients to reconnect elsewhere: it could reach no history or no fanout member. */
+  public void outageNotice() {
+    counter("rtgw_outage_notices").increment();
   }
 
   public void draining(boolean on) {

@@ -40,7 +40,9 @@ public final class Authenticator {
   private static final String BEARER = "bearer ";
   private static final String APIKEY = "apikey ";
 
-  private final JWTAuth jwt;
+  private final JwksKeys jwks;
+  /** Rebuilt when the JWKS keys change; only this verticle's event loop touches it. */
+  private JWTAuth jwt;
   private final IdentityConfig identity;
   private final AuthConfig auth;
   private final List<byte[]> apiKeys;
@@ -49,6 +51,8 @@ public final class Authenticator {
     this.auth = auth;
     this.identity = identity;
     this.jwt = auth.jwt().configured() ? JWTAuth.create(vertx, options(auth.jwt())) : null;
+    this.jwks = auth.jwt().jwksUrl() == null ? null
+        : new JwksKeys(vertx, auth.jwt(), keys -> jwt = JWTAuth.create(vertx, options(auth.jwt()).setJwks(keys)));
     this.apiKeys = auth.apiKeys().stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
   }
 
@@ -158,7 +162,8 @@ public final class Authenticator {
     if (token.isEmpty()) {
       return Future.failedFuture(unauthorized("The token is empty."));
     }
-    return jwt.authenticate(new TokenCredentials(token))
+    Future<Void> keys = jwks == null ? Future.succeededFuture() : jwks.keysFor(keyIdOf(token));
+    return keys.compose(v -> jwt.authenticate(new TokenCredentials(token)))
         .recover(e -> Future.failedFuture(unauthorized("The token is not valid: " + reason(e) + ".")))
         .map(user -> {
           // Vert.x keeps the whole payload as the accessToken attribute and moves exp and iat out of the principal
@@ -168,6 +173,28 @@ public final class Authenticator {
           }
           return claims;
         });
+  }
+
+  /** Frees what the verifier holds (the JWKS client). */
+  public void close() {
+    if (jwks != null) {
+      jwks.close();
+    }
+  }
+
+  /** The {@code kid} of a token's header, or null where it has none or the header is not JSON. */
+  static String keyIdOf(String token) {
+    int dot = token.indexOf('.');
+    if (dot <= 0 || dot > 4096) {
+      return null;
+    }
+    try {
+      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(0, dot)),
+          StandardCharsets.UTF_8));
+      return header.getValue("kid") instanceof String kid ? kid : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private Future<Identity> identityOf(JsonObject claims) {

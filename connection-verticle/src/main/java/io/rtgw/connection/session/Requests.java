@@ -22,16 +22,18 @@ public final class Requests {
 
   private final AccessRules rules;
   private final Tiers tiers;
+  private final UserPublishRate userRate;
   private final io.rtgw.connection.metrics.GatewayMetrics metrics = io.rtgw.connection.metrics.GatewayMetrics.current();
 
-  public Requests(AccessRules rules, Tiers tiers) {
+  public Requests(AccessRules rules, Tiers tiers, UserPublishRate userRate) {
     this.rules = rules;
     this.tiers = tiers;
+    this.userRate = userRate;
   }
 
   /**
    * Publishes for a client (its verified user as {@code from}; null: anonymous), under the namespace's
-   * client-publish rules, which the fanout tier checks.
+   * client-publish rules, which the fanout tier checks, and within its user's publish rate.
    */
   public Future<PublishResult> publish(Identity who, String channel, String data, String key) {
     try {
@@ -39,7 +41,8 @@ public final class Requests {
     } catch (RuntimeException e) {
       return counted(Future.failedFuture(e));
     }
-    return counted(tiers.publish(new PublishCommand(channel, data, who.user(), key)));
+    Future<Void> admitted = who.user() == null ? Future.succeededFuture() : userRate.take(who.user());
+    return counted(admitted.compose(v -> tiers.publish(new PublishCommand(channel, data, who.user(), key))));
   }
 
   /** A backend's publish (an API key): the server-side rules of {@code rt.publish}, as its JSON reply. */

@@ -13,8 +13,10 @@ import io.rtgw.connection.session.Requests;
 import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.Position;
+import io.rtgw.protocol.config.DeliveryConfig;
 import io.rtgw.protocol.config.WebSocketConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
@@ -34,14 +36,18 @@ final class WsConnection implements Sink {
 
   private static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
 
+  private final Vertx vertx;
   private final ServerWebSocket ws;
   private final WebSocketConfig config;
+  private final DeliveryConfig delivery;
   private final Requests requests;
   private final VertxInternals internals;
   private final BiFunction<Sink, Identity, ClientSession> sessions;
   private final Runnable removed;
   private final WsAuth auth;
   private final WsLimits limits;
+  /** True when the pipeline sends the close frame of a refused frame itself (Vert.x internals on). */
+  private final boolean pipelineClosesBreaches;
   private final GatewayMetrics metrics = GatewayMetrics.current();
   /** The close code this side sent, for the metrics; null when the client closed. */
   private Short closedWith;
@@ -51,10 +57,14 @@ final class WsConnection implements Sink {
   private long lastSeen;
   private boolean closed;
 
-  WsConnection(ServerWebSocket ws, WebSocketConfig config, Requests requests, VertxInternals internals,
-               BiFunction<Sink, Identity, ClientSession> sessions, Runnable removed, WsAuth auth, WsLimits limits) {
+  WsConnection(Vertx vertx, ServerWebSocket ws, WebSocketConfig config, DeliveryConfig delivery, Requests requests,
+               VertxInternals internals, BiFunction<Sink, Identity, ClientSession> sessions, Runnable removed,
+               WsAuth auth, WsLimits limits, boolean pipelineClosesBreaches) {
+    this.vertx = vertx;
+    this.pipelineClosesBreaches = pipelineClosesBreaches;
     this.ws = ws;
     this.config = config;
+    this.delivery = delivery;
     this.requests = requests;
     this.internals = internals;
     this.sessions = sessions;
@@ -71,11 +81,23 @@ final class WsConnection implements Sink {
    */
   void start(Identity identity) {
     ws.setWriteQueueMaxSize(config.outboundQueueBytes());
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> {
-      lastSeen = System.currentTimeMillis();
-      sendError(null, GatewayException.badRequest("Binary frames are not supported; send JSON text frames."));
-    });
+    ws.frameHandler(new WsMessages(config.maxFrameBytes(), new WsMessages.Receiver() {
+      @Override
+      public void text(String text) {
+        onText(text);
+      }
+
+      @Override
+      public void binary() {
+        lastSeen = System.currentTimeMillis();
+        sendError(null, GatewayException.badRequest("Binary frames are not supported; send JSON text frames."));
+      }
+
+      @Override
+      public void refuse(short code, String reason) {
+        close(code, reason);
+      }
+    })::frame);
     ws.pongHandler(b -> lastSeen = System.currentTimeMillis());
     ws.exceptionHandler(this::onFailure);
     ws.closeHandler(v -> release());
@@ -107,13 +129,39 @@ final class WsConnection implements Sink {
     }
     send(connected);
     auth.watchExpiry(this, identity);
-    session.subscribeInbox().onComplete(ar -> subscribed(null, ar.succeeded() ? ar.result() : null));
+    subscribeInbox(1);
     for (Future<Resume> granted : session.subscribeGrants()) {
       granted.onComplete(ar -> subscribed(null, ar.succeeded() ? ar.result() : null));
     }
     List<String> queued = early;
     early = null;
     queued.forEach(this::onText);
+  }
+
+  /**
+   * The personal channel is what direct messages come through: a client left without it would miss them
+   * without knowing. A failure (history slow or down) is tried again after a wait that doubles; when
+   * the attempts are used up the connection is closed with 1011, and the client reconnects.
+   */
+  private void subscribeInbox(int attempt) {
+    session.subscribeInbox().onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      if (ar.succeeded()) {
+        subscribed(null, ar.result());
+      } else if (attempt >= delivery.autoSubscribeAttempts()) {
+        LOG.info("Closing WebSocket client {}: its personal channel could not be subscribed in {} attempts: {}",
+            session.clientId(), attempt, ar.cause().getMessage());
+        close(CloseCodes.INTERNAL, "personal channel unavailable; reconnect later");
+      } else {
+        vertx.setTimer(delivery.autoSubscribeRetryMs() << (attempt - 1), id -> {
+          if (!closed) {
+            subscribeInbox(attempt + 1);
+          }
+        });
+      }
+    });
   }
 
   boolean settled() {
@@ -178,12 +226,23 @@ final class WsConnection implements Sink {
     close(CloseCodes.INTERNAL, "history unavailable; reconnect and resume");
   }
 
+  /**
+   * A frame Netty's decoder refused (reserved bits, an unknown opcode, an unmasked frame, a fragmented or
+   * oversized control frame, a continuation out of place...): the client is told why with the close code
+   * RFC 6455 gives it, before Vert.x drops the connection, instead of seeing a bare TCP close.
+   */
   private void onFailure(Throwable e) {
     String text = String.valueOf(e.getMessage());
-    boolean tooBig = (e instanceof IllegalStateException && text.contains("max message size"))
-        || (e instanceof CorruptedWebSocketFrameException c && c.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG);
-    if (tooBig) {
-      close(CloseCodes.TOO_BIG, "message larger than " + config.maxFrameBytes() + " bytes");
+    if (e instanceof CorruptedWebSocketFrameException c) {
+      boolean tooBig = c.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG;
+      metrics.refused(tooBig ? "frame_size" : "frame_protocol");
+      if (pipelineClosesBreaches) {
+        closedWith = (short) c.closeStatus().code();
+        release();
+        return;
+      }
+      close(tooBig ? CloseCodes.TOO_BIG : (short) c.closeStatus().code(), tooBig
+          ? "message larger than " + config.maxFrameBytes() + " bytes" : "protocol error: " + text);
     } else {
       LOG.debug("WebSocket {} failed: {}", ws.remoteAddress(), text);
     }

@@ -158,7 +158,7 @@ class ClientSessionTest {
 
   @Test
   void requests_apply_the_same_rules_on_every_transport() {
-    Requests requests = new Requests(rules, bus.tiers());
+    Requests requests = new Requests(rules, bus.tiers(), UserPublishRate.NONE);
     GatewayException history = failure(bus.on(() -> Future.succeededFuture(requests.history(Identity.user("bob"), "user:alice", null, 5L))));
     assertThat(history.getMessage()).isEqualTo("Only user 'alice' may read the history of channel 'user:alice'.");
     GatewayException presenceOfOther = failure(bus.on(() -> Future.succeededFuture(requests.presence(Identity.ANONYMOUS, "user:alice"))));

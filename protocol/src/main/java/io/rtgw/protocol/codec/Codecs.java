@@ -2,9 +2,13 @@ package io.rtgw.protocol.codec;
 
 import io.rtgw.protocol.AppendCommand;
 import io.rtgw.protocol.AppendResult;
+import io.rtgw.protocol.ChangesRead;
+import io.rtgw.protocol.ChannelChanges;
 import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Message;
+import io.rtgw.protocol.Positions;
+import io.rtgw.protocol.PositionsRead;
 import io.rtgw.protocol.PresenceEvent;
 import io.rtgw.protocol.PresenceReport;
 import io.rtgw.protocol.PublishCommand;
@@ -21,7 +25,8 @@ public final class Codecs {
 
   private static final List<Class<? extends Record>> RECORDS = List.of(
       Message.class, PublishCommand.class, PublishResult.class, AppendCommand.class, AppendResult.class,
-      HistoryRead.class, HistoryPage.class, PresenceReport.class, PresenceEvent.class);
+      HistoryRead.class, HistoryPage.class, PresenceReport.class, PresenceEvent.class, ChangesRead.class,
+      ChannelChanges.class, PositionsRead.class, Positions.class);
 
   private Codecs() {
   }

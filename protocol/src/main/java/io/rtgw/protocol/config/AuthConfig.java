@@ -18,7 +18,7 @@ public record AuthConfig(JwtConfig jwt, Boolean anonymous, List<String> apiKeys,
   public static final int MIN_API_KEY_LENGTH = 24;
 
   public AuthConfig {
-    jwt = jwt == null ? new JwtConfig(null, null, null, null, null) : jwt;
+    jwt = jwt == null ? new JwtConfig(null, null, null, null, null, null, null, null, null) : jwt;
     anonymous = anonymous == null || anonymous;
     apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
     connectTimeoutMs = connectTimeoutMs == null ? DEFAULT_CONNECT_TIMEOUT_MS : connectTimeoutMs;

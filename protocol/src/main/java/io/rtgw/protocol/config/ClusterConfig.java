@@ -18,15 +18,22 @@ import java.util.List;
  * two such processes would each keep their own offsets and members (a split brain). Setting this says
  * this process is the only history/presence member; it then holds a cluster-wide lock for its lifetime,
  * so a second process that says the same fails to start.
+ *
+ * <p>{@code mergeDelaySeconds}: how soon after starting, and then how often, a member looks for another
+ * cluster of its name to merge with. A member that was cut off (frozen, partitioned) forms a cluster of
+ * its own; it rejoins only at that check. Hazelcast's defaults (300 s, then 120 s) keep it apart for
+ * minutes.
  */
 public record ClusterConfig(Boolean enabled, String name, String configFile, String host, Integer port,
                             List<String> members, String busHost, Integer busPort,
                             Integer heartbeatIntervalSeconds, Integer maxNoHeartbeatSeconds,
-                            Boolean singleStateMember, String kubernetesServiceDns) {
+                            Boolean singleStateMember, String kubernetesServiceDns,
+                            Integer mergeDelaySeconds) {
 
   public static final String CLASSPATH_PREFIX = "classpath:";
   public static final int DEFAULT_HEARTBEAT_INTERVAL_SECONDS = 1;
   public static final int DEFAULT_MAX_NO_HEARTBEAT_SECONDS = 5;
+  public static final int DEFAULT_MERGE_DELAY_SECONDS = 2;
 
   public ClusterConfig {
     enabled = enabled != null && enabled;
@@ -42,10 +49,12 @@ public record ClusterConfig(Boolean enabled, String name, String configFile, Str
     maxNoHeartbeatSeconds = maxNoHeartbeatSeconds == null ? DEFAULT_MAX_NO_HEARTBEAT_SECONDS : maxNoHeartbeatSeconds;
     singleStateMember = singleStateMember != null && singleStateMember;
     kubernetesServiceDns = kubernetesServiceDns == null ? "" : kubernetesServiceDns.strip();
+    mergeDelaySeconds = mergeDelaySeconds == null ? DEFAULT_MERGE_DELAY_SECONDS : mergeDelaySeconds;
     Check.range("cluster.port", port, 0, 65535);
     Check.range("cluster.busPort", busPort, 0, 65535);
     Check.range("cluster.heartbeatIntervalSeconds", heartbeatIntervalSeconds, 1, 60);
     Check.range("cluster.maxNoHeartbeatSeconds", maxNoHeartbeatSeconds, 2, 600);
+    Check.range("cluster.mergeDelaySeconds", mergeDelaySeconds, 1, 3600);
     if (maxNoHeartbeatSeconds < 2 * heartbeatIntervalSeconds) {
       throw new ConfigException("cluster.maxNoHeartbeatSeconds (" + maxNoHeartbeatSeconds
           + ") must be at least twice cluster.heartbeatIntervalSeconds (" + heartbeatIntervalSeconds
@@ -55,6 +64,27 @@ public record ClusterConfig(Boolean enabled, String name, String configFile, Str
 
   /** Every cluster setting at its default (clustering off). */
   public static ClusterConfig defaults() {
-    return new ClusterConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    return new ClusterConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  /**
+   * Whether this member should have peers: Kubernetes discovery, or a member list naming anything but
+   * this member. Such a member that sees itself alone was cut off (or everyone else is gone): either way
+   * it cannot serve, and it must not take the others' departures for facts.
+   */
+  public boolean expectsPeers() {
+    if (!enabled) {
+      return false;
+    }
+    if (!kubernetesServiceDns.isEmpty()) {
+      return true;
+    }
+    for (String m : members) {
+      String member = m.strip();
+      if (!member.equals(host) && !member.equals(host + ":" + port)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -37,13 +37,13 @@ public record GatewayConfig(
       .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
 
   public GatewayConfig {
-    http = http == null ? new HttpConfig(null, null, null, null, null, null, null, null, null, null, null, null) : http;
+    http = http == null ? new HttpConfig(null, null, null, null, null, null, null, null, null, null, null, null, null) : http;
     websocket = websocket == null ? new WebSocketConfig(null, null, null, null, null, null) : websocket;
     sse = sse == null ? new SseConfig(null, null, null, null) : sse;
     poll = poll == null ? new PollConfig(null, null, null, null) : poll;
     identity = identity == null ? new IdentityConfig(null) : identity;
-    delivery = delivery == null ? new DeliveryConfig(null, null, null, null) : delivery;
-    history = history == null ? new HistoryConfig(null, null) : history;
+    delivery = delivery == null ? new DeliveryConfig(null, null, null, null, null, null, null, null, null, null, null) : delivery;
+    history = history == null ? new HistoryConfig(null, null, null) : history;
     presence = presence == null ? new PresenceConfig(null, null, null, null, null) : presence;
     redis = redis == null ? new RedisConfig(null, null, null, null) : redis;
     Map<String, NamespaceConfig> ns = new LinkedHashMap<>();
@@ -56,7 +56,7 @@ public record GatewayConfig(
     roles = roles == null ? new RolesConfig(null, null, null, null) : roles;
     demo = demo == null ? new DemoConfig(null, null, null) : demo;
     auth = auth == null ? new AuthConfig(null, null, null, null, null) : auth;
-    limits = limits == null ? new LimitsConfig(null, null, null, null, null, null, null, null) : limits;
+    limits = limits == null ? new LimitsConfig(null, null, null, null, null, null, null, null, null, null, null) : limits;
     metrics = metrics == null ? new MetricsConfig(null, null) : metrics;
     long longestQuiet = Math.max(Math.round(poll.maxTimeoutMs() * 1.1), Math.max(websocket.pingIntervalMs(),
         sse.keepAliveMs()));

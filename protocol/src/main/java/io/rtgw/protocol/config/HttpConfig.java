@@ -11,7 +11,10 @@ package io.rtgw.protocol.config;
  * (for the per-IP limits); from anyone else the header is ignored, since a client could forge it;
  * {@code idleTimeoutMs}: a connection with no traffic either way for that long is closed (it must be
  * longer than a held poll and the keep-alives); {@code bodyTimeoutMs}: a request body (POST /publish)
- * not fully arrived by then is refused and its connection closed.
+ * not fully arrived by then is refused and its connection closed; {@code headerTimeoutMs}: a request's
+ * headers not complete that long after the connection opened (or the previous response ended, on a
+ * kept-alive HTTP/1.1 connection) close the connection, so a client sending them a byte at a time holds
+ * a socket for a bounded time.
  * {@code tls} ({@link TlsConfig}) turns on TLS with HTTP/2 offered by ALPN; {@code h2c} accepts HTTP/2 over
  * cleartext (prior knowledge or {@code Upgrade: h2c}) for a proxy in front that speaks it, off by default.
  * {@code accessLog}: one line per request and upgrade on the logger {@code rtgw.access}, credentials
@@ -19,7 +22,8 @@ package io.rtgw.protocol.config;
  */
 public record HttpConfig(String host, Integer port, Integer maxBodyBytes, java.util.List<String> allowedOrigins,
                          Long drainMs, Boolean vertxInternals, java.util.List<String> trustedProxies,
-                         Long idleTimeoutMs, Long bodyTimeoutMs, TlsConfig tls, Boolean h2c, Boolean accessLog) {
+                         Long idleTimeoutMs, Long bodyTimeoutMs, TlsConfig tls, Boolean h2c, Long headerTimeoutMs,
+                         Boolean accessLog) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
@@ -27,6 +31,7 @@ public record HttpConfig(String host, Integer port, Integer maxBodyBytes, java.u
   public static final long DEFAULT_DRAIN_MS = 10_000;
   public static final long DEFAULT_IDLE_TIMEOUT_MS = 120_000;
   public static final long DEFAULT_BODY_TIMEOUT_MS = 30_000;
+  public static final long DEFAULT_HEADER_TIMEOUT_MS = 30_000;
 
   public HttpConfig {
     host = host == null ? DEFAULT_HOST : host;
@@ -40,6 +45,8 @@ public record HttpConfig(String host, Integer port, Integer maxBodyBytes, java.u
     bodyTimeoutMs = bodyTimeoutMs == null ? DEFAULT_BODY_TIMEOUT_MS : bodyTimeoutMs;
     Check.range("http.idleTimeoutMs", idleTimeoutMs, 1_000, 3_600_000);
     Check.range("http.bodyTimeoutMs", bodyTimeoutMs, 100, 600_000);
+    headerTimeoutMs = headerTimeoutMs == null ? DEFAULT_HEADER_TIMEOUT_MS : headerTimeoutMs;
+    Check.range("http.headerTimeoutMs", headerTimeoutMs, 100, 600_000);
     tls = tls == null ? TlsConfig.none() : tls;
     h2c = h2c == null ? Boolean.FALSE : h2c;
     accessLog = accessLog == null ? Boolean.FALSE : accessLog;

@@ -1,0 +1,69 @@
+package io.rtgw.connection.http;
+
+import io.rtgw.connection.metrics.GatewayMetrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * {@code http.headerTimeoutMs}: a connection must complete a request's headers that long after it opened,
+ * and, on a kept-alive HTTP/1.1 connection, after its previous response ended; otherwise it is closed.
+ * The idle timeout cannot do this: every byte of a client sending its headers one a second counts as
+ * traffic. Vert.x calls the server's connection handler as a connection opens (HTTP/1.1 without h2c; with
+ * TLS or h2c once the handshake or the protocol choice is done) and the request handler once the headers
+ * are in, which is all this needs. A WebSocket or an event stream holds its request for its whole life and
+ * is never timed. One connection verticle, one event loop: no locking.
+ */
+public final class HeaderDeadline {
+
+  private final Vertx vertx;
+  private final long timeoutMs;
+  private final GatewayMetrics metrics = GatewayMetrics.current();
+  /** Connections waiting for headers, with their timer; an entry outlives its connection by at most the timeout. */
+  private final Map<HttpConnection, Long> waiting = new IdentityHashMap<>();
+
+  public HeaderDeadline(Vertx vertx, long timeoutMs) {
+    this.vertx = vertx;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** For {@code HttpServer.connectionHandler}: the clock starts. */
+  public void opened(HttpConnection connection) {
+    arm(connection);
+  }
+
+  /** The first route: the headers are in; on HTTP/1.1 the clock starts again when the response has ended. */
+  public void handle(RoutingContext ctx) {
+    HttpConnection connection = ctx.request().connection();
+    Long timer = waiting.remove(connection);
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
+    boolean http1 = ctx.request().version() != HttpVersion.HTTP_2;
+    if (http1 && !ctx.request().headers().contains(HttpHeaders.UPGRADE)) {
+      ctx.addEndHandler(ar -> arm(connection));
+    }
+    ctx.next();
+  }
+
+  private void arm(HttpConnection connection) {
+    Long previous = waiting.put(connection, vertx.setTimer(timeoutMs, id -> {
+      if (waiting.remove(connection, id)) {
+        metrics.refused("header_timeout");
+        connection.close();
+      }
+    }));
+    if (previous != null) {
+      vertx.cancelTimer(previous);
+    }
+  }
+
+  /** Connections now waiting for their headers (or counting down to a lapsed one's close). */
+  public int waiting() {
+    return waiting.size();
+  }
+}
