@@ -34,7 +34,8 @@ class TierMetricsGatewayTest {
       alice.subscribe(CHANNEL);
       bob.subscribe(CHANNEL);
       for (String key : new String[] {"k-1", "k-2", "k-3", "k-1"}) {
-        assertThat(publish(alice, key).getString("type")).isEqualTo("published");
+        JsonObject reply = publish(alice, key);
+        assertThat(reply.getString("type")).as(reply.encode()).isEqualTo("published");
       }
       bob.awaitMessages(CHANNEL, 3);
       serviceRefused();
@@ -92,6 +93,9 @@ class TierMetricsGatewayTest {
             .isEqualTo(1);
       } finally {
         gateway.redis().restart();
+        // the link waits out its backoff before it connects again: the other test must find it connected
+        Eventually.eventually(WsClient.TIMEOUT, () ->
+            assertThat(publish(carol, null, "news:tiers").getString("type")).isEqualTo("published"));
       }
     }
   }

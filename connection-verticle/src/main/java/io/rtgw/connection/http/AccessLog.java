@@ -48,9 +48,8 @@ public final class AccessLog implements Handler<RoutingContext> {
     HttpServerRequest request = ctx.request();
     String ip = clientIp.apply(request);
     boolean[] logged = {false};
-    // through the context, not response().endHandler(): the response holds one end handler, which Vert.x
-    // Web takes for the context's own list once any other handler adds to it (the header deadline does)
-    ctx.addEndHandler(v -> log(request, ip, startedAt, logged));
+    // the routing context's end handlers, not the response's one slot, which another route may take
+    ctx.addEndHandler(ar -> log(request, ip, startedAt, logged));
     if (isUpgrade(request) && request.connection() instanceof ConnectionBase base) {
       // an accepted upgrade never ends the response: Vert.x writes the 101 itself and hands the socket to
       // the WebSocket, whose close is then the end of the exchange (the HTTP connection's close handler is

@@ -67,7 +67,8 @@ public final class GatewayMetrics {
   }
 
   /** The limits that refuse, as {@link #refused} names them. */
-  static final String[] LIMITS = {"connections", "rate", "commands_abuse", "subscriptions"};
+  static final String[] LIMITS = {"connections", "rate", "commands_abuse", "subscriptions", "commands", "publishes",
+      "user_publishes", "header_timeout", "frame_protocol", "frame_size"};
 
   /**
    * Every series of a fixed label set exists from the start, at 0: a series that appears only with its
