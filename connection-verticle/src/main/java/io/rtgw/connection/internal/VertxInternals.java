@@ -101,23 +101,6 @@ public final class VertxInternals {
     return on && BreachCloser.install(upgradedFrom);
   }
 
-  /**
-   * Drops a connection now, with what it still holds unsent: with the internals by a reset (SO_LINGER 0),
-   * which frees the kernel's send buffer too; without them by closing it, which frees what Vert.x and
-   * Netty hold.
-   */
-  public void abort(HttpConnection connection) {
-    if (on && connection instanceof ConnectionBase base) {
-      io.netty.channel.Channel channel = base.channelHandlerContext().channel();
-      if (channel.isOpen()) {
-        channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
-        channel.close();
-      }
-      return;
-    }
-    connection.close();
-  }
-
   /** A text frame over UTF-8 bytes shared by many connections: wrapped, not copied or re-encoded. */
   public WebSocketFrame textFrame(byte[] utf8) {
     return on ? new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true)

@@ -44,8 +44,6 @@ final class WsConnection implements Sink {
   private final WsLimits limits;
   /** True when the pipeline sends the close frame of a refused frame itself (Vert.x internals on). */
   private final boolean pipelineClosesBreaches;
-  /** Drops the socket if a connection closed as a slow consumer has not let go of it in time. */
-  private final Runnable releaseSlowConsumer;
   private final GatewayMetrics metrics = GatewayMetrics.current();
   /** The close code this side sent, for the metrics; null when the client closed. */
   private Short closedWith;
@@ -57,9 +55,8 @@ final class WsConnection implements Sink {
 
   WsConnection(ServerWebSocket ws, WebSocketConfig config, Requests requests, VertxInternals internals,
                BiFunction<Sink, Identity, ClientSession> sessions, Runnable removed, WsAuth auth, WsLimits limits,
-               boolean pipelineClosesBreaches, Runnable releaseSlowConsumer) {
+               boolean pipelineClosesBreaches) {
     this.pipelineClosesBreaches = pipelineClosesBreaches;
-    this.releaseSlowConsumer = releaseSlowConsumer;
     this.ws = ws;
     this.config = config;
     this.requests = requests;
@@ -426,8 +423,6 @@ final class WsConnection implements Sink {
       LOG.debug("Closing slow consumer {}", ws.remoteAddress());
       metrics.slowConsumer(GatewayMetrics.WS);
       close(CloseCodes.SLOW_CONSUMER, "slow consumer");
-      // the close frame waits behind what the peer does not read: the handshake may never finish
-      releaseSlowConsumer.run();
       return;
     }
     ws.writeFrame(internals.textFrame(frame));

@@ -104,12 +104,10 @@ public final class WsTransport {
       internals.tune(request.connection());
       internals.shrinkQueues(ws, request.connection());
       boolean pipelineCloses = internals.closeFramesOnBreach(request.connection());
-      io.vertx.core.http.HttpConnection connection = request.connection();
       WsConnection[] self = new WsConnection[1];
       WsConnection c = new WsConnection(ws, config.websocket(), requests, internals,
           (sink, who) -> sessions.open(who, sink, options), () -> connections.remove(self[0]), auth,
-          new WsLimits(limits, ip), pipelineCloses, () -> vertx.setTimer(config.websocket().slowConsumerReleaseMs(),
-              id -> internals.abort(connection)));
+          new WsLimits(limits, ip), pipelineCloses);
       self[0] = c;
       connections.add(c);
       io.rtgw.connection.metrics.GatewayMetrics.current().connectionOpened(io.rtgw.connection.metrics.GatewayMetrics.WS);

@@ -6,19 +6,16 @@ package io.rtgw.protocol.config;
  * largest frame accepted (past it the connection is closed with 1009); {@code compression} offers
  * permessage-deflate, off by default: every browser accepts it, it costs about ten times the memory per
  * connection and the CPU per delivery, and Vert.x checks the frame limit only after inflating, so one
- * small compressed frame could make the node inflate megabytes. {@code slowConsumerReleaseMs}: how long a
- * connection closed with 4000 may wait for its close handshake before its socket is dropped with
- * whatever it still holds unsent (a peer that never reads would otherwise keep it, and its bytes).
+ * small compressed frame could make the node inflate megabytes.
  */
 public record WebSocketConfig(Long pingIntervalMs, Long pongTimeoutMs, Integer maxFrameBytes, Integer outboundQueueBytes,
-                              Integer maxSubscriptions, Boolean compression, Long slowConsumerReleaseMs) {
+                              Integer maxSubscriptions, Boolean compression) {
 
   public static final long DEFAULT_PING_INTERVAL_MS = 25_000;
   public static final long DEFAULT_PONG_TIMEOUT_MS = 10_000;
   public static final int DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
   public static final int DEFAULT_OUTBOUND_QUEUE_BYTES = 1024 * 1024;
   public static final int DEFAULT_MAX_SUBSCRIPTIONS = 256;
-  public static final long DEFAULT_SLOW_CONSUMER_RELEASE_MS = 2_000;
 
   public WebSocketConfig {
     pingIntervalMs = pingIntervalMs == null ? DEFAULT_PING_INTERVAL_MS : pingIntervalMs;
@@ -32,7 +29,5 @@ public record WebSocketConfig(Long pingIntervalMs, Long pongTimeoutMs, Integer m
     Check.range("websocket.maxFrameBytes", maxFrameBytes, 1024, 64 * 1024 * 1024);
     Check.range("websocket.outboundQueueBytes", outboundQueueBytes, 1024, 1024 * 1024 * 1024);
     Check.range("websocket.maxSubscriptions", maxSubscriptions, 1, 100_000);
-    slowConsumerReleaseMs = slowConsumerReleaseMs == null ? DEFAULT_SLOW_CONSUMER_RELEASE_MS : slowConsumerReleaseMs;
-    Check.range("websocket.slowConsumerReleaseMs", slowConsumerReleaseMs, 10, 600_000);
   }
 }
