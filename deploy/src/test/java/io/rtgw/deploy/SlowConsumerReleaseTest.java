@@ -89,6 +89,55 @@ class SlowConsumerReleaseTest {
     }
   }
 
+  @RepeatedTest(3)
+  void an_sse_stream_that_is_never_read_loses_its_socket_within_the_close_timeout() throws Exception {
+    String channel = "feed:never-read-sse";
+    String payload = "z".repeat(10_000);
+    try (Socket deaf = new Socket(); WsClient publisher = gateway.ws(null)) {
+      deaf.setReceiveBufferSize(4096);
+      deaf.connect(new InetSocketAddress("127.0.0.1", gateway.port()), 5_000);
+      deaf.setSoTimeout(5_000);
+      deaf.getOutputStream().write(("GET /sse?channel=" + channel + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      // the stream is open once its first event came; nothing is read after it
+      String start = new String(deaf.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+      assertThat(start).startsWith("HTTP/1.1 200");
+      int port = deaf.getLocalPort();
+      double slowBefore = slowConsumerCloses("sse");
+      long endedAt = 0;
+      long unsent = 0;
+      for (int i = 0; i < 2_000 && endedAt == 0; i++) {
+        publisher.send(new JsonObject().put("type", "publish").put("channel", channel).put("data", payload));
+        if (i % 20 == 19) {
+          publisher.request(new JsonObject().put("type", "ping"));
+          unsent = Math.max(unsent, serverSide(port).unsent());
+          if (slowConsumerCloses("sse") > slowBefore) {
+            endedAt = System.nanoTime();
+          }
+        }
+      }
+      assertThat(endedAt).as("ended as a slow consumer").isPositive();
+      if (!RESETS) {
+        return;
+      }
+      eventually(Duration.ofMillis(CLOSE_TIMEOUT_MS + 3_000), Duration.ofMillis(20),
+          () -> assertThat(serverSide(port).open()).as("server socket open: " + serverSide(port)).isFalse());
+      long releasedMs = (System.nanoTime() - endedAt) / 1_000_000;
+      System.out.printf("SlowConsumerReleaseTest (SSE): %d bytes unsent in the server's kernel; released %d ms after the end%n",
+          unsent, releasedMs);
+      assertThat(readsToTheEnd(deaf)).isTrue();
+    }
+  }
+
+  private static double slowConsumerCloses(String transport) {
+    for (String line : gateway.http().get("/metrics").text().split("\n")) {
+      if (line.startsWith("rtgw_slow_consumer_closes") && line.contains("transport=\"" + transport + "\"")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return 0;
+  }
+
   /** The server's side of the connection from {@code peerPort}, as the kernel lists it. */
   private static ServerSide serverSide(int peerPort) throws IOException {
     String local = String.format(":%04X", gateway.port());
