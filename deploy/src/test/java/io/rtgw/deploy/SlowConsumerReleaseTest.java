@@ -42,7 +42,10 @@ class SlowConsumerReleaseTest {
   void a_peer_that_never_reads_loses_its_socket_within_the_close_timeout() throws Exception {
     String channel = "feed:never-read";
     String payload = "y".repeat(10_000);
-    int before = connections();
+    // an earlier repetition's clients close asynchronously: start from none, not from a count still falling
+    // (a baseline taken while it fell is what made the first attempt at this test unreliable)
+    eventually(Duration.ofSeconds(5), Duration.ofMillis(20), () -> assertThat(connections()).isZero());
+    int before = 0;
     try (Socket deaf = new Socket(); WsClient publisher = gateway.ws(null)) {
       deaf.setReceiveBufferSize(4096);
       deaf.connect(new InetSocketAddress("127.0.0.1", gateway.port()), 5_000);
@@ -92,6 +95,7 @@ class SlowConsumerReleaseTest {
   @RepeatedTest(3)
   void an_sse_stream_that_is_never_read_loses_its_socket_within_the_close_timeout() throws Exception {
     String channel = "feed:never-read-sse";
+    eventually(Duration.ofSeconds(5), Duration.ofMillis(20), () -> assertThat(connections()).isZero());
     String payload = "z".repeat(10_000);
     try (Socket deaf = new Socket(); WsClient publisher = gateway.ws(null)) {
       deaf.setReceiveBufferSize(4096);
