@@ -101,6 +101,26 @@ public final class VertxInternals {
     return on && BreachCloser.install(upgradedFrom);
   }
 
+  /**
+   * Drops a connection now, with what it still holds unsent. With the internals: a reset (SO_LINGER 0 on
+   * Netty's channel), which frees Vert.x's queue, Netty's and the kernel's send buffer at once, since
+   * Vert.x's own close (its closing timeout's too) is a write queued behind the rest, which a peer that
+   * never reads never lets through. Without them only that close is left: the socket and its bytes stay
+   * until the peer reads or goes, or TCP gives up on it.
+   */
+  public void abort(HttpConnection connection) {
+    if (on && connection instanceof ConnectionBase base) {
+      io.netty.channel.Channel channel = base.channelHandlerContext().channel();
+      if (channel.isOpen()) {
+        channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+        // below the pipeline: Vert.x's handler turns a pipeline close into a write queued behind the rest
+        channel.unsafe().close(channel.voidPromise());
+      }
+      return;
+    }
+    connection.close();
+  }
+
   /** A text frame over UTF-8 bytes shared by many connections: wrapped, not copied or re-encoded. */
   public WebSocketFrame textFrame(byte[] utf8) {
     return on ? new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true)

@@ -45,6 +45,10 @@ final class SseStream implements Sink {
   private final SseConfig config;
   private final Function<Sink, ClientSession> sessions;
   private final Runnable removed;
+  /** How long an ended slow consumer may take to read its end before its socket is dropped. */
+  private final long closeTimeoutMs;
+  /** Drops the stream's socket (its HTTP/2 stream) at once, with what it still holds unsent. */
+  private final Runnable abort;
   private ClientSession session;
   private final GatewayMetrics metrics = GatewayMetrics.current();
   private long endTimer = -1;
@@ -53,8 +57,11 @@ final class SseStream implements Sink {
   private boolean closed;
 
   SseStream(Vertx vertx, HttpServerResponse response, RawWriter raw, VertxInternals internals, List<String> channels,
-            Cursor resume, SseConfig config, Function<Sink, ClientSession> sessions, Runnable removed) {
+            Cursor resume, SseConfig config, Function<Sink, ClientSession> sessions, Runnable removed,
+            long closeTimeoutMs, Runnable abort) {
     this.vertx = vertx;
+    this.closeTimeoutMs = closeTimeoutMs;
+    this.abort = abort;
     this.response = response;
     this.raw = raw;
     this.internals = internals;
@@ -102,6 +109,26 @@ final class SseStream implements Sink {
         response.end();
       }
     }
+  }
+
+  /**
+   * Ends a stream whose client does not read: its last chunk waits behind what it has not read, so if it
+   * is still not written within the bound the socket is dropped, unsent bytes and all. One that was
+   * written (the client read it all) is left alone: HTTP/1.1 may have handed its connection to a new request.
+   */
+  private void endSlowConsumer() {
+    LOG.debug("Ending slow SSE consumer");
+    metrics.slowConsumer(GatewayMetrics.SSE);
+    release();
+    if (response.closed() || response.ended()) {
+      return;
+    }
+    Future<Void> ended = response.end();
+    vertx.setTimer(closeTimeoutMs, id -> {
+      if (!ended.isComplete()) {
+        abort.run();
+      }
+    });
   }
 
   /**
@@ -198,9 +225,7 @@ final class SseStream implements Sink {
       return;
     }
     if (overflowing()) {
-      LOG.debug("Ending slow SSE consumer");
-      metrics.slowConsumer(GatewayMetrics.SSE);
-      end();
+      endSlowConsumer();
       return;
     }
     response.write(event);
@@ -218,9 +243,7 @@ final class SseStream implements Sink {
       return;
     }
     if (overflowing()) {
-      LOG.debug("Ending slow SSE consumer");
-      metrics.slowConsumer(GatewayMetrics.SSE);
-      end();
+      endSlowConsumer();
       return;
     }
     raw.write(Unpooled.wrappedBuffer(chunk));

@@ -79,7 +79,9 @@ public final class SseTransport {
         sink -> sessions.open(who, sink, options), () -> {
           streams.remove(self[0]);
           limits.release(ip, who.user());
-        });
+        }, config.websocket().closeTimeoutMs(),
+        // an HTTP/2 connection carries other streams: only this one is reset
+        request.version() == HttpVersion.HTTP_2 ? () -> ctx.response().reset() : () -> internals.abort(request.connection()));
     self[0] = stream;
     streams.add(stream);
     stream.start();

@@ -48,6 +48,8 @@ final class WsConnection implements Sink {
   private final WsLimits limits;
   /** True when the pipeline sends the close frame of a refused frame itself (Vert.x internals on). */
   private final boolean pipelineClosesBreaches;
+  /** Drops the socket at once, with what it still holds unsent. */
+  private final Runnable abort;
   private final GatewayMetrics metrics = GatewayMetrics.current();
   /** The close code this side sent, for the metrics; null when the client closed. */
   private Short closedWith;
@@ -59,8 +61,9 @@ final class WsConnection implements Sink {
 
   WsConnection(Vertx vertx, ServerWebSocket ws, WebSocketConfig config, DeliveryConfig delivery, Requests requests,
                VertxInternals internals, BiFunction<Sink, Identity, ClientSession> sessions, Runnable removed,
-               WsAuth auth, WsLimits limits, boolean pipelineClosesBreaches) {
+               WsAuth auth, WsLimits limits, boolean pipelineClosesBreaches, Runnable abort) {
     this.vertx = vertx;
+    this.abort = abort;
     this.pipelineClosesBreaches = pipelineClosesBreaches;
     this.ws = ws;
     this.config = config;
@@ -455,6 +458,9 @@ final class WsConnection implements Sink {
       LOG.debug("Closing slow consumer {}", ws.remoteAddress());
       metrics.slowConsumer(GatewayMetrics.WS);
       close(CloseCodes.SLOW_CONSUMER, "slow consumer");
+      // the close frame waits behind what the peer does not read, so its handshake may never end and
+      // Vert.x's closing timeout, which starts once the frame is written, never starts
+      vertx.setTimer(config.closeTimeoutMs(), id -> abort.run());
       return;
     }
     ws.writeFrame(internals.textFrame(frame));

@@ -38,7 +38,7 @@ public record GatewayConfig(
 
   public GatewayConfig {
     http = http == null ? new HttpConfig(null, null, null, null, null, null, null, null, null, null, null, null, null) : http;
-    websocket = websocket == null ? new WebSocketConfig(null, null, null, null, null, null) : websocket;
+    websocket = websocket == null ? new WebSocketConfig(null, null, null, null, null, null, null) : websocket;
     sse = sse == null ? new SseConfig(null, null, null, null) : sse;
     poll = poll == null ? new PollConfig(null, null, null, null) : poll;
     identity = identity == null ? new IdentityConfig(null) : identity;

@@ -40,4 +40,13 @@ class HttpTransportConfigTest {
     assertThatThrownBy(() -> new SseConfig(0L, null, null, null))
         .isInstanceOf(ConfigException.class).hasMessageContaining("sse.keepAliveMs");
   }
+
+  @Test
+  void the_slow_consumer_close_timeout_has_a_default_an_override_and_a_range() {
+    assertThat(GatewayConfig.defaults().websocket().closeTimeoutMs()).isEqualTo(2_000);
+    GatewayConfig c = ConfigLoader.load("../conf/standalone.json", Map.of("GATEWAY_WEBSOCKET_CLOSE_TIMEOUT_MS", "750"));
+    assertThat(c.websocket().closeTimeoutMs()).isEqualTo(750);
+    assertThatThrownBy(() -> new WebSocketConfig(null, null, null, null, null, null, 5L))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("websocket.closeTimeoutMs");
+  }
 }
