@@ -13,6 +13,7 @@ import io.rtgw.connection.poll.PollTransport;
 import io.rtgw.connection.session.AccessRules;
 import io.rtgw.connection.session.Authenticator;
 import io.rtgw.connection.session.Limits;
+import io.rtgw.connection.session.NodeLimits;
 import io.rtgw.connection.session.Requests;
 import io.rtgw.connection.session.Sessions;
 import io.rtgw.connection.sse.SseTransport;
@@ -74,6 +75,8 @@ public final class ConnectionVerticle extends VerticleBase {
   private volatile boolean listening;
   private Tiers tiers;
   private OutageWatch outage;
+  private NodeLimits nodeLimits;
+  private NodeInstances instances;
 
   @Override
   public Future<?> start() {
@@ -84,11 +87,15 @@ public final class ConnectionVerticle extends VerticleBase {
     String node = config.nodeId() != null ? config.nodeId() : UUID.randomUUID().toString();
     presence = new PresenceReporter(vertx, node, config.presence());
     AccessRules rules = new AccessRules(config);
-    userRate = io.rtgw.connection.session.UserPublishRate.create(vertx, config);
+    // the instances of this deployment are one node: its limits count them together
+    String deployment = context.deploymentID();
+    nodeLimits = NodeLimits.join(vertx, deployment, config.limits());
+    instances = NodeInstances.join(vertx, deployment, this::counters);
+    userRate = io.rtgw.connection.session.UserPublishRate.create(vertx, config, nodeLimits);
     Requests requests = new Requests(rules, tiers, userRate);
     Sessions sessions = new Sessions(hub, rules, presence);
     auth = new Authenticator(vertx, config.auth(), config.identity());
-    Limits limits = new Limits(config.limits(), config.http().trustedProxies());
+    Limits limits = new Limits(config.limits(), config.http().trustedProxies(), nodeLimits);
     ws = new WsTransport(vertx, config, sessions, requests, auth, limits, internals);
     sse = new SseTransport(vertx, config, sessions, auth, limits, internals);
     polls = new PollTransport(vertx, config, sessions, auth, limits, tiers, presence);
@@ -107,7 +114,7 @@ public final class ConnectionVerticle extends VerticleBase {
           + "sign tokens with it, and {} hands them out to whoever asks. Never run a node reachable by others with it.",
           DemoTokens.PATH);
     }
-    Future<HttpServer> clients = server.listen(config.http().port(), config.http().host())
+    Future<HttpServer> clients = server.listen(sharedPort(config.http().port(), 1), config.http().host())
         .onSuccess(s -> {
           listening = true;
           LOG.info("Connection tier listening on {}:{} ({})", config.http().host(), s.actualPort(),
@@ -126,7 +133,7 @@ public final class ConnectionVerticle extends VerticleBase {
     routes.route().last().handler(ctx -> HttpErrors.send(ctx.response(), ErrorCode.NOT_FOUND,
         "The management port serves /metrics, /health/live and /health/ready only."));
     management = vertx.createHttpServer().requestHandler(routes);
-    return clients.compose(s -> management.listen(config.metrics().port(), config.http().host()))
+    return clients.compose(s -> management.listen(sharedPort(config.metrics().port(), 2), config.http().host()))
         .onSuccess(m -> LOG.info("Management port {}: /metrics, /health/live, /health/ready", m.actualPort()));
   }
 
@@ -139,6 +146,8 @@ public final class ConnectionVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     draining = true;
+    // before the drain: a stopping instance's loop no longer answers for the node's /health
+    instances.leave(vertx, context.deploymentID());
     if (certificates != null) {
       certificates.stop();
     }
@@ -169,6 +178,7 @@ public final class ConnectionVerticle extends VerticleBase {
       polls.closeAll();
       presence.close();
       auth.close();
+      nodeLimits.leave(vertx);
       return Future.join(List.of(server.close(), hub.close(), userRate.close(),
           management == null ? Future.succeededFuture() : management.close()));
     });
@@ -219,6 +229,17 @@ public final class ConnectionVerticle extends VerticleBase {
     sse.drain(window);
     polls.drain(window);
     vertx.setTimer(Math.max(1, window), id -> ws.closeOpen("cut off from the cluster; reconnect elsewhere and resume"));
+  }
+
+  /**
+   * The port every instance of the tier listens on. A fixed port is one socket for all of them, Vert.x
+   * handing accepted connections to the instances in turn; but port 0 would give each instance a random
+   * port of its own, and clients would only ever reach the first. A negative port is Vert.x's random port
+   * shared by every server listening on the same negative number, so 0 becomes {@code -group}: one
+   * random port for the client servers, another for the management servers.
+   */
+  private static int sharedPort(int configured, int group) {
+    return configured == 0 ? -group : configured;
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -278,7 +299,8 @@ public final class ConnectionVerticle extends VerticleBase {
       router.get(DemoTokens.PATH).handler(new DemoTokens(vertx,
           config.auth().jwt(), config.demo().tokenTtlSeconds())::handle);
     }
-    router.get("/health").handler(new HealthCheck(vertx.eventBus(), this::counters, () -> draining)::handle);
+    router.get("/health").handler(new HealthCheck(vertx.eventBus(),
+        () -> instances.counters(vertx.getOrCreateContext()), () -> draining)::handle);
     if (!config.metrics().managementPort()) {
       operatorRoutes(router);
     }

@@ -20,23 +20,27 @@ public final class HealthCheck {
   static final long PROBE_TIMEOUT_MS = 1000;
 
   private final EventBus bus;
-  private final Supplier<JsonObject> counters;
+  /** The node's counters, every connection instance together. */
+  private final Supplier<Future<JsonObject>> counters;
   private final Supplier<Boolean> draining;
   private final DeliveryOptions options = new DeliveryOptions().setSendTimeout(PROBE_TIMEOUT_MS);
 
-  public HealthCheck(EventBus bus, Supplier<JsonObject> counters, Supplier<Boolean> draining) {
+  public HealthCheck(EventBus bus, Supplier<Future<JsonObject>> counters, Supplier<Boolean> draining) {
     this.bus = bus;
     this.counters = counters;
     this.draining = draining;
   }
 
   public void handle(RoutingContext ctx) {
-    probeHistory().onComplete(ar -> {
-      String history = ar.result();
+    Future<JsonObject> counted = counters.get();
+    Future.join(probeHistory(), counted).onComplete(both -> {
+      String history = both.result() == null ? "unreachable" : both.result().resultAt(0);
       boolean isDraining = draining.get();
       String status = isDraining ? "DRAINING" : history.equals("up") ? "UP" : "DEGRADED";
       JsonObject body = new JsonObject().put("status", status).put("history", history);
-      counters.get().forEach(e -> body.put(e.getKey(), e.getValue()));
+      if (counted.succeeded()) {
+        counted.result().forEach(e -> body.put(e.getKey(), e.getValue()));
+      }
       ctx.response()
           .setStatusCode(isDraining ? 503 : 200)
           .putHeader("Content-Type", "application/json")

@@ -160,6 +160,7 @@ class AuthGatewayTest {
     }
     Thread.sleep(JWKS_MIN_REFETCH_MS + 50);
     int fetchesBefore = JWKS.requests();
+    long started = System.nanoTime();
     List<io.vertx.core.Future<HttpCalls.Reply>> replies = new ArrayList<>();
     for (String token : tokens) {
       replies.add(gateway.http().getAsync("/history?channel=chat:x", Map.of("Authorization", "Bearer " + token)));
@@ -167,8 +168,12 @@ class AuthGatewayTest {
     for (io.vertx.core.Future<HttpCalls.Reply> reply : replies) {
       assertThat(WsClient.await(reply).status()).isEqualTo(401);
     }
-    // 40 unknown key ids within the bound: one fetch at most (the first), however many tokens asked
-    assertThat(JWKS.requests() - fetchesBefore).isBetween(0, 1);
+    long elapsedMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    // 40 unknown key ids: one fetch, and one more per refetch interval the 40 answers took (on a loaded
+    // machine they may take longer than one interval), never one per token
+    long allowed = 1 + elapsedMs / JWKS_MIN_REFETCH_MS;
+    assertThat(JWKS.requests() - fetchesBefore).as("key-set fetches for 40 tokens answered in %d ms", elapsedMs)
+        .isBetween(0, (int) Math.min(allowed, 39));
   }
 
   @Test

@@ -32,6 +32,12 @@ class ConfigurationFilesTest {
   }
 
   @Test
+  void standalone_runs_one_connection_instance_per_core() {
+    GatewayConfig config = load("standalone.json");
+    assertThat(config.roles().connection().instances()).isEqualTo(Runtime.getRuntime().availableProcessors());
+  }
+
+  @Test
   void standalone_keeps_presence_in_memory_with_one_instance() {
     GatewayConfig config = load("standalone.json");
     assertThat(config.presence().store()).isEqualTo(PresenceConfig.MEMORY);
@@ -41,7 +47,8 @@ class ConfigurationFilesTest {
   /** One row per role file: the roles it runs, with their instance counts. */
   static Stream<Arguments> roleFiles() {
     return Stream.of(
-        Arguments.of("connection.json", Map.of("connection", 2)),
+        // the connection tier's count is left out: one instance per core
+        Arguments.of("connection.json", Map.of("connection", io.rtgw.protocol.config.RolesConfig.defaultConnectionInstances())),
         Arguments.of("fanout.json", Map.of("fanout", 2)),
         Arguments.of("history.json", Map.of("history", 2)),
         Arguments.of("presence.json", Map.of("presence", 2)),

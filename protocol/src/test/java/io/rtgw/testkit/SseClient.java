@@ -44,8 +44,13 @@ public final class SseClient implements AutoCloseable {
   private volatile long endedAt;
   private final StringBuilder data = new StringBuilder();
   private String type = "";
+  /** The id field last parsed: it takes effect when its event is dispatched, not before (HTML standard). */
+  private String idBuffer = "";
+  /** The id of the last dispatched event: what a browser sends back in {@code Last-Event-ID}. */
   private String lastId = "";
   private boolean hasData;
+  /** Set by {@link #close}: bytes still in flight are not read, as after a network failure. */
+  private boolean dropped;
 
   private SseClient(HttpClient client, HttpClientResponse response) {
     this.client = client;
@@ -165,7 +170,10 @@ public final class SseClient implements AutoCloseable {
     }
   }
 
-  /** The last event id received, as a browser would send it back in {@code Last-Event-ID}. */
+  /**
+   * The id of the last event dispatched, as a browser would send it back in {@code Last-Event-ID}; an
+   * id whose event is still arriving (no blank line yet) does not count.
+   */
   public String lastId() {
     synchronized (events) {
       return lastId;
@@ -195,8 +203,15 @@ public final class SseClient implements AutoCloseable {
     return ended.isDone();
   }
 
+  /**
+   * Drops the stream. What it received up to here is final: bytes already on their way are ignored, so
+   * {@link #lastId} and {@link #messages} read after it agree, as a browser's state does after a drop.
+   */
   @Override
   public void close() {
+    synchronized (events) {
+      dropped = true;
+    }
     if (client != null) {
       client.close();
     } else if (!ended.isDone()) {
@@ -206,6 +221,9 @@ public final class SseClient implements AutoCloseable {
 
   private void onChunk(Buffer chunk) {
     synchronized (events) {
+      if (dropped) {
+        return;
+      }
       String text = chunk.toString();
       raw.append(text);
       pending.append(text);
@@ -224,6 +242,9 @@ public final class SseClient implements AutoCloseable {
 
   private void onLine(String line) {
     if (line.isEmpty()) {
+      // an event cut short by the connection's end is never dispatched, so its id must not count yet:
+      // resuming after an id whose event was not recorded would skip that event
+      lastId = idBuffer;
       if (hasData) {
         String d = data.toString();
         events.add(new Event(type.isEmpty() ? "message" : type, lastId, d.endsWith("\n") ? d.substring(0, d.length() - 1) : d));
@@ -249,7 +270,7 @@ public final class SseClient implements AutoCloseable {
         data.append(value).append('\n');
         hasData = true;
       }
-      case "id" -> lastId = value;
+      case "id" -> idBuffer = value;
       default -> {
         // retry and unknown fields: nothing to record
       }

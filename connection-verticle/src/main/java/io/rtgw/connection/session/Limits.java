@@ -4,34 +4,27 @@ import io.rtgw.protocol.ErrorCode;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.config.LimitsConfig;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * The connection limits of one connection verticle: how many connections in all, per user and per
- * client IP, and how fast one IP may open them. Every transport counts (a WebSocket, an SSE stream, a
- * held poll); a refusal is {@code unavailable} with a sentence, which HTTP answers 503 with
- * {@code Retry-After} and a WebSocket closes with 4001.
+ * The connection limits as one connection verticle applies them: how many connections in all, per user
+ * and per client IP, and how fast one IP may open them, counted node-wide in {@link NodeLimits} (every
+ * instance of the tier together). Every transport counts (a WebSocket, an SSE stream, a held poll); a
+ * refusal is {@code unavailable} with a sentence, which HTTP answers 503 with {@code Retry-After} and a
+ * WebSocket closes with 4001.
  */
 public final class Limits {
 
-  /** Past this many IPs with a rate bucket, buckets that are full again are forgotten. */
-  static final int MAX_RATE_BUCKETS = 10_000;
-
   private final LimitsConfig config;
   private final Set<String> trustedProxies;
-  private final Map<String, Integer> perIp = new HashMap<>();
-  private final Map<String, Integer> perUser = new HashMap<>();
-  private final Map<String, TokenBucket> ratePerIp = new HashMap<>();
-  private int total;
-  private long refused;
+  private final NodeLimits node;
 
-  public Limits(LimitsConfig config, List<String> trustedProxies) {
+  public Limits(LimitsConfig config, List<String> trustedProxies, NodeLimits node) {
     this.config = config;
     this.trustedProxies = new HashSet<>(trustedProxies);
+    this.node = node;
   }
 
   public LimitsConfig config() {
@@ -55,19 +48,20 @@ public final class Limits {
 
   /** Admits a new connection from {@code ip}, or says why not; an admitted one is {@link #release}d. */
   public void admit(String ip) {
-    if (config.connectionsPerNode() > 0 && total >= config.connectionsPerNode()) {
+    if (!node.takeNodeSlot()) {
       throw refuse("This node holds as many connections as it may (" + config.connectionsPerNode()
           + "); connect to another node or retry shortly.");
     }
-    if (config.connectionsPerIp() > 0 && perIp.getOrDefault(ip, 0) >= config.connectionsPerIp()) {
+    if (!node.takeIpSlot(ip)) {
+      node.releaseNodeSlot();
       throw refuse("Too many connections from one address (at most " + config.connectionsPerIp() + ").");
     }
-    if (config.connectionRatePerIp() > 0 && !rateOf(ip).take()) {
+    if (config.connectionRatePerIp() > 0 && !node.takeRate(ip)) {
+      node.releaseIpSlot(ip);
+      node.releaseNodeSlot();
       throw refuse("Connections are opened too fast from one address (at most " + config.connectionRatePerIp()
           + " a second); retry shortly.");
     }
-    total++;
-    perIp.merge(ip, 1, Integer::sum);
   }
 
   /**
@@ -86,34 +80,31 @@ public final class Limits {
 
   /** Counts an identified connection against its user's limit; an admitted one is released with its user. */
   public void admitUser(String user) {
-    if (user == null) {
-      return;
-    }
-    if (config.connectionsPerUser() > 0 && perUser.getOrDefault(user, 0) >= config.connectionsPerUser()) {
+    if (user != null && !node.takeUserSlot(user)) {
       throw refuse("Too many connections for user '" + user + "' (at most " + config.connectionsPerUser() + ").");
     }
-    perUser.merge(user, 1, Integer::sum);
   }
 
   public void release(String ip, String user) {
-    total = Math.max(0, total - 1);
-    perIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
+    node.releaseNodeSlot();
+    node.releaseIpSlot(ip);
     releaseUser(user);
   }
 
   public void releaseUser(String user) {
     if (user != null) {
-      perUser.computeIfPresent(user, (k, n) -> n <= 1 ? null : n - 1);
+      node.releaseUserSlot(user);
     }
   }
 
+  /** Connections the node holds, every instance together. */
   public int connections() {
-    return total;
+    return node.connections();
   }
 
-  /** Connections refused so far (any limit). */
+  /** Connections the node refused so far (any limit). */
   public long refused() {
-    return refused;
+    return node.refused();
   }
 
   /** The per-WebSocket command rate, or null without a limit. */
@@ -127,16 +118,8 @@ public final class Limits {
         : null;
   }
 
-  private TokenBucket rateOf(String ip) {
-    if (ratePerIp.size() >= MAX_RATE_BUCKETS) {
-      ratePerIp.values().removeIf(TokenBucket::full);
-    }
-    return ratePerIp.computeIfAbsent(ip, k -> new TokenBucket(config.connectionRatePerIp(),
-        config.connectionRatePerIp()));
-  }
-
   private GatewayException refuse(String sentence) {
-    refused++;
+    node.countRefusal();
     io.rtgw.connection.metrics.GatewayMetrics.current().refused("connections");
     return new GatewayException(ErrorCode.UNAVAILABLE, sentence);
   }

@@ -22,8 +22,8 @@ public interface UserPublishRate {
 
   Future<Void> close();
 
-  /** The rate the configuration asks for: none, per verticle, or shared through Redis. */
-  static UserPublishRate create(Vertx vertx, GatewayConfig config) {
+  /** The rate the configuration asks for: none, per node ({@code node}'s buckets), or shared through Redis. */
+  static UserPublishRate create(Vertx vertx, GatewayConfig config, NodeLimits node) {
     LimitsConfig limits = config.limits();
     if (limits.userPublishesPerSecond() == 0) {
       return NONE;
@@ -32,7 +32,7 @@ public interface UserPublishRate {
       return new RedisUserPublishRate(limits, new RedisTokenBuckets(
           new RedisLink(vertx, config.redis(), "rate limit"), config.redis().keyPrefix() + "rate:user-publish:"));
     }
-    return new MemoryUserPublishRate(limits);
+    return new MemoryUserPublishRate(limits, node.userPublishBuckets());
   }
 
   UserPublishRate NONE = new UserPublishRate() {

@@ -91,6 +91,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void the_connection_tier_runs_one_instance_per_core_unless_told() throws IOException {
+    int cores = Runtime.getRuntime().availableProcessors();
+    RolesConfig omitted = ConfigLoader.load(file("{\"roles\":{\"connection\":{},\"fanout\":{}}}"), Map.of()).roles();
+    assertThat(omitted.connection().instances()).isEqualTo(cores);
+    assertThat(omitted.fanout().instances()).as("the other tiers: one").isEqualTo(1);
+    assertThat(ConfigLoader.load(file("{}"), Map.of()).roles().connection().instances()).isEqualTo(cores);
+    assertThat(ConfigLoader.load(file("{}"), Map.of("GATEWAY_ROLES_CONNECTION_INSTANCES", "3")).roles().connection()
+        .instances()).isEqualTo(3);
+    assertRefused(file("{\"roles\":{\"connection\":{\"instances\":0}}}"), Map.of(), "roles.*.instances");
+  }
+
+  @Test
   void a_roles_section_runs_the_roles_it_names_and_no_other() throws IOException {
     RolesConfig r = ConfigLoader.load(file("{\"roles\":{\"connection\":{\"instances\":2}}}"), Map.of()).roles();
     assertThat(r.connection().enabled()).isTrue();
