@@ -44,8 +44,52 @@ async function openDemo(browser, user, block = [], viewport) {
   await blockTransports(context, block);
   const page = await context.newPage();
   page.on('pageerror', e => console.error(`[${user}] page error: ${e.message}`));
+  const seen = watchGatewayCalls(page);
   await page.goto(`${base}/?user=${user}&room=${room}`);
-  return {context, page};
+  return {context, page, seen, user};
+}
+
+/** Every call a page makes to the gateway's client endpoints, and the user of each `connected` frame. */
+function watchGatewayCalls(page) {
+  const seen = {urls: [], connectedUsers: [], refreshAsked: 0, refreshSent: 0, refreshed: 0, closes: 0};
+  page.on('request', r => seen.urls.push(r.url()));
+  page.on('websocket', ws => {
+    seen.urls.push(ws.url());
+    ws.on('close', () => seen.closes++);
+    ws.on('framereceived', f => {
+      try {
+        const frame = JSON.parse(f.payload);
+        if (frame.type === 'connected') seen.connectedUsers.push(frame.user ?? null);
+        if (frame.type === 'refresh') seen.refreshAsked++;
+        if (frame.type === 'refreshed') seen.refreshed++;
+      } catch { /* not JSON: not ours to check */ }
+    });
+    ws.on('framesent', f => {
+      try {
+        if (JSON.parse(f.payload).type === 'refresh') seen.refreshSent++;
+      } catch { /* not JSON */ }
+    });
+  });
+  return seen;
+}
+
+/**
+ * The demo connected with a signed development token: every transport and API call carries `token=` (or
+ * is an HTTP call with its Bearer header), none carries `user=`, and each WebSocket `connected` frame
+ * names the user the token was asked for.
+ */
+function checkSignedIn({seen, user}, transport) {
+  const calls = seen.urls.map(u => new URL(u)).filter(u => /^\/(ws|sse|poll|messages|publish|presence|history)$/.test(u.pathname));
+  check(calls.length > 0, `[${user}] the page called the gateway`);
+  const withUser = calls.filter(u => u.searchParams.has('user'));
+  check(withUser.length === 0, `[${user}] no call uses user=, found ${withUser.map(String).join(' ')}`);
+  const opens = calls.filter(u => ['/ws', '/sse', '/poll'].includes(u.pathname));
+  check(opens.length > 0 && opens.every(u => u.searchParams.get('token')?.split('.').length === 3),
+    `[${user}] every connection carries a token=, got ${opens.map(u => u.pathname + (u.searchParams.has('token') ? '+token' : '')).join(' ')}`);
+  if (transport === 'websocket') {
+    check(seen.connectedUsers.length > 0 && seen.connectedUsers.every(u => u === user),
+      `[${user}] each connected frame names ${user}, got ${JSON.stringify(seen.connectedUsers)}`);
+  }
 }
 
 async function blockTransports(context, block) {
@@ -67,6 +111,8 @@ async function chat(browser, block, transport) {
   const bob = await openDemo(browser, 'bob', block);
   await connected(alice.page, transport);
   await connected(bob.page, transport);
+  checkSignedIn(alice, transport);
+  checkSignedIn(bob, transport);
   // presence: each sees both
   for (const p of [alice.page, bob.page]) {
     await p.waitForSelector('#members li[data-user="alice"]', {timeout: TIMEOUT});
@@ -107,6 +153,47 @@ const scenarios = {
   'chat-websocket': browser => chat(browser, [], 'websocket'),
   'chat-sse': browser => chat(browser, ['websocket'], 'sse'),
   'chat-longpoll': browser => chat(browser, ['websocket', 'sse'], 'longpoll'),
+
+  // started by DemoTokenRefreshBrowserTest, whose tokens live a few seconds: the page's realtime.js
+  // answers the server's refresh with a fresh token from getToken(), on the same WebSocket, past expiry
+  async 'token-refresh'(browser) {
+    const probe = await (await fetch(base + '/demo/token?user=probe')).json();
+    const ttlMs = probe.expiresAt - Date.now();
+    check(ttlMs > 0 && ttlMs < 30_000, 'tokens that live a few seconds, got ' + ttlMs + ' ms');
+    const rafa = await openDemo(browser, 'rafa');
+    await connected(rafa.page, 'websocket');
+    checkSignedIn(rafa, 'websocket');
+    await waitFor(() => rafa.seen.refreshed >= 1, 'a refreshed reply', ttlMs + 5000);
+    check(rafa.seen.refreshAsked >= 1 && rafa.seen.refreshSent >= 1, 'the server asked and the page answered');
+    await sleep(ttlMs);
+    check(rafa.seen.closes === 0, 'the WebSocket outlived its first token');
+    check(rafa.seen.urls.filter(u => new URL(u).pathname === '/ws').length === 1, 'one WebSocket throughout');
+    const tokens = rafa.seen.urls.map(u => new URL(u)).filter(u => u.pathname === '/demo/token');
+    check(tokens.length >= 2, `a fresh token was fetched for the refresh, ${tokens.length} fetches`);
+    await rafa.page.fill('#text', 'still here');
+    await rafa.page.press('#text', 'Enter');
+    await rafa.page.waitForSelector('#log li:has-text("still here")', {timeout: TIMEOUT});
+    check(await rafa.page.locator('body[data-state="connected"][data-transport="websocket"]').count() === 1, 'still connected');
+    await rafa.context.close();
+  },
+
+  // development mode keeps ?user= working for scripts and curl: realtime.js's {user} option
+  async 'user-param'(browser) {
+    const {context, page} = await scriptedPage(browser, 'ursula');
+    const seen = watchGatewayCalls(page);
+    await page.evaluate(() => { window.rt.close(); });
+    await page.evaluate(async () => {
+      const {connect} = await import('/realtime.js');
+      window.rt = connect(location.origin, {user: 'ursula', transports: ['websocket']});
+    });
+    await waitFor(() => page.evaluate(() => window.rt.state === 'connected'), 'connected');
+    const sockets = seen.urls.map(u => new URL(u)).filter(u => u.pathname === '/ws');
+    check(sockets.length > 0 && sockets.every(u => u.searchParams.get('user') === 'ursula' && !u.searchParams.has('token')),
+      'the WebSocket connects with user=ursula and no token');
+    await waitFor(() => seen.connectedUsers.length > 0, 'the connected frame');
+    check(seen.connectedUsers.every(u => u === 'ursula'), 'connected names ursula, got ' + JSON.stringify(seen.connectedUsers));
+    await context.close();
+  },
 
   async offline(browser) {
     const channel = 'chat:' + room;

@@ -3,6 +3,7 @@ package io.rtgw.connection;
 import io.rtgw.connection.http.AccessLog;
 import io.rtgw.connection.http.CertificateReloader;
 import io.rtgw.connection.http.Cors;
+import io.rtgw.connection.http.DemoTokens;
 import io.rtgw.connection.http.Draining;
 import io.rtgw.connection.http.HttpApi;
 import io.rtgw.connection.http.RequestChecks;
@@ -110,7 +111,8 @@ public final class ConnectionVerticle extends VerticleBase {
     }
     if (config.auth().jwt().usesDevelopmentSecret()) {
       LOG.warn("auth.jwt.hmacSecrets holds the DEVELOPMENT secret shipped in conf/standalone.json: anyone can "
-          + "sign tokens with it. Never run a node reachable by others with it.");
+          + "sign tokens with it, and {} hands them out to whoever asks. Never run a node reachable by others with it.",
+          DemoTokens.PATH);
     }
     Future<HttpServer> clients = server.listen(sharedPort(config.http().port(), 1), config.http().host())
         .onSuccess(s -> {
@@ -293,6 +295,10 @@ public final class ConnectionVerticle extends VerticleBase {
         .handler(api::publish);
     router.get("/history").handler(api::history);
     router.get("/presence").handler(api::presence);
+    if (config.auth().jwt().usesDevelopmentSecret()) {
+      router.get(DemoTokens.PATH).handler(new DemoTokens(vertx,
+          config.auth().jwt(), config.demo().tokenTtlSeconds())::handle);
+    }
     router.get("/health").handler(new HealthCheck(vertx.eventBus(),
         () -> instances.counters(vertx.getOrCreateContext()), () -> draining)::handle);
     if (!config.metrics().managementPort()) {

@@ -278,4 +278,12 @@ class AuthGatewayTest {
     assertThat(gateway.sse("/sse?channel=news:backend", Map.of("Authorization", "apikey " + API_KEY)).status())
         .as("API keys are for the HTTP API, not for client transports").isEqualTo(401);
   }
+
+  @Test
+  void a_node_with_its_own_secret_has_no_development_token_endpoint() {
+    HttpCalls.Reply reply = gateway.http().get("/demo/token?user=alice");
+    assertThat(reply.status()).isEqualTo(404);
+    assertThat(reply.json().getString("code")).isEqualTo("not_found");
+    assertThat(reply.text()).doesNotContain("eyJ");
+  }
 }

@@ -34,6 +34,7 @@ class BrowserTest {
     NodeScripts.install(SCRIPTS);
   }
 
+  /** The chat scenarios also check that the demo signs in with a development token, never with user=. */
   @Test
   void two_pages_chat_over_websocket_with_presence_updating() throws Exception {
     run("chat-websocket");
@@ -47,6 +48,11 @@ class BrowserTest {
   @Test
   void with_websocket_and_sse_blocked_the_pages_chat_over_long_polling() throws Exception {
     run("chat-longpoll");
+  }
+
+  @Test
+  void in_development_mode_a_client_still_connects_with_the_user_parameter() throws Exception {
+    run("user-param");
   }
 
   @Test

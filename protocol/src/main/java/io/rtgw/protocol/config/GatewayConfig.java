@@ -54,7 +54,7 @@ public record GatewayConfig(
     namespaces = Map.copyOf(ns);
     cluster = cluster == null ? ClusterConfig.defaults() : cluster;
     roles = roles == null ? new RolesConfig(null, null, null, null) : roles;
-    demo = demo == null ? new DemoConfig(null, null, null) : demo;
+    demo = demo == null ? new DemoConfig(null, null, null, null) : demo;
     auth = auth == null ? new AuthConfig(null, null, null, null, null) : auth;
     limits = limits == null ? new LimitsConfig(null, null, null, null, null, null, null, null, null, null, null) : limits;
     metrics = metrics == null ? new MetricsConfig(null, null) : metrics;
