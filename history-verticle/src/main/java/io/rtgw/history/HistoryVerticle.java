@@ -6,6 +6,7 @@ import io.rtgw.protocol.ChangesRead;
 import io.rtgw.protocol.ChannelName;
 import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.GatewayException;
+import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Position;
 import io.rtgw.protocol.PositionsRead;
@@ -17,6 +18,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,78 +83,61 @@ public final class HistoryVerticle extends VerticleBase {
 
   private void append(Message<AppendCommand> msg) {
     AppendCommand cmd = msg.body();
-    long startedAt = System.nanoTime();
-    try {
-      store.append(cmd, config.namespaceOf(cmd.channel()))
-          .onSuccess(result -> {
-            metrics.appended(startedAt, result.duplicate());
-            msg.reply(result);
-          })
-          .onFailure(e -> {
-            metrics.appendFailed(startedAt, e);
-            Replies.fail(msg, e);
-          });
-    } catch (RuntimeException e) {
-      metrics.appendFailed(0, e);
-      Replies.fail(msg, e);
-    }
+    answer(msg, () -> store.append(cmd, config.namespaceOf(cmd.channel())), result -> result,
+        (result, startedAt) -> metrics.appended(startedAt, result.duplicate()),
+        (e, startedAt) -> metrics.appendFailed(startedAt, e));
   }
 
   private void read(Message<HistoryRead> msg) {
     HistoryRead read = msg.body();
-    long startedAt = System.nanoTime();
-    try {
-      store.read(read, config.namespaceOf(read.channel()))
-          .onSuccess(page -> {
-            metrics.read(startedAt);
-            msg.reply(page);
-          })
-          .onFailure(e -> {
-            metrics.readFailed(startedAt, e);
-            Replies.fail(msg, e);
-          });
-    } catch (RuntimeException e) {
-      metrics.readFailed(0, e);
-      Replies.fail(msg, e);
-    }
+    answer(msg, () -> store.read(read, config.namespaceOf(read.channel())), page -> page,
+        (page, startedAt) -> metrics.read(startedAt), (e, startedAt) -> metrics.readFailed(startedAt, e));
   }
 
   private void changes(Message<ChangesRead> msg) {
-    try {
-      store.changes(msg.body())
-          .onSuccess(msg::reply)
-          .onFailure(e -> Replies.fail(msg, e));
-    } catch (RuntimeException e) {
-      Replies.fail(msg, e);
-    }
+    answer(msg, () -> store.changes(msg.body()), changes -> changes,
+        (changes, startedAt) -> { }, (e, startedAt) -> { });
   }
 
   private void positions(Message<PositionsRead> msg) {
-    try {
-      store.positions(msg.body().channels(), config::namespaceOf)
-          .onSuccess(msg::reply)
-          .onFailure(e -> Replies.fail(msg, e));
-    } catch (RuntimeException e) {
-      Replies.fail(msg, e);
-    }
+    answer(msg, () -> store.positions(msg.body().channels(), config::namespaceOf), positions -> positions,
+        (positions, startedAt) -> { }, (e, startedAt) -> { });
   }
 
   /** The public query: JSON in, JSON out, validated field by field. */
   private void query(Message<JsonObject> msg) {
-    try {
+    answer(msg, () -> {
       HistoryRead read = parseQuery(msg.body());
-      long startedAt = System.nanoTime();
-      store.read(read, config.namespaceOf(read.channel()))
-          .onSuccess(page -> {
-            metrics.read(startedAt);
-            msg.reply(page.toJson());
+      return store.read(read, config.namespaceOf(read.channel()));
+    }, HistoryPage::toJson, (page, startedAt) -> metrics.read(startedAt),
+        (e, startedAt) -> metrics.readFailed(startedAt, e));
+  }
+
+  /** What a handler counts of a call: its result, or its failure (at 0 when refused before the store was asked). */
+  private interface Measured<T> {
+    void accept(T value, long startedNanos);
+  }
+
+  /**
+   * Asks the store and answers {@code msg}: the reply {@code toReply} makes of the result, or the failure's
+   * protocol error; a call that throws (a malformed request) is answered like a failed one. One place for
+   * every bus handler, so none can forget to answer or to count.
+   */
+  private <T> void answer(Message<?> msg, Supplier<Future<T>> call, Function<T, Object> toReply,
+                          Measured<? super T> ok, Measured<Throwable> failed) {
+    long startedAt = System.nanoTime();
+    try {
+      call.get()
+          .onSuccess(result -> {
+            ok.accept(result, startedAt);
+            msg.reply(toReply.apply(result));
           })
           .onFailure(e -> {
-            metrics.readFailed(startedAt, e);
+            failed.accept(e, startedAt);
             Replies.fail(msg, e);
           });
     } catch (RuntimeException e) {
-      metrics.readFailed(0, e);
+      failed.accept(e, 0);
       Replies.fail(msg, e);
     }
   }
