@@ -41,6 +41,13 @@ public final class RedisLink {
   public static final long FIRST_BACKOFF_MS = 50;
   public static final long MAX_BACKOFF_MS = 2_000;
   private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
+  /**
+   * Process-local: a link that connected again after failed attempts says so, with its endpoint, and the
+   * others to that endpoint make their next attempt at once instead of after their backoff. Each
+   * verticle instance holds its own link; without this, the instances of a tier recovered up to
+   * {@link #MAX_BACKOFF_MS} apart, and every second call round-robined to a late one still failed.
+   */
+  static final String RECONNECTED = "rt.internal.redis.reconnected";
 
   /** Redis is not connected and the next attempt is not due yet. */
   static final class Down extends RuntimeException {
@@ -71,6 +78,8 @@ public final class RedisLink {
   private boolean closed;
   /** Only for logging the change between reachable and not once, instead of at every failed call. */
   private boolean reachable = true;
+  private final String endpoint;
+  private final io.vertx.core.eventbus.MessageConsumer<String> reconnected;
 
   /** A link for the named store ("history", "presence"), which names it in failures and logs. */
   public RedisLink(Vertx vertx, RedisConfig config, String store) {
@@ -79,6 +88,13 @@ public final class RedisLink {
     this.store = store;
     this.timeoutMs = config.commandTimeoutMs();
     this.metrics = RedisMetrics.of(store);
+    this.endpoint = config.endpoint();
+    this.reconnected = vertx.eventBus().<String>localConsumer(RECONNECTED, m -> {
+      if (endpoint.equals(m.body()) && connection == null) {
+        nextAttemptAt = 0;
+        backoffMs = FIRST_BACKOFF_MS;
+      }
+    });
   }
 
   static RedisOptions options(RedisConfig config) {
@@ -178,6 +194,7 @@ public final class RedisLink {
   public Future<Void> close() {
     closed = true;
     connection = null;
+    reconnected.unregister();
     return client == null ? Future.succeededFuture() : client.close();
   }
 
@@ -200,7 +217,12 @@ public final class RedisLink {
         client = fresh;
         connection = c;
         connectedAt = lastReplyAt = now();
+        boolean afterFailures = nextAttemptAt != 0;
         backoffMs = FIRST_BACKOFF_MS;
+        nextAttemptAt = 0;
+        if (afterFailures) {
+          vertx.eventBus().publish(RECONNECTED, endpoint, new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));
+        }
         c.exceptionHandler(e -> drop(c));
         c.endHandler(v -> drop(c));
         return Future.succeededFuture(c);
