@@ -79,8 +79,9 @@ public final class RtgwService {
   }
 
   /**
-   * Up to {@code limit} messages after {@code since}, oldest first; with {@code since} null, the latest
-   * position and no messages (the gateway caps {@code limit}, at 1000).
+   * Up to {@code limit} messages after {@code since}, oldest first; with {@code since} null, from the
+   * oldest message history retains. The gateway caps {@code limit} (at 1000); page on from
+   * {@link HistoryPage#next()}.
    */
   public Future<HistoryPage> history(String channel, Position since, int limit) {
     JsonObject body = new JsonObject().put("channel", channel).put("limit", limit);
