@@ -69,6 +69,9 @@ public final class Main {
   static Config hazelcast(Settings settings) {
     Config hz = ConfigUtil.loadConfig();
     hz.setClusterName(settings.clusterName());
+    // a lite member holds no partition of the cluster's maps (Vert.x's subscription table among them):
+    // services coming and going, or crashing, never make the gateway's members migrate or lose data
+    hz.setLiteMember(settings.liteMember());
     hz.setProperty("hazelcast.logging.type", "slf4j");
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     hz.setProperty("hazelcast.wait.seconds.before.join", "0");

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * cluster.sh gives its own processes.
  */
 record Settings(String clusterName, String host, int port, int busPort, List<String> members, Set<String> admins,
-                int heartbeatIntervalSeconds, int maxNoHeartbeatSeconds) {
+                int heartbeatIntervalSeconds, int maxNoHeartbeatSeconds, boolean liteMember) {
 
   static Settings fromEnv(Map<String, String> env) {
     return new Settings(
@@ -26,7 +26,8 @@ record Settings(String clusterName, String host, int port, int busPort, List<Str
         // the gateway's defaults (cluster.heartbeatIntervalSeconds, cluster.maxNoHeartbeatSeconds): the
         // members should agree on when a silent one is gone
         number(env, "SERVICE_CLUSTER_HEARTBEAT_INTERVAL_SECONDS", 1, 1, 60),
-        number(env, "SERVICE_CLUSTER_MAX_NO_HEARTBEAT_SECONDS", 5, 2, 600));
+        number(env, "SERVICE_CLUSTER_MAX_NO_HEARTBEAT_SECONDS", 5, 2, 600),
+        bool(env, "SERVICE_CLUSTER_LITE_MEMBER", true));
   }
 
   private static int number(Map<String, String> env, String name, int fallback, int min, int max) {
@@ -43,6 +44,17 @@ record Settings(String clusterName, String host, int port, int busPort, List<Str
       // refused below with the same sentence
     }
     throw new IllegalArgumentException(name + " must be a number from " + min + " to " + max + ", not '" + v + "'.");
+  }
+
+  private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+    String v = env.get(name);
+    if (v == null) {
+      return fallback;
+    }
+    if (v.trim().equalsIgnoreCase("true") || v.trim().equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(v.trim());
+    }
+    throw new IllegalArgumentException(name + " must be true or false, not '" + v + "'.");
   }
 
   private static List<String> list(String v) {

@@ -108,6 +108,8 @@ class ExampleServiceTest {
     assertThat(s.admins()).containsExactlyInAnyOrder("a", "b");
     assertThat(s.port()).isEqualTo(9290);
     assertThat(Settings.fromEnv(Map.of()).clusterName()).isEqualTo("rtgw-local-8080");
+    assertThat(Settings.fromEnv(Map.of()).liteMember()).isTrue();
+    assertThat(Settings.fromEnv(Map.of("SERVICE_CLUSTER_LITE_MEMBER", "false")).liteMember()).isFalse();
     IllegalArgumentException e = Assertions.assertThrows(IllegalArgumentException.class,
         () -> Settings.fromEnv(Map.of("SERVICE_CLUSTER_PORT", "x")));
     assertThat(e.getMessage()).isEqualTo("SERVICE_CLUSTER_PORT must be a number from 1 to 65535, not 'x'.");
