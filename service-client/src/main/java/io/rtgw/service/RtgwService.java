@@ -141,8 +141,8 @@ public final class RtgwService {
 
   // ---- control
 
-  /** Disconnects every connection of {@code user} with the gateway's default code; answers how many. */
-  public Future<Integer> disconnect(String user) {
+  /** Disconnects every connection of {@code user} with the gateway's default code and reconnect policy. */
+  public Future<Affected> disconnect(String user) {
     return disconnect(user, null, null);
   }
 
@@ -150,28 +150,28 @@ public final class RtgwService {
    * Disconnects every connection of {@code user} across the cluster with close code {@code code} (null:
    * the gateway's default), telling clients whether they may {@code reconnect} (null: the default).
    */
-  public Future<Integer> disconnect(String user, Integer code, Boolean reconnect) {
+  public Future<Affected> disconnect(String user, Integer code, Boolean reconnect) {
     return disconnect("user", user, code, reconnect);
   }
 
   /** Disconnects one client (by the client id of its events) the same way. */
-  public Future<Integer> disconnectClient(String client, Integer code, Boolean reconnect) {
+  public Future<Affected> disconnectClient(String client, Integer code, Boolean reconnect) {
     return disconnect("client", client, code, reconnect);
   }
 
-  /** Subscribes every connection of {@code user} to {@code channel} server-side; answers how many. */
-  public Future<Integer> subscribe(String user, String channel) {
+  /** Subscribes every connection of {@code user} to {@code channel} server-side. */
+  public Future<Affected> subscribe(String user, String channel) {
     return connectionsOp("subscribe", user, channel);
   }
 
-  public Future<Integer> unsubscribe(String user, String channel) {
+  public Future<Affected> unsubscribe(String user, String channel) {
     return connectionsOp("unsubscribe", user, channel);
   }
 
   /** A user's connections across the cluster. */
-  public Future<List<Connection>> connections(String user) {
+  public Future<UserConnections> connections(String user) {
     return control(new JsonObject().put("op", "connections").put("user", Objects.requireNonNull(user, "user")),
-        b -> b.objects("connections", "connection", Connection::from));
+        b -> new UserConnections(b.objects("connections", "connection", Connection::from), Affected.incomplete(b)));
   }
 
   /** Connections and subscribers of {@code channel}, or of the whole cluster with null. */
@@ -180,10 +180,10 @@ public final class RtgwService {
     if (channel != null) {
       body.put("channel", channel);
     }
-    return control(body, b -> new Counts(b.number("connections"), b.number("subscribers")));
+    return control(body, b -> new Counts(b.number("connections"), b.number("subscribers"), Affected.incomplete(b)));
   }
 
-  private Future<Integer> disconnect(String by, String who, Integer code, Boolean reconnect) {
+  private Future<Affected> disconnect(String by, String who, Integer code, Boolean reconnect) {
     JsonObject body = new JsonObject().put("op", "disconnect").put(by, Objects.requireNonNull(who, by));
     if (code != null) {
       body.put("code", code);
@@ -191,12 +191,12 @@ public final class RtgwService {
     if (reconnect != null) {
       body.put("reconnect", reconnect);
     }
-    return control(body, b -> (int) b.number("disconnected"));
+    return control(body, b -> Affected.from(b, "disconnected"));
   }
 
-  private Future<Integer> connectionsOp(String op, String user, String channel) {
+  private Future<Affected> connectionsOp(String op, String user, String channel) {
     return control(new JsonObject().put("op", op).put("user", Objects.requireNonNull(user, "user"))
-        .put("channel", Objects.requireNonNull(channel, "channel")), b -> (int) b.number("connections"));
+        .put("channel", Objects.requireNonNull(channel, "channel")), b -> Affected.from(b, "connections"));
   }
 
   private <T> Future<T> control(JsonObject body, Function<Body, T> read) {
