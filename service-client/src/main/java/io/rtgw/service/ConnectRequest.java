@@ -18,6 +18,6 @@ public record ConnectRequest(String transport, String user, JsonObject claims, S
   static ConnectRequest from(Body b) {
     b.expect("hook", "connect");
     return new ConnectRequest(b.string("transport"), b.optString("user"), b.optObject("claims"), b.optString("ip"),
-        b.strings("headers"), b.string("client"));
+        b.strings("headers"), b.optString("client"));
   }
 }

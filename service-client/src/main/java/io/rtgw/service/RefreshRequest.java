@@ -7,6 +7,6 @@ public record RefreshRequest(String user, String client, JsonObject info) {
 
   static RefreshRequest from(Body b) {
     b.expect("hook", "refresh");
-    return new RefreshRequest(b.optString("user"), b.string("client"), b.optObject("info"));
+    return new RefreshRequest(b.optString("user"), b.optString("client"), b.optObject("info"));
   }
 }

@@ -134,6 +134,9 @@ class ClusteredServiceTest {
     JsonObject request = new JsonObject().put("hook", "rpc").put("user", "u4").put("client", "c4");
     assertThat(ask("app.hooks.rpc", request.copy().put("method", "echo").put("data", new JsonArray().add(1).add(2))))
         .isEqualTo(new JsonObject().put("data", new JsonObject().put("user", "u4").put("got", new JsonArray().add(1).add(2))));
+    // POST /rpc: no connection, so no client id
+    assertThat(ask("app.hooks.rpc", new JsonObject().put("hook", "rpc").put("user", "u9").putNull("client")
+        .put("method", "echo").put("data", 3))).isEqualTo(new JsonObject().put("data", new JsonObject().put("user", "u9").put("got", 3)));
     assertThat(ask("app.hooks.rpc", request.copy().put("method", "nope").put("data", null))).isEqualTo(new JsonObject()
         .put("error", new JsonObject().put("code", "not_found").put("message", "No method 'nope'.")));
   }
