@@ -218,7 +218,8 @@ public final class RtgwService {
       switch (r.failureType()) {
         case NO_HANDLERS:
           return new RtgwException(ProtocolCode.UNAVAILABLE, "No gateway answers on " + address
-              + ": is this Vertx clustered with the gateway, and does the gateway run that tier?");
+              + ": is this Vertx clustered with the gateway, and does the gateway serve it"
+              + (address.equals(GatewayAddresses.CONTROL) ? " (control.enabled)?" : "?"));
         case TIMEOUT:
           return new RtgwException(ProtocolCode.UNAVAILABLE, "The gateway did not answer on " + address + " in time.");
         default:

@@ -85,6 +85,9 @@ class HookContractTest {
     RtgwException e = (RtgwException) Await.failure(service.publish("chat:x", 1));
     assertThat(e.code()).isEqualTo(ProtocolCode.UNAVAILABLE);
     assertThat(e.getMessage()).contains("rt.publish");
+    RtgwException control = (RtgwException) Await.failure(service.count(null));
+    assertThat(control.code()).isEqualTo(ProtocolCode.UNAVAILABLE);
+    assertThat(control.getMessage()).endsWith("(control.enabled)?");
   }
 
   @Test
