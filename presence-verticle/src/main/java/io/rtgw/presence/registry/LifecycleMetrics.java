@@ -29,4 +29,9 @@ final class LifecycleMetrics {
         .description("Lifecycle events published (connected, disconnected, subscribed, unsubscribed, occupied, vacated)")
         .register(registry).increment();
   }
+
+  void posted(String result) {
+    Counter.builder("rtgw_lifecycle_posts").tag("result", result)
+        .description("Batches of lifecycle events posted to events.url, by result").register(registry).increment();
+  }
 }

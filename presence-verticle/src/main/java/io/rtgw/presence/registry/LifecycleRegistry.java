@@ -38,6 +38,8 @@ public final class LifecycleRegistry {
   private final Predicate<String> isMember;
   private final EventBus bus;
   private final LifecycleMetrics metrics = LifecycleMetrics.create();
+  /** Null unless events.url is set. */
+  private final io.rtgw.protocol.events.EventPoster poster;
 
   public LifecycleRegistry(Vertx vertx, GatewayConfig config, Predicate<String> isMember) {
     this.vertx = vertx;
@@ -46,6 +48,8 @@ public final class LifecycleRegistry {
     this.bus = vertx.eventBus();
     this.registry = config.presence().store().equals(PresenceConfig.REDIS)
         ? new RedisConnectionRegistry(vertx, config.redis()) : new MemoryConnectionRegistry();
+    this.poster = config.events().url() == null ? null
+        : new io.rtgw.protocol.events.EventPoster(vertx, config.events(), metrics::posted);
   }
 
   /** Registers the consumers; completes once they are registered. */
@@ -56,6 +60,9 @@ public final class LifecycleRegistry {
   }
 
   public Future<Void> close() {
+    if (poster != null) {
+      poster.close();
+    }
     return registry.close();
   }
 
@@ -110,6 +117,9 @@ public final class LifecycleRegistry {
       }
       metrics.published(e.type());
       bus.publish(Addresses.event(e.type()), body);
+      if (poster != null) {
+        poster.add(body);
+      }
     }
   }
 
