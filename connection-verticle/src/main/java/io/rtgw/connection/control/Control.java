@@ -15,6 +15,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -149,8 +151,11 @@ public final class Control {
     List<Future<JsonObject>> asks = new ArrayList<>();
     JsonObject action = r.toJson();
     for (String holder : holders) {
+      // an instance with no consumer any more went with its connections: it holds nothing, rather than
+      // being one that did not answer
       asks.add(bus.<JsonObject>request(Addresses.control(holder), action, ask).map(Message::body)
-          .otherwise((JsonObject) null));
+          .otherwise(e -> e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
+              ? new JsonObject() : null));
     }
     return Future.join(asks).transform(ar -> {
       List<JsonObject> out = new ArrayList<>();

@@ -103,7 +103,11 @@ public final class LifecycleEvents {
       return;
     }
     Set<String> here = channels.computeIfAbsent(channel, k -> new LinkedHashSet<>());
-    if (here.add(s.clientId()) && here.size() == 1) {
+    // a client's own subscribe replacing its automatic one (the personal channel) is no new subscription
+    if (!here.add(s.clientId())) {
+      return;
+    }
+    if (here.size() == 1) {
       reporter.occupied(channel);
     }
     if (config.covers(ChannelName.namespace(channel))) {
