@@ -177,6 +177,7 @@ class LifecycleEventsTest {
 
   @Test
   void control_refuses_bad_requests_with_the_protocol_code_and_a_sentence() {
+    Scrape before = Scrape.of(gateway.http(), "/metrics");
     ReplyException e = failure(new JsonObject().put("op", "explode"));
     assertThat(e.failureCode()).isEqualTo(400);
     assertThat(e.getMessage()).contains("'op' must be one of");
@@ -185,6 +186,23 @@ class LifecycleEventsTest {
         .contains("4000 to 4999");
     assertThat(failure(new JsonObject().put("op", "subscribe").put("user", "x").put("channel", "nowhere:x")).getMessage())
         .contains("Unknown namespace");
+    Scrape after = Scrape.of(gateway.http(), "/metrics");
+    assertThat(after.since(before, "rtgw_control_requests_total{op=\"unknown\",result=\"refused\"}")).isEqualTo(1);
+    assertThat(after.since(before, "rtgw_control_requests_total{op=\"disconnect\",result=\"refused\"}")).isEqualTo(2);
+    assertThat(after.since(before, "rtgw_control_requests_total{op=\"subscribe\",result=\"refused\"}")).isEqualTo(1);
+  }
+
+  @Test
+  void every_event_published_is_counted_by_type() {
+    Scrape before = Scrape.of(gateway.http(), "/metrics");
+    String client;
+    try (WsClient ws = gateway.ws("user=counted")) {
+      client = ws.await(f -> "connected".equals(f.getString("type"))).getString("client");
+    }
+    log.await("disconnected", "client", client);
+    Scrape after = Scrape.of(gateway.http(), "/metrics");
+    assertThat(after.since(before, "rtgw_lifecycle_events_total{type=\"connected\"}")).isEqualTo(1);
+    assertThat(after.since(before, "rtgw_lifecycle_events_total{type=\"disconnected\"}")).isEqualTo(1);
   }
 
   @Test
