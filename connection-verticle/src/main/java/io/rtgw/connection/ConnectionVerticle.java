@@ -77,6 +77,8 @@ public final class ConnectionVerticle extends VerticleBase {
   private OutageWatch outage;
   private NodeLimits nodeLimits;
   private NodeInstances instances;
+  private io.rtgw.connection.events.LifecycleEvents lifecycle;
+  private io.rtgw.connection.control.Control control;
 
   @Override
   public Future<?> start() {
@@ -93,7 +95,11 @@ public final class ConnectionVerticle extends VerticleBase {
     instances = NodeInstances.join(vertx, deployment, this::counters);
     userRate = io.rtgw.connection.session.UserPublishRate.create(vertx, config, nodeLimits);
     Requests requests = new Requests(rules, tiers, userRate);
-    Sessions sessions = new Sessions(hub, rules, presence);
+    // one id per instance: the registry records which instance holds what, and each has a control address
+    lifecycle = new io.rtgw.connection.events.LifecycleEvents(vertx, config.events(), node,
+        node + "/" + UUID.randomUUID().toString().substring(0, 8));
+    control = new io.rtgw.connection.control.Control(vertx, config, lifecycle);
+    Sessions sessions = new Sessions(hub, rules, presence, lifecycle);
     auth = new Authenticator(vertx, config.auth(), config.identity());
     Limits limits = new Limits(config.limits(), config.http().trustedProxies(), nodeLimits);
     ws = new WsTransport(vertx, config, sessions, requests, auth, limits, internals);
@@ -114,12 +120,12 @@ public final class ConnectionVerticle extends VerticleBase {
           + "sign tokens with it, and {} hands them out to whoever asks. Never run a node reachable by others with it.",
           DemoTokens.PATH);
     }
-    Future<HttpServer> clients = server.listen(sharedPort(config.http().port(), 1), config.http().host())
+    Future<HttpServer> clients = control.start().compose(v -> server.listen(sharedPort(config.http().port(), 1), config.http().host())
         .onSuccess(s -> {
           listening = true;
           LOG.info("Connection tier listening on {}:{} ({})", config.http().host(), s.actualPort(),
               config.http().tls().enabled() ? "TLS, HTTP/2 and HTTP/1.1" : config.http().h2c() ? "HTTP/1.1 and h2c" : "HTTP/1.1");
-        });
+        }));
     TlsConfig tls = config.http().tls();
     if (tls.enabled() && tls.reloadSeconds() > 0) {
       certificates = new CertificateReloader(vertx, server, serverOptions.getSslOptions(), tls);
@@ -177,6 +183,7 @@ public final class ConnectionVerticle extends VerticleBase {
       sse.closeAll();
       polls.closeAll();
       presence.close();
+      lifecycle.close();
       auth.close();
       nodeLimits.leave(vertx);
       return Future.join(List.of(server.close(), hub.close(), userRate.close(),
@@ -293,6 +300,10 @@ public final class ConnectionVerticle extends VerticleBase {
         .handler(TimeoutHandler.create(config.http().bodyTimeoutMs(), RouteErrors.BODY_TIMEOUT))
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .handler(api::publish);
+    router.post("/control")
+        .handler(TimeoutHandler.create(config.http().bodyTimeoutMs(), RouteErrors.BODY_TIMEOUT))
+        .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+        .handler(ctx -> control.http(ctx, auth));
     router.get("/history").handler(api::history);
     router.get("/presence").handler(api::presence);
     if (config.auth().jwt().usesDevelopmentSecret()) {

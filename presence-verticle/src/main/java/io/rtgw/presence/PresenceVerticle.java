@@ -38,6 +38,8 @@ public final class PresenceVerticle extends VerticleBase {
   private long entriesTimer;
   private boolean sweeping;
   private MemberView members;
+  /** Null unless events.enabled: the connection registry behind lifecycle events and the control API. */
+  private io.rtgw.presence.registry.LifecycleRegistry lifecycle;
 
   @Override
   public Future<?> start() {
@@ -49,7 +51,11 @@ public final class PresenceVerticle extends VerticleBase {
     metrics = PresenceMetrics.create();
     // a gauge read at scrape time would ask Redis from the scraping thread; a count per sweep interval is fresh enough
     entriesTimer = vertx.setPeriodic(config.presence().sweepMs(), id -> countEntries());
+    if (config.events().enabled()) {
+      lifecycle = new io.rtgw.presence.registry.LifecycleRegistry(vertx, config, members::isMember);
+    }
     return Future.join(
+        lifecycle == null ? Future.succeededFuture() : lifecycle.start(),
         countEntries(),
         bus.<PresenceReport>consumer(Addresses.PRESENCE_REPORT, this::report).completion(),
         bus.<String>consumer(Addresses.NODE_LEFT, this::nodeLeft).completion(),
@@ -63,7 +69,7 @@ public final class PresenceVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
     vertx.cancelTimer(entriesTimer);
-    return store.close();
+    return lifecycle == null ? store.close() : Future.join(store.close(), lifecycle.close());
   }
 
   private PresenceStore createStore() {
@@ -109,6 +115,9 @@ public final class PresenceVerticle extends VerticleBase {
     if (!members.agreesGone(node)) {
       LOG.info("Ignored a departure notice for node {}: this member's own view does not agree", node);
       return;
+    }
+    if (lifecycle != null) {
+      lifecycle.removeNode(node);
     }
     store.removeNode(node)
         .onSuccess(events -> {

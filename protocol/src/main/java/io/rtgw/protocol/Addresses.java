@@ -15,6 +15,22 @@ public final class Addresses {
   /** JsonObject {channel, since, limit} -> as GET /history. */
   public static final String HISTORY_QUERY = "rt.history.query";
 
+  /** Lifecycle events, published (JsonObject; PROTOCOL.md, "Lifecycle events"): a client connected. */
+  public static final String EVENTS_CONNECTED = "rt.events.connected";
+  public static final String EVENTS_DISCONNECTED = "rt.events.disconnected";
+  public static final String EVENTS_SUBSCRIBED = "rt.events.subscribed";
+  public static final String EVENTS_UNSUBSCRIBED = "rt.events.unsubscribed";
+  /** The channel's first subscriber anywhere in the cluster; {@link #EVENTS_VACATED}: its last one gone. */
+  public static final String EVENTS_OCCUPIED = "rt.events.occupied";
+  public static final String EVENTS_VACATED = "rt.events.vacated";
+  /** The control API: JsonObject {op, ...} -> its answer, or a failure with the protocol's error code. */
+  public static final String CONTROL = "rt.control";
+
+  /** Connection instances report opens, closes and local occupancy here ({@link ConnectionReport}), batched. */
+  public static final String CONNECTION_REPORT = "rt.internal.events.report";
+  /** The connection registry answers queries: JsonObject {op: connections|holders, user?, client?, channel?}. */
+  public static final String CONNECTION_QUERY = "rt.internal.events.query";
+
   /** Connection nodes publish on behalf of clients here ({@link PublishCommand}); client rules apply. */
   public static final String CLIENT_PUBLISH = "rt.internal.publish.client";
   /** Fanout asks history to sequence and store a message ({@link AppendCommand} -> {@link AppendResult}). */
@@ -50,6 +66,7 @@ public final class Addresses {
   public static final String PRESENCE_HEALTH = "rt.internal.presence.health";
 
   private static final String DELIVERY_PREFIX = "rt.internal.delivery.";
+  private static final String CONTROL_PREFIX = "rt.internal.control.";
 
   private Addresses() {
   }
@@ -60,6 +77,16 @@ public final class Addresses {
    */
   public static String delivery(String channel) {
     return DELIVERY_PREFIX + channel;
+  }
+
+  /** Where one connection-verticle instance takes control actions for the connections it holds. */
+  public static String control(String holder) {
+    return CONTROL_PREFIX + holder;
+  }
+
+  /** The lifecycle event address of an event type (connected, disconnected, ...). */
+  public static String event(String type) {
+    return "rt.events." + type;
   }
 
   public static boolean isDelivery(String address) {

@@ -28,6 +28,8 @@ public final class ClientSession {
   private final AccessRules rules;
   private final PresenceReporter presence;
   private final Options options;
+  /** Null where the transport has no connection to tell of (polls). */
+  private final io.rtgw.connection.events.LifecycleEvents lifecycle;
   private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
   /** The personal channel while it is subscribed automatically, not (yet) by the client itself. */
   private String autoSubscribed;
@@ -44,6 +46,12 @@ public final class ClientSession {
 
   public ClientSession(String clientId, Identity identity, Sink sink, ChannelHub hub, AccessRules rules,
                        PresenceReporter presence, Options options) {
+    this(clientId, identity, sink, hub, rules, presence, options, null);
+  }
+
+  public ClientSession(String clientId, Identity identity, Sink sink, ChannelHub hub, AccessRules rules,
+                       PresenceReporter presence, Options options, io.rtgw.connection.events.LifecycleEvents lifecycle) {
+    this.lifecycle = lifecycle;
     this.clientId = clientId;
     this.identity = identity;
     this.sink = sink;
@@ -136,6 +144,26 @@ public final class ClientSession {
   }
 
   /**
+   * A subscription the application asked for (the control API): the namespace's client rules do not
+   * apply, the application decides. Answers null when the client already holds the channel.
+   */
+  public Future<Resume> subscribeByServer(String channel) {
+    if (subscriptions.containsKey(channel)) {
+      return Future.succeededFuture();
+    }
+    if (subscriptions.size() >= options.maxSubscriptions()) {
+      return Future.failedFuture(new GatewayException(io.rtgw.protocol.ErrorCode.LIMIT_EXCEEDED,
+          "Too many subscriptions on one connection (at most " + options.maxSubscriptions() + ")."));
+    }
+    return open(channel, null);
+  }
+
+  /** Whether the client holds {@code channel}. */
+  public boolean holds(String channel) {
+    return subscriptions.containsKey(channel);
+  }
+
+  /**
    * The channels the client's token grants (its {@code channels} claim), subscribed at connect like the
    * personal channel; each answer is null where the client already holds that channel.
    */
@@ -163,6 +191,9 @@ public final class ClientSession {
     if (s != null) {
       detach(s);
       leave(channel);
+      if (lifecycle != null) {
+        lifecycle.unsubscribed(this, channel);
+      }
     }
   }
 
@@ -175,6 +206,14 @@ public final class ClientSession {
 
   /** Releases everything the client holds: subscriptions and presence entries. Idempotent. */
   public void close() {
+    close(io.rtgw.connection.events.Reasons.CLIENT_CLOSED, null);
+  }
+
+  /**
+   * As {@link #close()}, telling lifecycle events why ({@link io.rtgw.connection.events.Reasons}) and with
+   * which WebSocket close code (null: none).
+   */
+  public void close(String reason, Integer code) {
     if (closed) {
       return;
     }
@@ -184,6 +223,12 @@ public final class ClientSession {
     for (Subscription s : all) {
       detach(s);
       leave(s.channel());
+      if (lifecycle != null) {
+        lifecycle.unsubscribed(this, s.channel());
+      }
+    }
+    if (lifecycle != null) {
+      lifecycle.disconnected(this, reason, code);
     }
   }
 
@@ -205,6 +250,9 @@ public final class ClientSession {
         return Future.failedFuture(GatewayException.from(ar.cause(), "history"));
       }
       join(channel);
+      if (lifecycle != null) {
+        lifecycle.subscribed(this, channel);
+      }
       return Future.succeededFuture(ar.result());
     });
   }

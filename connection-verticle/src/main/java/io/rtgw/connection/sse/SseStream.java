@@ -5,6 +5,8 @@ import io.rtgw.connection.Cursor;
 import io.rtgw.connection.Outbound;
 import io.rtgw.connection.Resume;
 import io.rtgw.connection.Sink;
+import io.rtgw.connection.events.Reasons;
+import io.rtgw.connection.events.ServerSide;
 import io.rtgw.connection.http.JsonReplies;
 import io.rtgw.connection.internal.RawWriter;
 import io.rtgw.connection.internal.VertxInternals;
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * the bound on what may wait to be written. Its channels, positions and presence are its
  * {@link ClientSession}'s; {@code subscribed} comes first, then each channel's catch-up, then live events.
  */
-final class SseStream implements Sink {
+final class SseStream implements Sink, ServerSide {
 
   private static final Logger LOG = LoggerFactory.getLogger(SseStream.class);
 
@@ -55,6 +57,8 @@ final class SseStream implements Sink {
   private long endAt;
   private boolean open;
   private boolean closed;
+  /** Why this side ended the stream, for the disconnected event; null when the client went. */
+  private String endReason;
 
   SseStream(Vertx vertx, HttpServerResponse response, RawWriter raw, VertxInternals internals, List<String> channels,
             Cursor resume, SseConfig config, Function<Sink, ClientSession> sessions, Runnable removed,
@@ -94,6 +98,35 @@ final class SseStream implements Sink {
     });
   }
 
+  /**
+   * The control API ends this stream. An event stream has no close code: a client told not to come back
+   * gets an {@code event: disconnect} first; EventSource reconnects regardless, so only a client that
+   * reads it can honour it.
+   */
+  @Override
+  public void disconnect(int code, boolean reconnect, String reason) {
+    if (closed) {
+      return;
+    }
+    if (open) {
+      write(Buffer.buffer("event: disconnect\ndata: " + new JsonObject().put("code", code).put("reason", reason)
+          .put("reconnect", reconnect).encode() + "\n\n"));
+    }
+    endReason = Reasons.DISCONNECTED;
+    end();
+  }
+
+  /** A stream's channels are those of its request: the SSE wire has no frame to announce another one. */
+  @Override
+  public Future<Boolean> subscribe(String channel) {
+    return Future.succeededFuture(false);
+  }
+
+  @Override
+  public boolean unsubscribe(String channel) {
+    return false;
+  }
+
   /** Writes the keep-alive comment. */
   void ping() {
     if (open) {
@@ -104,6 +137,9 @@ final class SseStream implements Sink {
   /** Ends the stream; the client reconnects (after {@code retry}) and resumes from its last id. */
   void end() {
     if (!closed) {
+      if (endReason == null) {
+        endReason = Reasons.SERVER_CLOSED;
+      }
       release();
       if (!response.closed() && !response.ended()) {
         response.end();
@@ -119,6 +155,7 @@ final class SseStream implements Sink {
   private void endSlowConsumer() {
     LOG.debug("Ending slow SSE consumer");
     metrics.slowConsumer(GatewayMetrics.SSE);
+    endReason = Reasons.SLOW_CONSUMER;
     release();
     if (response.closed() || response.ended()) {
       return;
@@ -266,7 +303,7 @@ final class SseStream implements Sink {
     if (endTimer >= 0) {
       vertx.cancelTimer(endTimer);
     }
-    session.close();
+    session.close(endReason != null ? endReason : Reasons.CLIENT_CLOSED, null);
     removed.run();
   }
 }

@@ -76,7 +76,7 @@ public final class SseTransport {
     RawWriter raw = request.version() == HttpVersion.HTTP_2 ? null : internals.rawWriter(request.connection());
     SseStream[] self = new SseStream[1];
     SseStream stream = new SseStream(vertx, ctx.response(), raw, internals, channels, resume, config.sse(),
-        sink -> sessions.open(who, sink, options), () -> {
+        sink -> sessions.open(who, sink, options, "sse", (io.rtgw.connection.events.ServerSide) sink), () -> {
           streams.remove(self[0]);
           limits.release(ip, who.user());
         }, config.websocket().closeTimeoutMs(),

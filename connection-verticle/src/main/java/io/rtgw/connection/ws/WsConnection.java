@@ -5,6 +5,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.rtgw.connection.Outbound;
 import io.rtgw.connection.Resume;
 import io.rtgw.connection.Sink;
+import io.rtgw.connection.events.Reasons;
+import io.rtgw.connection.events.ServerSide;
 import io.rtgw.connection.internal.VertxInternals;
 import io.rtgw.connection.metrics.GatewayMetrics;
 import io.rtgw.connection.session.ClientSession;
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * What the client is and holds is its {@link ClientSession}; commands are read here and carried out there
  * or by the shared {@link Requests}.
  */
-final class WsConnection implements Sink {
+final class WsConnection implements Sink, ServerSide {
 
   private static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
 
@@ -53,6 +55,8 @@ final class WsConnection implements Sink {
   private final GatewayMetrics metrics = GatewayMetrics.current();
   /** The close code this side sent, for the metrics; null when the client closed. */
   private Short closedWith;
+  /** Why this side closed, for the disconnected event ({@link Reasons}); null when the client closed. */
+  private String closeReason;
   private ClientSession session;
   /** Commands that came while the identity was being settled, carried out once it is. */
   private List<String> early = new ArrayList<>();
@@ -198,11 +202,50 @@ final class WsConnection implements Sink {
     reason = reason.length() > 120 ? reason.substring(0, 120) : reason;
     if (!closed) {
       closedWith = code;
+      if (closeReason == null) {
+        closeReason = code == CloseCodes.SLOW_CONSUMER ? Reasons.SLOW_CONSUMER : Reasons.SERVER_CLOSED;
+      }
       if (!ws.isClosed()) {
         ws.close(code, reason);
       }
       release();
     }
+  }
+
+  /**
+   * The control API closes this connection: the client is told with a {@code disconnect} frame whether
+   * it may reconnect (it arrives before the close, which carries the same code).
+   */
+  @Override
+  public void disconnect(int code, boolean reconnect, String reason) {
+    if (closed) {
+      return;
+    }
+    send(new JsonObject().put(Fields.TYPE, "disconnect").put(Fields.CODE, code).put("reason", reason)
+        .put("reconnect", reconnect));
+    closeReason = Reasons.DISCONNECTED;
+    close((short) code, reason);
+  }
+
+  @Override
+  public Future<Boolean> subscribe(String channel) {
+    if (closed || session == null) {
+      return Future.succeededFuture(false);
+    }
+    return session.subscribeByServer(channel).map(r -> {
+      subscribed(null, r);
+      return r != null;
+    });
+  }
+
+  @Override
+  public boolean unsubscribe(String channel) {
+    if (closed || session == null || !session.holds(channel)) {
+      return false;
+    }
+    session.unsubscribe(channel);
+    send(new JsonObject().put(Fields.TYPE, "unsubscribed").put(Fields.CHANNEL, channel));
+    return true;
   }
 
   @Override
@@ -476,7 +519,8 @@ final class WsConnection implements Sink {
     auth.forget(this);
     limits.release();
     if (session != null) {
-      session.close();
+      Short code = closedWith != null ? closedWith : ws.closeStatusCode();
+      session.close(closeReason != null ? closeReason : Reasons.CLIENT_CLOSED, code == null ? null : (int) code);
     }
     removed.run();
   }

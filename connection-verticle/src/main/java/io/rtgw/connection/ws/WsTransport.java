@@ -119,7 +119,7 @@ public final class WsTransport {
       boolean pipelineCloses = internals.closeFramesOnBreach(request.connection());
       WsConnection[] self = new WsConnection[1];
       WsConnection c = new WsConnection(vertx, ws, config.websocket(), config.delivery(), requests, internals,
-          (sink, who) -> sessions.open(who, sink, options), () -> connections.remove(self[0]), auth,
+          (sink, who) -> sessions.open(who, sink, options, "ws", (io.rtgw.connection.events.ServerSide) sink), () -> connections.remove(self[0]), auth,
           new WsLimits(limits, ip), pipelineCloses, () -> internals.abort(request.connection()));
       self[0] = c;
       connections.add(c);

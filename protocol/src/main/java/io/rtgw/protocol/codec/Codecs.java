@@ -4,6 +4,7 @@ import io.rtgw.protocol.AppendCommand;
 import io.rtgw.protocol.AppendResult;
 import io.rtgw.protocol.ChangesRead;
 import io.rtgw.protocol.ChannelChanges;
+import io.rtgw.protocol.ConnectionReport;
 import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Message;
@@ -26,7 +27,7 @@ public final class Codecs {
   private static final List<Class<? extends Record>> RECORDS = List.of(
       Message.class, PublishCommand.class, PublishResult.class, AppendCommand.class, AppendResult.class,
       HistoryRead.class, HistoryPage.class, PresenceReport.class, PresenceEvent.class, ChangesRead.class,
-      ChannelChanges.class, PositionsRead.class, Positions.class);
+      ChannelChanges.class, PositionsRead.class, Positions.class, ConnectionReport.class);
 
   private Codecs() {
   }

@@ -30,6 +30,8 @@ public record GatewayConfig(
     AuthConfig auth,
     LimitsConfig limits,
     MetricsConfig metrics,
+    EventsConfig events,
+    ControlConfig control,
     String nodeId) {
 
   static final ObjectMapper STRICT = Json.MAPPER.copy()
@@ -58,6 +60,12 @@ public record GatewayConfig(
     auth = auth == null ? new AuthConfig(null, null, null, null, null) : auth;
     limits = limits == null ? new LimitsConfig(null, null, null, null, null, null, null, null, null, null, null) : limits;
     metrics = metrics == null ? new MetricsConfig(null, null) : metrics;
+    events = events == null ? new EventsConfig(null, null, null, null, null) : events;
+    control = control == null ? new ControlConfig(null, null) : control;
+    if (control.enabled() && !events.enabled()) {
+      throw new ConfigException("control.enabled needs events.enabled: the control API finds connections through "
+          + "the connection registry that lifecycle events keep.");
+    }
     long longestQuiet = Math.max(Math.round(poll.maxTimeoutMs() * 1.1), Math.max(websocket.pingIntervalMs(),
         sse.keepAliveMs()));
     if (http.idleTimeoutMs() <= longestQuiet) {
@@ -76,13 +84,13 @@ public record GatewayConfig(
    */
   public GatewayConfig withNodeId(String id) {
     return new GatewayConfig(http, websocket, sse, poll, identity, delivery, history, presence, redis, namespaces,
-        cluster, roles, demo, auth, limits, metrics, id);
+        cluster, roles, demo, auth, limits, metrics, events, control, id);
   }
 
   /** Every setting at its default. */
   public static GatewayConfig defaults() {
     return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null);
+        null, null, null, null);
   }
 
   /**

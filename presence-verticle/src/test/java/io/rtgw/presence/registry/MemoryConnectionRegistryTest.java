@@ -1,0 +1,11 @@
+package io.rtgw.presence.registry;
+
+import io.vertx.core.Vertx;
+
+class MemoryConnectionRegistryTest extends ConnectionRegistryContract {
+
+  @Override
+  protected ConnectionRegistry createRegistry(Vertx vertx) {
+    return new MemoryConnectionRegistry();
+  }
+}
