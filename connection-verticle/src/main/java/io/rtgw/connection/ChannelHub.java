@@ -37,7 +37,7 @@ public final class ChannelHub {
 
   /** With the delivery settings' defaults but the round and the fill page ({@link #ChannelHub(Vertx, Tiers, DeliveryConfig)}). */
   public ChannelHub(Vertx vertx, Tiers tiers, long positionCheckMs, int fillPageSize) {
-    this(vertx, tiers, new DeliveryConfig(null, positionCheckMs, null, fillPageSize, null, null, null, null, null, null, null));
+    this(vertx, tiers, new DeliveryConfig(null, positionCheckMs, null, fillPageSize, null, null, null, null, null, null, null, null, null));
   }
 
   /**
