@@ -180,14 +180,18 @@ final class NodeDelivery {
           inFlight = false;
           if (ar.succeeded()) {
             adds.values().forEach(Promise::tryComplete);
-          } else {
-            LOG.warn("Instance {}: could not store {} routes and remove {} in history: {}", instance, adds.size(),
-                removes.size(), ar.cause().getMessage());
-            adds.values().forEach(p -> p.tryFail(ar.cause()));
-            // a route left behind would cost a delivery sent here for nothing: try the removes again
-            removes.stream().filter(c -> !routed.contains(c)).forEach(toRemove::add);
+            schedule();
+            return;
           }
-          schedule();
+          LOG.warn("Instance {}: could not store {} routes and remove {} in history: {}", instance, adds.size(),
+              removes.size(), ar.cause().getMessage());
+          // an open waiting for its route fails (its channel closes and leaves routed); a route being
+          // stored again after the lease lapsed has nobody waiting and must not be forgotten
+          adds.values().forEach(p -> p.tryFail(ar.cause()));
+          adds.keySet().stream().filter(routed::contains).forEach(c -> toAdd.computeIfAbsent(c, x -> Promise.promise()));
+          // a route left behind would cost a delivery sent here for nothing
+          removes.stream().filter(c -> !routed.contains(c)).forEach(toRemove::add);
+          // tried again with the next open or close, or at the next lease refresh: no loop while history is down
         });
   }
 
@@ -220,6 +224,9 @@ final class NodeDelivery {
         .map(io.vertx.core.eventbus.Message::body)
         .onSuccess(live -> {
           leased = true;
+          if (!toAdd.isEmpty() || !toRemove.isEmpty()) {
+            schedule();
+          }
           if (!live && !first && !routed.isEmpty()) {
             LOG.info("Instance {}: its route lease had expired; storing its {} routes again", instance, routed.size());
             for (String channel : routed) {

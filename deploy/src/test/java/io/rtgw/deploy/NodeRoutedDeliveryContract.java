@@ -35,6 +35,7 @@ abstract class NodeRoutedDeliveryContract {
   private static final AtomicInteger dropped = new AtomicInteger();
   private static final Set<String> nodeDelivered = ConcurrentHashMap.newKeySet();
   private static final Set<String> channelDelivered = ConcurrentHashMap.newKeySet();
+  private static final Set<String> presenceRouted = ConcurrentHashMap.newKeySet();
 
   protected abstract GatewayExtension gateway();
 
@@ -44,6 +45,9 @@ abstract class NodeRoutedDeliveryContract {
       String address = ctx.message().address();
       if (Addresses.isDelivery(address)) {
         channelDelivered.add(address);
+      }
+      if (Addresses.isNodeDelivery(address) && ctx.message().body() instanceof io.rtgw.protocol.PresenceEvent e) {
+        presenceRouted.add(e.channel());
       }
       if (Addresses.isNodeDelivery(address) && ctx.message().body() instanceof Message m) {
         nodeDelivered.add(m.channel());
@@ -141,6 +145,26 @@ abstract class NodeRoutedDeliveryContract {
         }
       }
     }
+  }
+
+  @Test
+  void presence_events_of_a_routed_channel_reach_its_subscribers_through_the_instance_address() {
+    String channel = "chat:routed-presence-" + System.nanoTime();
+    try (WsClient erin = gateway().ws("user=erin")) {
+      erin.subscribe(channel);
+      erin.await(f -> isEvent(f, "join", channel, "erin"));
+      WsClient finn = gateway().ws("user=finn");
+      finn.subscribe(channel);
+      erin.await(f -> isEvent(f, "join", channel, "finn"));
+      finn.close();
+      erin.await(f -> isEvent(f, "leave", channel, "finn"));
+      assertThat(presenceRouted).contains(channel);
+      assertThat(channelDelivered).doesNotContain(Addresses.delivery(channel));
+    }
+  }
+
+  private static boolean isEvent(JsonObject f, String type, String channel, String user) {
+    return type.equals(f.getString("type")) && channel.equals(f.getString("channel")) && user.equals(f.getString("user"));
   }
 
   static List<String> env(String... more) {
