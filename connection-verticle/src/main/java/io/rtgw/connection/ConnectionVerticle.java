@@ -85,7 +85,6 @@ public final class ConnectionVerticle extends VerticleBase {
     config = GatewayConfig.fromJson(config());
     tiers = new Tiers(vertx, config.delivery().requestTimeoutMs());
     internals = VertxInternals.create(config.http().vertxInternals());
-    hub = new ChannelHub(vertx, tiers, config.delivery());
     String node = config.nodeId() != null ? config.nodeId() : UUID.randomUUID().toString();
     presence = new PresenceReporter(vertx, node, config.presence());
     AccessRules rules = new AccessRules(config);
@@ -93,6 +92,10 @@ public final class ConnectionVerticle extends VerticleBase {
     String deployment = context.deploymentID();
     nodeLimits = NodeLimits.join(vertx, deployment, config.limits());
     instances = NodeInstances.join(vertx, deployment, this::counters);
+    // node-routed channels are delivered to this instance's own address: unique per start, as the
+    // node id is (the cluster manager's, or a fresh one)
+    hub = new ChannelHub(vertx, tiers, config.delivery(), node + "." + instances.number(vertx), node,
+        this::nodeRouted);
     userRate = io.rtgw.connection.session.UserPublishRate.create(vertx, config, nodeLimits);
     Requests requests = new Requests(rules, tiers, userRate);
     // one id per instance: the registry records which instance holds what, and each has a control address
@@ -120,12 +123,13 @@ public final class ConnectionVerticle extends VerticleBase {
           + "sign tokens with it, and {} hands them out to whoever asks. Never run a node reachable by others with it.",
           DemoTokens.PATH);
     }
-    Future<HttpServer> clients = control.start().compose(v -> server.listen(sharedPort(config.http().port(), 1), config.http().host())
+    Future<HttpServer> clients = control.start().compose(v -> hub.started())
+        .compose(v -> server.listen(sharedPort(config.http().port(), 1), config.http().host()))
         .onSuccess(s -> {
           listening = true;
           LOG.info("Connection tier listening on {}:{} ({})", config.http().host(), s.actualPort(),
               config.http().tls().enabled() ? "TLS, HTTP/2 and HTTP/1.1" : config.http().h2c() ? "HTTP/1.1 and h2c" : "HTTP/1.1");
-        }));
+        });
     TlsConfig tls = config.http().tls();
     if (tls.enabled() && tls.reloadSeconds() > 0) {
       certificates = new CertificateReloader(vertx, server, serverOptions.getSslOptions(), tls);
@@ -189,6 +193,15 @@ public final class ConnectionVerticle extends VerticleBase {
       return Future.join(List.of(server.close(), hub.close(), userRate.close(),
           management == null ? Future.succeededFuture() : management.close()));
     });
+  }
+
+  /** Whether {@code channel}'s namespace is node-routed; a channel of no known namespace is not. */
+  private boolean nodeRouted(String channel) {
+    try {
+      return config.namespaceOf(channel).nodeRouted();
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /**

@@ -21,20 +21,27 @@ final class NodeInstances implements Shareable {
 
   private static final String MAP = "rtgw.connection.instances";
 
-  private record Member(Context context, Supplier<JsonObject> counters) {
+  private record Member(Context context, Supplier<JsonObject> counters, int number) {
   }
 
   private final List<Member> members = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger joined = new java.util.concurrent.atomic.AtomicInteger();
 
   /** Registers the calling instance (on its own context) under its deployment's id. */
   static NodeInstances join(Vertx vertx, String deployment, Supplier<JsonObject> counters) {
     LocalMap<String, NodeInstances> map = vertx.sharedData().getLocalMap(MAP);
-    Member me = new Member(vertx.getOrCreateContext(), counters);
+    Context context = vertx.getOrCreateContext();
     return map.compute(deployment, (k, existing) -> {
       NodeInstances node = existing != null ? existing : new NodeInstances();
-      node.members.add(me);
+      node.members.add(new Member(context, counters, node.joined.getAndIncrement()));
       return node;
     });
+  }
+
+  /** The calling instance's number in its deployment, 0 for the first to join: part of its instance id. */
+  int number(Vertx vertx) {
+    Context mine = vertx.getOrCreateContext();
+    return members.stream().filter(m -> m.context() == mine).mapToInt(Member::number).findFirst().orElse(-1);
   }
 
   /** Takes the calling instance out; the last one removes the entry. */

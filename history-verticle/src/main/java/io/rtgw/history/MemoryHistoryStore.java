@@ -9,6 +9,8 @@ import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Message;
 import io.rtgw.protocol.Positions;
+import io.rtgw.protocol.RouteChanges;
+import io.rtgw.protocol.RouteLease;
 import io.rtgw.protocol.config.HistoryConfig;
 import io.rtgw.protocol.config.NamespaceConfig;
 import io.vertx.core.Future;
@@ -16,6 +18,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -34,8 +38,16 @@ public final class MemoryHistoryStore implements HistoryStore {
   private final LongSupplier clock;
   private final Function<String, NamespaceConfig> namespaces;
   private final ChangeFeed changes;
+  /** Node-routed channels' routes: the instances holding subscribers. */
+  private final Map<String, Set<String>> routes = new HashMap<>();
+  private final Map<String, Lease> leases = new HashMap<>();
+  /** Set when a lease ended: the next sweep removes the routes it leaves behind on quiet channels. */
+  private boolean leaseEnded;
 
   private record Remembered(Message message, long expiresAt) {
+  }
+
+  private record Lease(String node, long expiresAt) {
   }
 
   public MemoryHistoryStore(long idempotencyWindowMs, LongSupplier clock, Function<String, NamespaceConfig> namespaces) {
@@ -66,7 +78,62 @@ public final class MemoryHistoryStore implements HistoryStore {
       keys.put(keyId, new Remembered(m, now + idempotencyWindowMs));
     }
     changes.appended(cmd.channel());
-    return Future.succeededFuture(new AppendResult(m, false));
+    return Future.succeededFuture(new AppendResult(m, false, ns.nodeRouted() ? liveRoutes(cmd.channel(), now) : null));
+  }
+
+  @Override
+  public Future<Void> route(RouteChanges change, Function<String, NamespaceConfig> ns) {
+    for (String channel : change.remove()) {
+      Set<String> held = routes.get(channel);
+      if (held != null && held.remove(change.instance()) && held.isEmpty()) {
+        routes.remove(channel);
+      }
+    }
+    for (String channel : change.add()) {
+      routes.computeIfAbsent(channel, c -> new LinkedHashSet<>(2)).add(change.instance());
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Boolean> lease(RouteLease lease) {
+    long now = clock.getAsLong();
+    Lease before = leases.put(lease.instance(), new Lease(lease.node(), now + lease.ttlMs()));
+    return Future.succeededFuture(before != null && before.expiresAt > now);
+  }
+
+  @Override
+  public Future<List<String>> routes(String channel) {
+    return Future.succeededFuture(liveRoutes(channel, clock.getAsLong()));
+  }
+
+  @Override
+  public Future<Void> nodeLeft(String node) {
+    leaseEnded |= leases.values().removeIf(l -> l.node.equals(node));
+    return Future.succeededFuture();
+  }
+
+  /** The channel's routes with a live lease; routes of instances without one are removed on the way. */
+  private List<String> liveRoutes(String channel, long now) {
+    Set<String> held = routes.get(channel);
+    if (held == null) {
+      return List.of();
+    }
+    List<String> live = new ArrayList<>(held.size());
+    Iterator<String> it = held.iterator();
+    while (it.hasNext()) {
+      String instance = it.next();
+      Lease lease = leases.get(instance);
+      if (lease != null && lease.expiresAt > now) {
+        live.add(instance);
+      } else {
+        it.remove();
+      }
+    }
+    if (held.isEmpty()) {
+      routes.remove(channel);
+    }
+    return live;
   }
 
   @Override
@@ -100,6 +167,7 @@ public final class MemoryHistoryStore implements HistoryStore {
   public void sweep() {
     long now = clock.getAsLong();
     forgetExpiredKeys(now);
+    sweepRoutes(now);
     Iterator<Map.Entry<String, ChannelLog>> it = logs.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<String, ChannelLog> e = it.next();
@@ -109,6 +177,26 @@ public final class MemoryHistoryStore implements HistoryStore {
         it.remove();
       }
     }
+  }
+
+  /**
+   * Routes of an ended lease on channels nobody appends to would stay forever: when a lease ended since
+   * the last sweep, every route is looked at once. Nothing is walked while all leases live.
+   */
+  private void sweepRoutes(long now) {
+    leaseEnded |= leases.values().removeIf(l -> l.expiresAt <= now);
+    if (!leaseEnded) {
+      return;
+    }
+    leaseEnded = false;
+    routes.values().removeIf(held -> {
+      held.removeIf(instance -> !leases.containsKey(instance));
+      return held.isEmpty();
+    });
+  }
+
+  int routeCount() {
+    return routes.values().stream().mapToInt(Set::size).sum();
   }
 
   int channelCount() {

@@ -9,10 +9,13 @@ import io.rtgw.protocol.PresenceEvent;
 import io.rtgw.protocol.PresenceMember;
 import io.rtgw.protocol.PresenceReport;
 import io.rtgw.protocol.Replies;
+import io.rtgw.protocol.Routes;
+import io.rtgw.protocol.RoutesRead;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.rtgw.protocol.config.PresenceConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
@@ -24,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The presence tier: applies the connection nodes' batched reports, expires entries that stopped being
  * refreshed, drops the entries of cluster members that left, answers queries, and publishes each join
- * and leave once on the channel's delivery address, where every node with subscribers hears it.
+ * and leave once on the channel's delivery address, where every node with subscribers hears it; for a
+ * node-routed channel (personal channels), to each connection instance history holds a route of.
  */
 public final class PresenceVerticle extends VerticleBase {
 
@@ -194,7 +198,32 @@ public final class PresenceVerticle extends VerticleBase {
   private void fanOut(List<PresenceEvent> events) {
     metrics.published(events);
     for (PresenceEvent e : events) {
-      bus.publish(Addresses.delivery(e.channel()), e);
+      if (nodeRouted(e.channel())) {
+        sendToRoutes(e);
+      } else {
+        bus.publish(Addresses.delivery(e.channel()), e);
+      }
     }
+  }
+
+  private boolean nodeRouted(String channel) {
+    try {
+      return config.namespaceOf(channel).nodeRouted();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A node-routed channel's subscribers are on the instances its routes name, which only history knows:
+   * one read per event. Presence events are not sequenced nor healed, so an event whose routes could not
+   * be read is lost like one the bus lost; a client's presence query shows the truth.
+   */
+  private void sendToRoutes(PresenceEvent e) {
+    bus.<Routes>request(Addresses.HISTORY_ROUTES_READ, new RoutesRead(e.channel()),
+            new DeliveryOptions().setSendTimeout(config.delivery().requestTimeoutMs()))
+        .onSuccess(reply -> reply.body().instances().forEach(instance -> bus.send(Addresses.node(instance), e)))
+        .onFailure(err -> LOG.debug("Presence event of {} not delivered: its routes could not be read: {}",
+            e.channel(), err.getMessage()));
   }
 }

@@ -44,7 +44,7 @@ public record GatewayConfig(
     sse = sse == null ? new SseConfig(null, null, null, null) : sse;
     poll = poll == null ? new PollConfig(null, null, null, null) : poll;
     identity = identity == null ? new IdentityConfig(null) : identity;
-    delivery = delivery == null ? new DeliveryConfig(null, null, null, null, null, null, null, null, null, null, null) : delivery;
+    delivery = delivery == null ? new DeliveryConfig(null, null, null, null, null, null, null, null, null, null, null, null, null) : delivery;
     history = history == null ? new HistoryConfig(null, null, null) : history;
     presence = presence == null ? new PresenceConfig(null, null, null, null, null) : presence;
     redis = redis == null ? new RedisConfig(null, null, null, null) : redis;
