@@ -30,6 +30,7 @@ public record GatewayConfig(
     AuthConfig auth,
     LimitsConfig limits,
     MetricsConfig metrics,
+    HooksConfig hooks,
     String nodeId) {
 
   static final ObjectMapper STRICT = Json.MAPPER.copy()
@@ -58,6 +59,7 @@ public record GatewayConfig(
     auth = auth == null ? new AuthConfig(null, null, null, null, null) : auth;
     limits = limits == null ? new LimitsConfig(null, null, null, null, null, null, null, null, null, null, null) : limits;
     metrics = metrics == null ? new MetricsConfig(null, null) : metrics;
+    hooks = hooks == null ? HooksConfig.defaults() : hooks;
     long longestQuiet = Math.max(Math.round(poll.maxTimeoutMs() * 1.1), Math.max(websocket.pingIntervalMs(),
         sse.keepAliveMs()));
     if (http.idleTimeoutMs() <= longestQuiet) {
@@ -76,13 +78,13 @@ public record GatewayConfig(
    */
   public GatewayConfig withNodeId(String id) {
     return new GatewayConfig(http, websocket, sse, poll, identity, delivery, history, presence, redis, namespaces,
-        cluster, roles, demo, auth, limits, metrics, id);
+        cluster, roles, demo, auth, limits, metrics, hooks, id);
   }
 
   /** Every setting at its default. */
   public static GatewayConfig defaults() {
     return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null);
+        null, null, null);
   }
 
   /**
