@@ -116,9 +116,13 @@ final class Hook {
         metrics.hook(name, "answered", took);
         return Future.succeededFuture(ar.result());
       }
+      if (ar.cause() instanceof GatewayException refused) {
+        metrics.hook(name, "refuse", took);
+        return Future.failedFuture(refused);
+      }
       Failure f = ar.cause() instanceof Failure h ? h : new Failure("error", String.valueOf(ar.cause().getMessage()));
       metrics.hook(name, f.result, took);
-      return Future.failedFuture(ar.cause() instanceof GatewayException g ? g : unavailable(f));
+      return Future.failedFuture(unavailable(f));
     });
   }
 

@@ -52,6 +52,19 @@ class HooksConfigTest {
   }
 
   @Test
+  void a_namespace_hook_the_file_leaves_out_still_has_its_variable() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("rtgw-hooks", ".json");
+    java.nio.file.Files.writeString(file, "{\"namespaces\":{\"chat\":{\"historySize\":5}}}");
+    GatewayConfig c = ConfigLoader.load(file.toString(), Map.of(
+        "GATEWAY_NAMESPACES_CHAT_HOOKS_PUBLISH_URL", "http://127.0.0.1:9000/publish",
+        "GATEWAY_NAMESPACES_CHAT_HOOKS_PUBLISH_ON_FAILURE", "allow"));
+    assertThat(c.namespaces().get("chat").hooks().publish().url()).isEqualTo("http://127.0.0.1:9000/publish");
+    assertThat(c.namespaces().get("chat").hooks().publish().allowsOnFailure()).isTrue();
+    assertThat(c.namespaces().get("chat").historySize()).isEqualTo(5);
+    assertThat(c.namespaces().get("chat").hooks().subscribe().on()).isFalse();
+  }
+
+  @Test
   void a_bad_hook_is_refused_with_one_sentence() {
     assertThatThrownBy(() -> fromEnv(Map.of("GATEWAY_HOOKS_RPC_ADDRESS", "a", "GATEWAY_HOOKS_RPC_URL", "http://x/rpc")))
         .isInstanceOf(ConfigException.class)
