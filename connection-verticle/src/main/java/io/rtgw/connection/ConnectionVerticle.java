@@ -49,7 +49,7 @@ public final class ConnectionVerticle extends VerticleBase {
    * The endpoints browsers call from other origins, under the allow-list: a WebSocket upgrade from a page
    * of another origin is refused with 403 before it is made, like any cross-origin request.
    */
-  private static final List<String> CROSS_ORIGIN_PATHS = List.of("/ws", "/sse", "/poll", "/messages", "/publish",
+  private static final List<String> CROSS_ORIGIN_PATHS = List.of("/ws", "/sse", "/poll", "/messages", "/publish", "/rpc",
       "/history", "/presence", "/realtime.js", "/realtime.d.ts");
   /** Where clients arrive, refused while the node drains. */
   private static final List<String> TRANSPORT_PATHS = List.of("/ws", "/sse", "/poll", "/messages");
@@ -62,6 +62,7 @@ public final class ConnectionVerticle extends VerticleBase {
   private PollTransport polls;
   private HttpApi api;
   private Authenticator auth;
+  private io.rtgw.connection.hooks.Hooks hooks;
   private io.rtgw.connection.session.UserPublishRate userRate;
   private io.rtgw.connection.http.HeaderDeadline headerDeadline;
   private HttpServer server;
@@ -97,12 +98,13 @@ public final class ConnectionVerticle extends VerticleBase {
     hub = new ChannelHub(vertx, tiers, config.delivery(), node + "." + instances.number(vertx), node,
         this::nodeRouted);
     userRate = io.rtgw.connection.session.UserPublishRate.create(vertx, config, nodeLimits);
-    Requests requests = new Requests(rules, tiers, userRate);
+    hooks = new io.rtgw.connection.hooks.Hooks(vertx, config);
+    Requests requests = new Requests(rules, tiers, userRate, hooks);
     // one id per instance: the registry records which instance holds what, and each has a control address
     lifecycle = new io.rtgw.connection.events.LifecycleEvents(vertx, config.events(), node,
         node + "/" + UUID.randomUUID().toString().substring(0, 8));
     control = new io.rtgw.connection.control.Control(vertx, config, lifecycle);
-    Sessions sessions = new Sessions(hub, rules, presence, lifecycle);
+    Sessions sessions = new Sessions(hub, rules, presence, hooks, lifecycle);
     auth = new Authenticator(vertx, config.auth(), config.identity());
     Limits limits = new Limits(config.limits(), config.http().trustedProxies(), nodeLimits);
     ws = new WsTransport(vertx, config, sessions, requests, auth, limits, internals);
@@ -189,6 +191,7 @@ public final class ConnectionVerticle extends VerticleBase {
       presence.close();
       lifecycle.close();
       auth.close();
+      hooks.close();
       nodeLimits.leave(vertx);
       return Future.join(List.of(server.close(), hub.close(), userRate.close(),
           management == null ? Future.succeededFuture() : management.close()));
@@ -317,6 +320,10 @@ public final class ConnectionVerticle extends VerticleBase {
         .handler(TimeoutHandler.create(config.http().bodyTimeoutMs(), RouteErrors.BODY_TIMEOUT))
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .handler(ctx -> control.http(ctx, auth));
+    router.post("/rpc")
+        .handler(TimeoutHandler.create(config.http().bodyTimeoutMs(), RouteErrors.BODY_TIMEOUT))
+        .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+        .handler(api::rpc);
     router.get("/history").handler(api::history);
     router.get("/presence").handler(api::presence);
     if (config.auth().jwt().usesDevelopmentSecret()) {

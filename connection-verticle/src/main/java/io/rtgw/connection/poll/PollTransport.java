@@ -48,7 +48,7 @@ public final class PollTransport {
     this.poll = config.poll();
     this.sessions = sessions;
     this.tiers = tiers;
-    this.options = new ClientSession.Options(poll.maxChannels(), poll.maxMessages(), false, true);
+    this.options = new ClientSession.Options(poll.maxChannels(), poll.maxMessages(), false, true, "poll");
     this.presence = new PollPresence(vertx, reporter, sessions.rules(), config.presence());
   }
 
@@ -58,13 +58,45 @@ public final class PollTransport {
    * does not cover is positioned at now and answered at once, so the client gets a cursor covering it.
    */
   public void longPoll(RoutingContext ctx) {
-    Authenticated.then(ctx, auth.authenticateWithGrants(ctx.request()), who -> longPoll(ctx, who));
+    Authenticated.then(ctx, identify(ctx.request()), who -> {
+      List<String> channels = Params.channels(ctx.request(), sessions.rules(), who, poll.maxChannels());
+      afterSubscribeHooks(ctx, who, channels, () -> longPoll(ctx, who, channels));
+    });
   }
 
-  private void longPoll(RoutingContext ctx, Identity who) {
+  /**
+   * The request's identity, with the connect hook's word on it: a poll is a connection of its own, so the
+   * hook is asked on every poll (the application may remember its answers for a while).
+   */
+  private io.vertx.core.Future<Identity> identify(HttpServerRequest request) {
+    return auth.authenticateWithGrants(request).compose(who -> {
+      if (!sessions.hooks().connectOn()) {
+        return io.vertx.core.Future.succeededFuture(who);
+      }
+      String given = request.getParam("client");
+      String client = given != null ? given : who.user() != null ? "poll-" + who.user() : sessions.nextClientId();
+      return sessions.hooks().connect("poll", who, limits.clientIp(request), request.headers(), client);
+    });
+  }
+
+  /** Asks the subscribe hooks of the channels' namespaces, on every poll as for every subscribe; then {@code next}. */
+  private void afterSubscribeHooks(RoutingContext ctx, Identity who, List<String> channels, Runnable next) {
+    io.rtgw.connection.hooks.Hooks hooks = sessions.hooks();
+    if (channels.stream().noneMatch(hooks::subscribeOn)) {
+      next.run();
+      return;
+    }
+    String client = PollPresence.client(ctx.request().getParam("client"), who.user());
+    List<io.vertx.core.Future<Void>> asked = new ArrayList<>();
+    for (String c : channels) {
+      asked.add(hooks.subscribe("poll", who, client, c));
+    }
+    Authenticated.then(ctx, io.vertx.core.Future.all(asked).map(all -> who), w -> next.run());
+  }
+
+  private void longPoll(RoutingContext ctx, Identity who, List<String> channels) {
     HttpServerRequest request = ctx.request();
     String user = who.user();
-    List<String> channels = Params.channels(request, sessions.rules(), who, poll.maxChannels());
     Cursor cursor = Params.resume(request, request.getParam("cursor"));
     String client = PollPresence.client(request.getParam("client"), user);
     presence.polled(user, client, channels);
@@ -94,13 +126,15 @@ public final class PollTransport {
 
   /** Like a long poll that never waits: always {@code 200}, with zero or more messages. */
   public void shortPoll(RoutingContext ctx) {
-    Authenticated.then(ctx, auth.authenticateWithGrants(ctx.request()), who -> shortPoll(ctx, who));
+    Authenticated.then(ctx, identify(ctx.request()), who -> {
+      List<String> channels = Params.channels(ctx.request(), sessions.rules(), who, poll.maxChannels());
+      afterSubscribeHooks(ctx, who, channels, () -> shortPoll(ctx, who, channels));
+    });
   }
 
-  private void shortPoll(RoutingContext ctx, Identity who) {
+  private void shortPoll(RoutingContext ctx, Identity who, List<String> channels) {
     HttpServerRequest request = ctx.request();
     String user = who.user();
-    List<String> channels = Params.channels(request, sessions.rules(), who, poll.maxChannels());
     Cursor cursor = Params.resume(request, request.getParam("cursor"));
     presence.polled(user, PollPresence.client(request.getParam("client"), user), channels);
     answerNow(ctx, channels, cursor);

@@ -149,7 +149,7 @@ public final class Authenticator {
         for (int i = 0; i < checks.size(); i++) {
           grants.add(all.resultAt(i));
         }
-        return new Identity(who.user(), who.expiresAt(), grants, who.service());
+        return new Identity(who.user(), who.expiresAt(), grants, who.service(), who.info(), who.hooked());
       });
     });
   }
@@ -221,7 +221,8 @@ public final class Authenticator {
         grants.add(name);
       }
     }
-    return Future.succeededFuture(new Identity(s, expiresAt, grants, false));
+    // the claims go along for the connect hook, which may want more of the token than its sub
+    return Future.succeededFuture(new Identity(s, expiresAt, grants, false, claims, false));
   }
 
   private Future<Identity> apiKey(String key) {

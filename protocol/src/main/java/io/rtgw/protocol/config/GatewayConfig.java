@@ -32,6 +32,7 @@ public record GatewayConfig(
     MetricsConfig metrics,
     EventsConfig events,
     ControlConfig control,
+    HooksConfig hooks,
     String nodeId) {
 
   static final ObjectMapper STRICT = Json.MAPPER.copy()
@@ -66,6 +67,7 @@ public record GatewayConfig(
       throw new ConfigException("control.enabled needs events.enabled: the control API finds connections through "
           + "the connection registry that lifecycle events keep.");
     }
+    hooks = hooks == null ? HooksConfig.defaults() : hooks;
     long longestQuiet = Math.max(Math.round(poll.maxTimeoutMs() * 1.1), Math.max(websocket.pingIntervalMs(),
         sse.keepAliveMs()));
     if (http.idleTimeoutMs() <= longestQuiet) {
@@ -84,13 +86,13 @@ public record GatewayConfig(
    */
   public GatewayConfig withNodeId(String id) {
     return new GatewayConfig(http, websocket, sse, poll, identity, delivery, history, presence, redis, namespaces,
-        cluster, roles, demo, auth, limits, metrics, events, control, id);
+        cluster, roles, demo, auth, limits, metrics, events, control, hooks, id);
   }
 
   /** Every setting at its default. */
   public static GatewayConfig defaults() {
     return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null);
   }
 
   /**
