@@ -8,7 +8,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,6 +46,13 @@ public final class PresenceReporter {
   private final Map<PresenceEntry, Boolean> live = new LinkedHashMap<>();
   private List<PresenceEntry> joins = new ArrayList<>();
   private List<PresenceEntry> leaves = new ArrayList<>();
+  /**
+   * Reports waiting for the one in flight to be answered: one at a time keeps them in order, so a leave
+   * never overtakes the join or refresh before it on the way to another presence instance (which would
+   * leave a ghost for as long as this instance's lease lives).
+   */
+  private final Deque<PresenceReport> outbox = new ArrayDeque<>();
+  private boolean inFlight;
   /** Leaves of failed reports, sent again with the next heartbeat. */
   private List<PresenceEntry> failedLeaves = new ArrayList<>();
   /** A report failed, or the cluster dropped this node: re-assert at the next heartbeat, held or not. */
@@ -108,17 +117,30 @@ public final class PresenceReporter {
     }
   }
 
+  /**
+   * Sends the window's joins and leaves, unless a report is still in flight: the window then goes on
+   * filling (a client that comes and goes meanwhile still cancels out) and is sent when the answer comes.
+   * A window past {@link #MAX_BATCH} goes as several reports, its leaves first, as one report applies them.
+   */
   private void flush() {
     if (flushTimer >= 0) {
       vertx.cancelTimer(flushTimer);
       flushTimer = -1;
     }
-    if (joins.isEmpty() && leaves.isEmpty()) {
+    if ((joins.isEmpty() && leaves.isEmpty()) || (inFlight && !closed)) {
       return;
     }
-    send(new PresenceReport(holder, joins, leaves, List.of()));
+    for (int from = 0; from < leaves.size(); from += MAX_BATCH) {
+      outbox.add(new PresenceReport(holder, List.of(), leaves.subList(from, Math.min(leaves.size(), from + MAX_BATCH)),
+          List.of()));
+    }
+    for (int from = 0; from < joins.size(); from += MAX_BATCH) {
+      outbox.add(new PresenceReport(holder, joins.subList(from, Math.min(joins.size(), from + MAX_BATCH)), List.of(),
+          List.of()));
+    }
     joins = new ArrayList<>();
     leaves = new ArrayList<>();
+    pump();
   }
 
   /**
@@ -176,7 +198,8 @@ public final class PresenceReporter {
       }
     }
     if (!batch.isEmpty()) {
-      send(new PresenceReport(holder, List.of(), List.of(), batch));
+      outbox.add(new PresenceReport(holder, List.of(), List.of(), batch));
+      pump();
     }
     if (i < entries.size() && !closed) {
       int next = i;
@@ -184,15 +207,31 @@ public final class PresenceReporter {
     }
   }
 
-  /** A report that fails is made good at the next heartbeat: its leaves again, its joins by re-assertion. */
-  private void send(PresenceReport report) {
-    request(Addresses.PRESENCE_REPORT, report).onFailure(e -> {
-      LOG.debug("Presence report from {} failed: {}", holder, e.getMessage());
-      failedLeaves.addAll(report.leaves());
-      if (!report.joins().isEmpty() || !report.refresh().isEmpty()) {
-        reassert = true;
-      }
-    });
+  /**
+   * Sends the next report once the last one is answered; a stopping instance sends all at once, since
+   * nothing would send them later. A report that fails is made good at the next heartbeat: its leaves
+   * again, its joins by re-assertion.
+   */
+  private void pump() {
+    while (!outbox.isEmpty() && (!inFlight || closed)) {
+      PresenceReport report = outbox.poll();
+      inFlight = true;
+      request(Addresses.PRESENCE_REPORT, report).onComplete(ar -> {
+        if (ar.failed()) {
+          LOG.debug("Presence report from {} failed: {}", holder, ar.cause().getMessage());
+          failedLeaves.addAll(report.leaves());
+          if (!report.joins().isEmpty() || !report.refresh().isEmpty()) {
+            reassert = true;
+          }
+        }
+        inFlight = false;
+        if (outbox.isEmpty()) {
+          flush();
+        } else {
+          pump();
+        }
+      });
+    }
   }
 
   private Future<Object> request(String address, Object body) {

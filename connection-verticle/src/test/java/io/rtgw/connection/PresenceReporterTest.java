@@ -28,7 +28,10 @@ class PresenceReporterTest {
   void a_client_that_comes_and_goes_within_one_window_is_not_reported(Vertx vertx, VertxTestContext test) throws Exception {
     Codecs.register(vertx);
     List<PresenceReport> reports = new CopyOnWriteArrayList<>();
-    vertx.eventBus().<PresenceReport>consumer(Addresses.PRESENCE_REPORT, m -> reports.add(m.body()));
+    vertx.eventBus().<PresenceReport>consumer(Addresses.PRESENCE_REPORT, m -> {
+      reports.add(m.body());
+      m.reply(new JsonObject());
+    });
     PresenceEntry brief = new PresenceEntry("chat:a", "alice", "c1");
     PresenceEntry stays = new PresenceEntry("chat:a", "bob", "c2");
     vertx.runOnContext(v -> {
@@ -51,7 +54,10 @@ class PresenceReporterTest {
   void joins_and_leaves_in_one_window_travel_in_one_report(Vertx vertx, VertxTestContext test) throws Exception {
     Codecs.register(vertx);
     List<PresenceReport> reports = new CopyOnWriteArrayList<>();
-    vertx.eventBus().<PresenceReport>consumer(Addresses.PRESENCE_REPORT, m -> reports.add(m.body()));
+    vertx.eventBus().<PresenceReport>consumer(Addresses.PRESENCE_REPORT, m -> {
+      reports.add(m.body());
+      m.reply(new JsonObject());
+    });
     vertx.runOnContext(v -> {
       PresenceReporter reporter = new PresenceReporter(vertx, "node-1", CONFIG);
       for (int i = 0; i < 1000; i++) {
@@ -87,6 +93,7 @@ class PresenceReporterTest {
       PresenceReporter reporter = new PresenceReporter(vertx, "node-1", beating);
       // on the reporter's own event loop: the first batch is handled before the next one is built
       vertx.eventBus().<PresenceReport>consumer(Addresses.PRESENCE_REPORT, m -> {
+        m.reply(new JsonObject());
         if (m.body().refresh().isEmpty() || refreshes.size() >= 3) {
           return;
         }
@@ -187,6 +194,35 @@ class PresenceReporterTest {
             test.completeNow();
           }));
         });
+      });
+    });
+    assertThat(test.awaitCompletion(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void a_report_waits_for_the_one_before_it_so_a_leave_never_overtakes_its_join(Vertx vertx, VertxTestContext test)
+      throws Exception {
+    Codecs.register(vertx);
+    List<io.vertx.core.eventbus.Message<PresenceReport>> unanswered = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<PresenceReport>consumer(Addresses.PRESENCE_REPORT, unanswered::add);
+    PresenceEntry e = new PresenceEntry("chat:a", "dan", "c1");
+    vertx.runOnContext(v -> {
+      PresenceReporter reporter = new PresenceReporter(vertx, "node-1", CONFIG);
+      reporter.join(e);
+      vertx.setTimer(200, id -> {
+        reporter.leave(e);
+        // real time on purpose: a report that must not be sent yet can only be waited out
+        vertx.setTimer(200, id2 -> test.verify(() -> {
+          assertThat(unanswered).hasSize(1);
+          assertThat(unanswered.get(0).body().joins()).containsExactly(e);
+          unanswered.get(0).reply(new JsonObject());
+          vertx.setTimer(200, id3 -> test.verify(() -> {
+            assertThat(unanswered).hasSize(2);
+            assertThat(unanswered.get(1).body().leaves()).containsExactly(e);
+            reporter.close();
+            test.completeNow();
+          }));
+        }));
       });
     });
     assertThat(test.awaitCompletion(10, TimeUnit.SECONDS)).isTrue();
