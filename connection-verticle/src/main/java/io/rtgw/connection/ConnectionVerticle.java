@@ -94,7 +94,7 @@ public final class ConnectionVerticle extends VerticleBase {
     userRate = io.rtgw.connection.session.UserPublishRate.create(vertx, config, nodeLimits);
     Requests requests = new Requests(rules, tiers, userRate);
     Sessions sessions = new Sessions(hub, rules, presence);
-    auth = new Authenticator(vertx, config.auth(), config.identity());
+    auth = new Authenticator(vertx, config.auth(), config.identity(), deployment);
     Limits limits = new Limits(config.limits(), config.http().trustedProxies(), nodeLimits);
     ws = new WsTransport(vertx, config, sessions, requests, auth, limits, internals);
     sse = new SseTransport(vertx, config, sessions, auth, limits, internals);
