@@ -105,7 +105,7 @@ public final class ConnectionVerticle extends VerticleBase {
         node + "/" + UUID.randomUUID().toString().substring(0, 8));
     control = new io.rtgw.connection.control.Control(vertx, config, lifecycle);
     Sessions sessions = new Sessions(hub, rules, presence, hooks, lifecycle);
-    auth = new Authenticator(vertx, config.auth(), config.identity());
+    auth = new Authenticator(vertx, config.auth(), config.identity(), deployment);
     Limits limits = new Limits(config.limits(), config.http().trustedProxies(), nodeLimits);
     ws = new WsTransport(vertx, config, sessions, requests, auth, limits, internals);
     sse = new SseTransport(vertx, config, sessions, auth, limits, internals);

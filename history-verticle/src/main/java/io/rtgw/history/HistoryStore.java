@@ -85,8 +85,12 @@ public interface HistoryStore {
     return Future.succeededFuture(true);
   }
 
-  /** Drops what expired; called periodically by the verticle. */
-  default void sweep() {
+  /**
+   * Drops what expired, a slice at a time: answers true while the round has more left, which the verticle
+   * asks for in a task of its own, so a round over every channel never holds the event loop for long.
+   */
+  default boolean sweep() {
+    return false;
   }
 
   default Future<Void> close() {

@@ -43,6 +43,7 @@ public final class HistoryVerticle extends VerticleBase {
   private HistoryStore store;
   private HistoryMetrics metrics;
   private long sweepTimer;
+  private boolean sweeping;
 
   @Override
   public Future<?> start() {
@@ -50,7 +51,7 @@ public final class HistoryVerticle extends VerticleBase {
     store = createStore();
     metrics = HistoryMetrics.create();
     EventBus bus = vertx.eventBus();
-    sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> store.sweep());
+    sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> sweep());
     // a store that is down at start is no reason to fail the deployment: calls fail with 'unavailable'
     // until it is back, and it recovers by itself
     store.healthy().onSuccess(ok -> {
@@ -195,5 +196,21 @@ public final class HistoryVerticle extends VerticleBase {
       limit = (int) Math.min(n.longValue(), MAX_QUERY_LIMIT);
     }
     return new HistoryRead(channel, since, limit);
+  }
+
+  /** A sweep round, one slice per event-loop task; a round still going when the next is due goes on. */
+  private void sweep() {
+    if (!sweeping) {
+      sweeping = true;
+      sweepSlice();
+    }
+  }
+
+  private void sweepSlice() {
+    if (store.sweep()) {
+      vertx.runOnContext(v -> sweepSlice());
+    } else {
+      sweeping = false;
+    }
   }
 }

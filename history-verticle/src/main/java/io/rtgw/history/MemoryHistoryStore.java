@@ -32,7 +32,13 @@ import java.util.function.LongSupplier;
  */
 public final class MemoryHistoryStore implements HistoryStore {
 
+  /** Channels one sweep task trims at most. */
+  static final int SWEEP_SLICE = 1_000;
+
   private final Map<String, ChannelLog> logs = new HashMap<>();
+  /** The channels of the sweep round in progress, and the next one to look at. */
+  private List<String> sweeping = List.of();
+  private int sweepAt;
   private final LinkedHashMap<String, Remembered> keys = new LinkedHashMap<>();
   private final long idempotencyWindowMs;
   private final LongSupplier clock;
@@ -163,20 +169,38 @@ public final class MemoryHistoryStore implements HistoryStore {
     return Future.succeededFuture(new Positions(out));
   }
 
+  /**
+   * One slice of a sweep round: at most {@link #SWEEP_SLICE} channels trimmed (and dropped when idle). A
+   * round starts from a copy of the channel names and takes the expired idempotency keys first; at 19,000
+   * channels the whole walk in one task stalled the event loop (seen by the stall probe's JFR samples).
+   */
   @Override
-  public void sweep() {
+  public boolean sweep() {
     long now = clock.getAsLong();
-    forgetExpiredKeys(now);
-    sweepRoutes(now);
-    Iterator<Map.Entry<String, ChannelLog>> it = logs.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<String, ChannelLog> e = it.next();
-      NamespaceConfig ns = namespaces.apply(e.getKey());
-      e.getValue().trim(ns, now);
-      if (e.getValue().idle(now, ns.historyAgeMs() + EPOCH_GRACE_MS)) {
-        it.remove();
+    if (sweepAt >= sweeping.size()) {
+      forgetExpiredKeys(now);
+      sweepRoutes(now);
+      sweeping = new ArrayList<>(logs.keySet());
+      sweepAt = 0;
+    }
+    for (int end = Math.min(sweeping.size(), sweepAt + SWEEP_SLICE); sweepAt < end; sweepAt++) {
+      String channel = sweeping.get(sweepAt);
+      ChannelLog log = logs.get(channel);
+      if (log == null) {
+        continue;
+      }
+      NamespaceConfig ns = namespaces.apply(channel);
+      log.trim(ns, now);
+      if (log.idle(now, ns.historyAgeMs() + EPOCH_GRACE_MS)) {
+        logs.remove(channel);
       }
     }
+    if (sweepAt < sweeping.size()) {
+      return true;
+    }
+    sweeping = List.of();
+    sweepAt = 0;
+    return false;
   }
 
   /**

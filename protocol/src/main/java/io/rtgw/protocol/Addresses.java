@@ -49,6 +49,12 @@ public final class Addresses {
   /** Connection nodes report joins, leaves and heartbeats here ({@link PresenceReport}), batched. */
   public static final String PRESENCE_REPORT = "rt.internal.presence.report";
   /**
+   * A connection instance renews its presence lease here once per heartbeat: a String, its holder id
+   * ({@link PresenceReport#holder}); the answer is JsonObject {held}, false when the registry lost its
+   * entries or the lease had run out, and the instance then re-asserts them.
+   */
+  public static final String PRESENCE_LEASE = "rt.internal.presence.lease";
+  /**
    * The launcher publishes a cluster member's node id here when the cluster manager reports that it
    * left; the presence tier removes that node's clients at once.
    */

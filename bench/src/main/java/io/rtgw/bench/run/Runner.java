@@ -150,6 +150,8 @@ public final class Runner {
         case "chat" -> steps.add(new Step("chat/ws " + settings.chatRooms() + " rooms x " + settings.chatMembers()
             + " members x 1 msg/s", "ws", false, sc::chat));
         case "storm" -> steps.add(new Step("storm/ws " + settings.stormClients() + " clients", "ws", true, sc::storm));
+        // opt-in (--scenarios stall), the gateway only: the probe speaks its protocol
+        case "stall" -> steps.add(new Step("stall/ws ping probe", "ws", false, sc::stall));
         default -> throw new IllegalArgumentException("unknown scenario " + name + "; use " + Settings.ALL_SCENARIOS);
       }
     }

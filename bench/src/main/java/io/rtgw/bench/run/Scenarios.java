@@ -204,6 +204,32 @@ final class Scenarios {
     return f;
   }
 
+  /**
+   * Event-loop stalls: the largest memory count of idle identified WebSockets held on the gateway while a
+   * probe pings every 5 ms for a minute (two WebSocket ping intervals, thirty position-check rounds);
+   * the worst answer is the longest task the connection event loop ran. Gateway only: it speaks the
+   * gateway's protocol (user=, ping/pong).
+   */
+  Map<String, Double> stall(ServerUnderTest s) {
+    if (!s.name.equals("gateway")) {
+      throw new IllegalArgumentException("the stall probe speaks the gateway's protocol only, not " + s.name + "'s");
+    }
+    int idle = settings.memoryCounts().get(settings.memoryCounts().size() - 1);
+    double seconds = "smoke".equals(settings.preset()) ? 2 : io.rtgw.bench.probe.StallProbe.DEFAULT_SECONDS;
+    JsonObject r;
+    try {
+      r = io.rtgw.bench.probe.StallProbe.run(ServerUnderTest.HOST, s.port, idle, seconds,
+          io.rtgw.bench.probe.StallProbe.DEFAULT_INTERVAL_MS);
+    } catch (Exception e) {
+      throw new IllegalStateException("the stall probe failed: " + e.getMessage(), e);
+    }
+    Map<String, Double> f = new LinkedHashMap<>();
+    for (String key : List.of("max_ms", "p99_ms", "p99.9_ms", "over_10ms", "idle", "idle_failed", "pings", "pongs")) {
+      f.put(key, r.getValue(key) instanceof Number n ? n.doubleValue() : Double.NaN);
+    }
+    return f;
+  }
+
   // ---- helpers
 
   private int gensFor(int connections) {

@@ -33,7 +33,7 @@ public final class HttpApi {
     this.auth = auth;
     this.requests = requests;
     this.limits = limits;
-    this.rates = new CallerRates(limits.config());
+    this.rates = limits.callerRates();
   }
 
   /** {@code {"channel","data","key"?}} -> {@code {"channel","epoch","offset"}}; a repeated key gets the first reply. */

@@ -47,12 +47,16 @@ public final class Authenticator {
   private final AuthConfig auth;
   private final List<byte[]> apiKeys;
 
-  public Authenticator(Vertx vertx, AuthConfig auth, IdentityConfig identity) {
+  /**
+   * {@code deployment}: the connection-verticle deployment this instance belongs to; its instances share
+   * one JWKS key set and fetch ({@link NodeJwks}).
+   */
+  public Authenticator(Vertx vertx, AuthConfig auth, IdentityConfig identity, String deployment) {
     this.auth = auth;
     this.identity = identity;
     this.jwt = auth.jwt().configured() ? JWTAuth.create(vertx, options(auth.jwt())) : null;
     this.jwks = auth.jwt().jwksUrl() == null ? null
-        : new JwksKeys(vertx, auth.jwt(), keys -> jwt = JWTAuth.create(vertx, options(auth.jwt()).setJwks(keys)));
+        : new JwksKeys(vertx, auth.jwt(), deployment, keys -> jwt = JWTAuth.create(vertx, options(auth.jwt()).setJwks(keys)));
     this.apiKeys = auth.apiKeys().stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
   }
 
