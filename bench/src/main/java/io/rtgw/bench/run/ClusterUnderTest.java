@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,8 +59,11 @@ final class ClusterUnderTest implements AutoCloseable {
       String name = "rtgw-bench-" + c.redis.port;
       // the core first and alone, so the connection processes join its cluster instead of forming several
       Path coreLog = logDir.resolve("cluster-" + c.redis.port + "-core.log");
-      c.processes.add(c.launch("core", Map.of(), settings, pin, coreLog, name, list, clusterPorts[0], busPorts[0]));
-      c.awaitLine(coreLog, c.processes.get(0), "rtgw started");
+      // the core has no client port and no probes: its management port (metrics.port) serves /metrics once started
+      int corePort = ServerUnderTest.freePort();
+      c.processes.add(c.launch("core", Map.of("GATEWAY_METRICS_PORT", String.valueOf(corePort)), settings, pin, coreLog,
+          name, list, clusterPorts[0], busPorts[0]));
+      c.awaitReady(c.processes.get(0), corePort, "/metrics");
       for (int k = 1; k < members; k++) {
         int port = ServerUnderTest.freePort();
         Map<String, String> env = new java.util.HashMap<>();
@@ -78,7 +80,7 @@ final class ClusterUnderTest implements AutoCloseable {
         c.ports.add(port);
       }
       for (int i = 0; i < c.ports.size(); i++) {
-        c.awaitReady(c.connectionProcesses.get(i), c.ports.get(i));
+        c.awaitReady(c.connectionProcesses.get(i), c.ports.get(i), "/health/ready");
       }
       return c;
     } catch (IOException | RuntimeException e) {
@@ -108,30 +110,16 @@ final class ClusterUnderTest implements AutoCloseable {
     return pb.start();
   }
 
-  private void awaitLine(Path log, Process p, String line) throws IOException {
+  /** A process is ready when {@code path} answers 200 (/health/ready of a connection process: listening, joined, history and presence within reach). */
+  private void awaitReady(Process p, int port, String path) throws IOException {
     long deadline = System.nanoTime() + READY_WITHIN.toNanos();
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
-        throw new IOException("a cluster process exited at start: see " + log);
-      }
-      if (Files.exists(log) && Files.readString(log).contains(line)) {
-        return;
-      }
-      ServerUnderTest.sleep(200);
-    }
-    throw new IOException("no '" + line + "' in " + log + " within " + READY_WITHIN.toSeconds() + " s");
-  }
-
-  /** A connection process is ready when /health/ready says so: listening, joined, history and presence within reach. */
-  private void awaitReady(Process p, int port) throws IOException {
-    long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IOException("the connection process on " + port + " exited at start");
+        throw new IOException("the cluster process probed on " + port + " exited at start");
       }
       try {
         HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + ServerUnderTest.HOST + ":" + port
-            + "/health/ready")).timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            + path)).timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() == 200) {
           return;
         }
@@ -143,7 +131,7 @@ final class ClusterUnderTest implements AutoCloseable {
       }
       ServerUnderTest.sleep(200);
     }
-    throw new IOException("the connection process on " + port + " was not ready within " + READY_WITHIN.toSeconds() + " s");
+    throw new IOException("the cluster process probed on " + port + " was not ready within " + READY_WITHIN.toSeconds() + " s");
   }
 
   /** CPU time of every gateway process together (Redis apart), in milliseconds. */

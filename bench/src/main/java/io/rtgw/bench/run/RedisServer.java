@@ -74,6 +74,22 @@ final class RedisServer implements AutoCloseable {
     return -1;
   }
 
+  /** Calls per command since start ({@code INFO commandstats}), e.g. {@code evalsha -> 1234}; empty if Redis did not answer. */
+  java.util.Map<String, Long> commandCalls() {
+    java.util.Map<String, Long> calls = new java.util.TreeMap<>();
+    try {
+      for (String line : info("commandstats").split("\r\n")) {
+        int at = line.indexOf("calls=");
+        if (line.startsWith("cmdstat_") && at > 0) {
+          calls.put(line.substring(8, line.indexOf(':')), Long.parseLong(line.substring(at + 6, line.indexOf(',', at))));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return java.util.Map.of();
+    }
+    return calls;
+  }
+
   long cpuMillis() {
     return ServerUnderTest.cpuTicks(process.pid()) * 1000 / ServerUnderTest.CLOCK_TICKS;
   }
