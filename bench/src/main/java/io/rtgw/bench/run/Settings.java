@@ -86,7 +86,7 @@ public record Settings(
   public static Settings smoke(Path out, List<String> gatewayLaunch) {
     return new Settings("smoke", 1, 2, ALL_SERVERS, ALL_SCENARIOS, 20, 20,
         List.of(new int[] {20, 20}), 0.2, 0.7, List.of(40),
-        4, 3, 1, 40, 2, 10, 1.5, 0.5, JVM_FLAGS, gatewayLaunch, false, 100, 500, out, out.resolve("logs"),
+        4, 3, 1, 40, 2, 10, 1.5, 0.5, JVM_FLAGS, gatewayLaunch, false, 100, 1500, out, out.resolve("logs"),
         new Shapes(20, 2, 1, 1, 10, 20, 1, 20, List.of(50), 0.5, 100));
   }
 
