@@ -61,22 +61,29 @@ final class ServerUnderTest implements AutoCloseable {
   }
 
   static ServerUnderTest start(String name, Settings settings, List<String> pin, Path logDir) throws IOException {
+    return start(name, settings, pin, logDir, Map.of());
+  }
+
+  /** {@code env}: more environment for the server, e.g. the gateway's Redis store. */
+  static ServerUnderTest start(String name, Settings settings, List<String> pin, Path logDir, Map<String, String> env)
+      throws IOException {
     int port = freePort();
     List<String> cmd = new ArrayList<>(pin);
     ProcessBuilder pb = new ProcessBuilder();
+    pb.environment().putAll(env);
     boolean jvm = false;
     switch (name) {
       case "gateway" -> {
         cmd.add(GeneratorProcess.javaBin());
         cmd.addAll(settings.serverJvmFlags());
         cmd.addAll(settings.gatewayLaunch());
-        Map<String, String> env = pb.environment();
-        env.put("GATEWAY_HTTP_HOST", HOST);
-        env.put("GATEWAY_HTTP_PORT", String.valueOf(port));
+        Map<String, String> gatewayEnv = pb.environment();
+        gatewayEnv.put("GATEWAY_HTTP_HOST", HOST);
+        gatewayEnv.put("GATEWAY_HTTP_PORT", String.valueOf(port));
         // every generated client comes from loopback, far past the standalone per-address limits
         for (String limit : List.of("CONNECTIONS_PER_USER", "CONNECTIONS_PER_IP", "CONNECTION_RATE_PER_IP",
             "COMMANDS_PER_SECOND", "PUBLISHES_PER_SECOND")) {
-          env.put("GATEWAY_LIMITS_" + limit, "0");
+          gatewayEnv.put("GATEWAY_LIMITS_" + limit, "0");
         }
         jvm = true;
       }
