@@ -54,19 +54,22 @@ public final class MemoryHistoryStore implements HistoryStore {
   public Future<AppendResult> append(AppendCommand cmd, NamespaceConfig ns) {
     long now = clock.getAsLong();
     forgetExpiredKeys(now);
-    String keyId = cmd.key() == null ? null : cmd.channel() + '\u0000' + cmd.key();
-    if (keyId != null) {
-      Remembered seen = keys.get(keyId);
-      if (seen != null) {
-        return Future.succeededFuture(new AppendResult(seen.message, true));
-      }
+    if (cmd.key() == null) {
+      return Future.succeededFuture(new AppendResult(appendNew(cmd, ns, now), false));
     }
+    // one map step for the check and the store: the key's slot is found once, and filled only when new
+    boolean[] fresh = new boolean[1];
+    Remembered seen = keys.computeIfAbsent(cmd.channel() + '\u0000' + cmd.key(), k -> {
+      fresh[0] = true;
+      return new Remembered(appendNew(cmd, ns, now), now + idempotencyWindowMs);
+    });
+    return Future.succeededFuture(new AppendResult(seen.message, !fresh[0]));
+  }
+
+  private Message appendNew(AppendCommand cmd, NamespaceConfig ns, long now) {
     Message m = log(cmd.channel(), now).append(cmd.data(), cmd.from(), cmd.ts(), ns);
-    if (keyId != null) {
-      keys.put(keyId, new Remembered(m, now + idempotencyWindowMs));
-    }
     changes.appended(cmd.channel());
-    return Future.succeededFuture(new AppendResult(m, false));
+    return m;
   }
 
   @Override
