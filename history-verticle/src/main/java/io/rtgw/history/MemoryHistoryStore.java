@@ -72,19 +72,27 @@ public final class MemoryHistoryStore implements HistoryStore {
   public Future<AppendResult> append(AppendCommand cmd, NamespaceConfig ns) {
     long now = clock.getAsLong();
     forgetExpiredKeys(now);
-    String keyId = cmd.key() == null ? null : cmd.channel() + '\u0000' + cmd.key();
-    if (keyId != null) {
-      Remembered seen = keys.get(keyId);
-      if (seen != null) {
-        return Future.succeededFuture(new AppendResult(seen.message, true));
-      }
+    if (cmd.key() == null) {
+      return Future.succeededFuture(appended(appendNew(cmd, ns, now), ns, now));
     }
+    // one map step for the check and the store: the key's slot is found once, and filled only when new
+    boolean[] fresh = new boolean[1];
+    Remembered seen = keys.computeIfAbsent(cmd.channel() + '\u0000' + cmd.key(), k -> {
+      fresh[0] = true;
+      return new Remembered(appendNew(cmd, ns, now), now + idempotencyWindowMs);
+    });
+    return Future.succeededFuture(fresh[0] ? appended(seen.message, ns, now) : new AppendResult(seen.message, true));
+  }
+
+  /** A new message's result, with the routes it is to be sent to when its channel is node-routed. */
+  private AppendResult appended(Message m, NamespaceConfig ns, long now) {
+    return new AppendResult(m, false, ns.nodeRouted() ? liveRoutes(m.channel(), now) : null);
+  }
+
+  private Message appendNew(AppendCommand cmd, NamespaceConfig ns, long now) {
     Message m = log(cmd.channel(), now).append(cmd.data(), cmd.from(), cmd.ts(), ns);
-    if (keyId != null) {
-      keys.put(keyId, new Remembered(m, now + idempotencyWindowMs));
-    }
     changes.appended(cmd.channel());
-    return Future.succeededFuture(new AppendResult(m, false, ns.nodeRouted() ? liveRoutes(cmd.channel(), now) : null));
+    return m;
   }
 
   @Override

@@ -67,16 +67,29 @@ final class ServerUnderTest implements AutoCloseable {
   }
 
   static ServerUnderTest start(String name, Settings settings, List<String> pin, Path logDir) throws IOException {
-    return start(name, settings, pin, logDir, false);
+    return start(name, settings, pin, logDir, false, Map.of());
   }
 
   /** {@code redisStores}: the gateway's history and presence on a redis-server started for it (pinned alike). */
   static ServerUnderTest start(String name, Settings settings, List<String> pin, Path logDir, boolean redisStores)
       throws IOException {
+    return start(name, settings, pin, logDir, redisStores, Map.of());
+  }
+
+  /** {@code env}: more environment for the server, e.g. the gateway's Redis store. */
+  static ServerUnderTest start(String name, Settings settings, List<String> pin, Path logDir, Map<String, String> env)
+      throws IOException {
+    return start(name, settings, pin, logDir, false, env);
+  }
+
+  static ServerUnderTest start(String name, Settings settings, List<String> pin, Path logDir, boolean redisStores,
+                               Map<String, String> extraEnv)
+      throws IOException {
     int port = freePort();
     RedisServer redis = redisStores ? RedisServer.start(pin, logDir) : null;
     List<String> cmd = new ArrayList<>(pin);
     ProcessBuilder pb = new ProcessBuilder();
+    pb.environment().putAll(extraEnv);
     boolean jvm = false;
     switch (name) {
       case "gateway" -> {

@@ -116,6 +116,11 @@ public final class Hooks {
         .put("channel", channel).put("transport", transport), a -> null).mapEmpty();
   }
 
+  /** Whether a client's publish to {@code channel} asks its namespace's hook. */
+  public boolean publishOn(String channel) {
+    return publish.get(ChannelName.namespace(channel)) != null;
+  }
+
   /**
    * Asks the channel's publish hook about a client's message; the answer is the data to fan out (the
    * hook's replacement, or {@code data} as it came), as raw JSON text.

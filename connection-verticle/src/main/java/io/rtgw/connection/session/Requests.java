@@ -58,9 +58,13 @@ public final class Requests {
     } catch (RuntimeException e) {
       return counted(Future.failedFuture(e));
     }
+    if (hooks == null || !hooks.publishOn(channel)) {
+      PublishCommand cmd = new PublishCommand(channel, data, who.user(), key);
+      // an anonymous publish has no user rate to wait for: one future fewer on every such publish
+      return counted(who.user() == null ? tiers.publish(cmd) : userRate.take(who.user()).compose(v -> tiers.publish(cmd)));
+    }
     Future<Void> admitted = who.user() == null ? Future.succeededFuture() : userRate.take(who.user());
-    return counted(admitted.compose(v -> hooks == null ? Future.succeededFuture(data)
-        : hooks.publish(who, client, channel, data))
+    return counted(admitted.compose(v -> hooks.publish(who, client, channel, data))
         .compose(out -> tiers.publish(new PublishCommand(channel, out, who.user(), key))));
   }
 

@@ -501,10 +501,14 @@ final class WsConnection implements Sink, ServerSide {
 
   private void publish(Command cmd) {
     String channel = cmd.channel();
-    answer(cmd, "fanout", requests.publish(session.identity(), session.clientId(), channel, cmd.data(),
-            cmd.optionalString(Fields.KEY)),
-        r -> reply(cmd.id(), "published").put(Fields.CHANNEL, channel).put(Fields.EPOCH, r.epoch())
-            .put(Fields.OFFSET, r.offset()));
+    requests.publish(session.identity(), session.clientId(), channel, cmd.data(), cmd.optionalString(Fields.KEY))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            sendError(cmd.id(), GatewayException.from(ar.cause(), "fanout"));
+          } else {
+            write(WsReplies.published(cmd.id(), channel, ar.result()));
+          }
+        });
   }
 
   /** {@code {"id","type":"rpc","method","data"}} to the application's rpc hook; its data comes back. */
