@@ -78,7 +78,7 @@ public final class DirectProfile {
           q.burstSubscribers(), q.burstMessages(), q.steady(), q.warmupSeconds(), q.measureSeconds(), q.memoryCounts(),
           q.chatRooms(), q.chatMembers(), q.chatSeconds(), q.stormClients(), q.stormChannels(), q.stormRate(),
           q.stormSeconds(), q.stormDropAt(), q.serverJvmFlags(), List.of("-jar", jar), true, q.gcPauseMs(),
-          q.quietMs(), q.outputDir(), q.logDir());
+          q.quietMs(), q.outputDir(), q.logDir(), q.shapes());
       if (redis) {
         redisPort = ServerUnderTest.freePort();
         redisServer = new ProcessBuilder("redis-server", "--port", String.valueOf(redisPort), "--bind", "127.0.0.1",
