@@ -41,7 +41,6 @@ final class SseStream implements Sink {
   private final RawWriter raw;
   private final VertxInternals internals;
   private final List<String> channels;
-  private final Cursor resume;
   private final SseConfig config;
   private final Function<Sink, ClientSession> sessions;
   private final Runnable removed;
@@ -57,7 +56,7 @@ final class SseStream implements Sink {
   private boolean closed;
 
   SseStream(Vertx vertx, HttpServerResponse response, RawWriter raw, VertxInternals internals, List<String> channels,
-            Cursor resume, SseConfig config, Function<Sink, ClientSession> sessions, Runnable removed,
+            SseConfig config, Function<Sink, ClientSession> sessions, Runnable removed,
             long closeTimeoutMs, Runnable abort) {
     this.vertx = vertx;
     this.closeTimeoutMs = closeTimeoutMs;
@@ -66,13 +65,13 @@ final class SseStream implements Sink {
     this.raw = raw;
     this.internals = internals;
     this.channels = channels;
-    this.resume = resume;
     this.config = config;
     this.sessions = sessions;
     this.removed = removed;
   }
 
-  void start() {
+  /** Subscribes from {@code resume} (null: from now), which is not kept: the subscriptions hold the positions. */
+  void start(Cursor resume) {
     metrics.connectionOpened(GatewayMetrics.SSE);
     session = sessions.apply(this);
     response.closeHandler(v -> release());
