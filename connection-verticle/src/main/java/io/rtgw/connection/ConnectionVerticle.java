@@ -114,7 +114,10 @@ public final class ConnectionVerticle extends VerticleBase {
     headerDeadline = new io.rtgw.connection.http.HeaderDeadline(vertx, config.http().headerTimeoutMs());
     serverOptions = serverOptions();
     server = vertx.createHttpServer(serverOptions)
-        .connectionHandler(headerDeadline::opened)
+        .connectionHandler(connection -> {
+          internals.opened(connection);
+          headerDeadline.opened(connection);
+        })
         .invalidRequestHandler(RequestChecks::invalid)
         .requestHandler(router(limits));
     if (vertx.isClustered()) {

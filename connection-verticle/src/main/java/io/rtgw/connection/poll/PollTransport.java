@@ -38,6 +38,7 @@ public final class PollTransport {
   private final ClientSession.Options options;
   private final Set<HeldPoll> held = new HashSet<>();
   private final PollPresence presence;
+  private final PollDeadlines deadlines;
 
   public PollTransport(Vertx vertx, GatewayConfig config, Sessions sessions, Authenticator auth, Limits limits,
                        Tiers tiers, PresenceReporter reporter) {
@@ -50,6 +51,7 @@ public final class PollTransport {
     this.tiers = tiers;
     this.options = new ClientSession.Options(poll.maxChannels(), poll.maxMessages(), false, true, "poll");
     this.presence = new PollPresence(vertx, reporter, sessions.rules(), config.presence());
+    this.deadlines = new PollDeadlines(vertx, withJitter(poll.maxTimeoutMs(), 1.0));
   }
 
   /**
@@ -108,7 +110,7 @@ public final class PollTransport {
     String ip = limits.clientIp(request);
     limits.admit(ip, user);
     HeldPoll[] self = new HeldPoll[1];
-    HeldPoll p = new HeldPoll(vertx, ctx.response(), channels, cursor,
+    HeldPoll p = new HeldPoll(vertx, ctx.response(), channels, deadlines,
         sink -> sessions.open(who, sink, options),
         () -> {
           held.remove(self[0]);
@@ -116,12 +118,12 @@ public final class PollTransport {
         });
     self[0] = p;
     held.add(p);
-    long wait = withJitter(timeoutMs);
+    long wait = withJitter(timeoutMs, ThreadLocalRandom.current().nextDouble());
     if (who.expiresAt() != null) {
       // a held poll ends with its token: answered then, the client polls again with a new one
       wait = Math.max(1, Math.min(wait, who.expiresAt() - System.currentTimeMillis()));
     }
-    p.start(wait);
+    p.start(cursor, wait);
   }
 
   /** Like a long poll that never waits: always {@code 200}, with zero or more messages. */
@@ -176,7 +178,8 @@ public final class PollTransport {
     return true;
   }
 
-  private static long withJitter(long timeoutMs) {
-    return timeoutMs + (long) (timeoutMs * JITTER * ThreadLocalRandom.current().nextDouble());
+  /** {@code share} of the jitter (0 to 1) added to {@code timeoutMs}. */
+  private static long withJitter(long timeoutMs, double share) {
+    return timeoutMs + (long) (timeoutMs * JITTER * share);
   }
 }

@@ -78,7 +78,7 @@ public final class SseTransport {
     // HTTP/2 frames its own data: the pre-framed HTTP/1.1 chunks are for HTTP/1.1 only
     RawWriter raw = request.version() == HttpVersion.HTTP_2 ? null : internals.rawWriter(request.connection());
     SseStream[] self = new SseStream[1];
-    SseStream stream = new SseStream(vertx, ctx.response(), raw, internals, channels, resume, config.sse(),
+    SseStream stream = new SseStream(vertx, ctx.response(), raw, internals, channels, config.sse(),
         sink -> sessions.open(client, who, sink, options, "sse", (io.rtgw.connection.events.ServerSide) sink), () -> {
           streams.remove(self[0]);
           limits.release(ip, who.user());
@@ -87,7 +87,7 @@ public final class SseTransport {
         request.version() == HttpVersion.HTTP_2 ? () -> ctx.response().reset() : () -> internals.abort(request.connection()));
     self[0] = stream;
     streams.add(stream);
-    stream.start();
+    stream.start(resume);
     if (who.expiresAt() != null) {
       // the stream ends with its token; the client comes back with a new one and its last id
       stream.endAfter(who.expiresAt() - System.currentTimeMillis());
