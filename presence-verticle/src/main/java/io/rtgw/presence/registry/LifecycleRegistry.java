@@ -24,13 +24,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The presence tier's side of lifecycle events (when {@code events.enabled}): applies the connection
  * instances' reports to the {@link ConnectionRegistry}, publishes the occupied and vacated events it
- * decides, and for a departed cluster member a disconnected event per connection it held and a vacated
- * per channel only it held. Answers the control API's queries from the registry.
+ * decides, and for a departed cluster member a disconnected event per connection it held (the channels
+ * only it held vacate after the grace, like any other). Every {@link #VACATE_CHECK_MS} it asks the registry
+ * for the channels whose grace is over. Answers the control API's queries from the registry.
  */
 public final class LifecycleRegistry {
 
   private static final Logger LOG = LoggerFactory.getLogger(LifecycleRegistry.class);
   static final String NODE_LEFT = "node left";
+  /** How often the vacating marks past their grace are looked at: the most a vacated comes late. */
+  static final long VACATE_CHECK_MS = 250;
 
   private final Vertx vertx;
   private final GatewayConfig config;
@@ -40,6 +43,9 @@ public final class LifecycleRegistry {
   private final LifecycleMetrics metrics = LifecycleMetrics.create();
   /** Null unless events.url is set. */
   private final io.rtgw.protocol.events.EventPoster poster;
+  private long vacateTimer = -1;
+  /** A check still waiting for its store call: the next tick skips rather than pile up on a slow Redis. */
+  private boolean vacating;
 
   public LifecycleRegistry(Vertx vertx, GatewayConfig config, Predicate<String> isMember) {
     this.vertx = vertx;
@@ -47,19 +53,26 @@ public final class LifecycleRegistry {
     this.isMember = isMember;
     this.bus = vertx.eventBus();
     this.registry = config.presence().store().equals(PresenceConfig.REDIS)
-        ? new RedisConnectionRegistry(vertx, config.redis()) : new MemoryConnectionRegistry();
+        ? new RedisConnectionRegistry(vertx, config.redis(), config.events().vacateGrace())
+        : new MemoryConnectionRegistry(config.events().vacateGrace());
     this.poster = config.events().url() == null ? null
         : new io.rtgw.protocol.events.EventPoster(vertx, config.events(), metrics::posted);
   }
 
   /** Registers the consumers; completes once they are registered. */
   public Future<?> start() {
+    if (config.events().vacateGrace() > 0) {
+      vacateTimer = vertx.setPeriodic(VACATE_CHECK_MS, id -> vacate());
+    }
     return Future.join(
         bus.<ConnectionReport>consumer(Addresses.CONNECTION_REPORT, m -> report(m.body())).completion(),
         bus.<JsonObject>consumer(Addresses.CONNECTION_QUERY, this::query).completion());
   }
 
   public Future<Void> close() {
+    if (vacateTimer != -1) {
+      vertx.cancelTimer(vacateTimer);
+    }
     if (poster != null) {
       poster.close();
     }
@@ -68,7 +81,7 @@ public final class LifecycleRegistry {
 
   /** The cluster agreed that {@code node} is gone: its connections disconnect, its channels may vacate. */
   public void removeNode(String node) {
-    registry.removeNode(node)
+    registry.removeNode(node, System.currentTimeMillis())
         .onSuccess(events -> {
           if (!events.isEmpty()) {
             LOG.info("Node {} left the cluster: {} lifecycle events", node, events.size());
@@ -95,8 +108,20 @@ public final class LifecycleRegistry {
     });
   }
 
+  /** Every presence instance checks; the store hands each due channel to one of them. */
+  private void vacate() {
+    if (vacating) {
+      return;
+    }
+    vacating = true;
+    registry.vacate(System.currentTimeMillis())
+        .onComplete(ar -> vacating = false)
+        .onSuccess(this::publish)
+        .onFailure(e -> LOG.warn("Could not vacate the channels past their grace: {}", e.getMessage()));
+  }
+
   private void apply(ConnectionReport report) {
-    registry.apply(report).onSuccess(this::publish)
+    registry.apply(report, System.currentTimeMillis()).onSuccess(this::publish)
         .onFailure(e -> LOG.warn("Could not apply a connection report from {}: {}", report.node(), e.getMessage()));
   }
 

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The registry in this process's memory, owned by one presence instance's event loop: each call is one
@@ -27,9 +28,18 @@ public final class MemoryConnectionRegistry implements ConnectionRegistry {
   /** holder -> the channels it holds. */
   private final Map<String, Set<String>> holderChannels = new HashMap<>();
   private final Map<String, Set<String>> nodeHolders = new HashMap<>();
+  /** channel -> when it is vacated, for the channels with no holder left and the grace not yet over. */
+  private final Map<String, Long> vacating = new HashMap<>();
+  /** The same marks by deadline, so a check costs what is due. */
+  private final TreeMap<Long, Set<String>> deadlines = new TreeMap<>();
+  private final long graceMs;
+
+  public MemoryConnectionRegistry(long graceMs) {
+    this.graceMs = graceMs;
+  }
 
   @Override
-  public Future<List<RegistryEvent>> apply(ConnectionReport report) {
+  public Future<List<RegistryEvent>> apply(ConnectionReport report, long now) {
     List<RegistryEvent> events = new ArrayList<>();
     for (String client : report.closed()) {
       remove(client);
@@ -45,7 +55,7 @@ public final class MemoryConnectionRegistry implements ConnectionRegistry {
     }
     for (String channel : report.vacated()) {
       if (release(report.holder(), channel)) {
-        events.add(RegistryEvent.vacated(channel));
+        leave(channel, now, events);
       }
     }
     for (String channel : report.occupied()) {
@@ -53,7 +63,7 @@ public final class MemoryConnectionRegistry implements ConnectionRegistry {
       if (holders.add(report.holder())) {
         holderChannels.computeIfAbsent(report.holder(), k -> new HashSet<>()).add(channel);
         nodeHolders.computeIfAbsent(report.node(), k -> new HashSet<>()).add(report.holder());
-        if (holders.size() == 1) {
+        if (holders.size() == 1 && !unmark(channel)) {
           events.add(RegistryEvent.occupied(channel));
         }
       }
@@ -62,7 +72,7 @@ public final class MemoryConnectionRegistry implements ConnectionRegistry {
   }
 
   @Override
-  public Future<List<RegistryEvent>> removeNode(String node) {
+  public Future<List<RegistryEvent>> removeNode(String node, long now) {
     List<RegistryEvent> events = new ArrayList<>();
     Set<String> gone = byNode.remove(node);
     if (gone != null) {
@@ -80,9 +90,23 @@ public final class MemoryConnectionRegistry implements ConnectionRegistry {
         Set<String> held = holderChannels.get(holder);
         for (String channel : held == null ? List.<String>of() : new ArrayList<>(held)) {
           if (release(holder, channel)) {
-            events.add(RegistryEvent.vacated(channel));
+            leave(channel, now, events);
           }
         }
+      }
+    }
+    return Future.succeededFuture(events);
+  }
+
+  @Override
+  public Future<List<RegistryEvent>> vacate(long now) {
+    List<RegistryEvent> events = new ArrayList<>();
+    while (!deadlines.isEmpty() && deadlines.firstKey() <= now && events.size() < VACATE_BATCH) {
+      Set<String> due = deadlines.firstEntry().getValue();
+      String channel = due.iterator().next();
+      unmark(channel);
+      if (!channels.containsKey(channel)) {
+        events.add(RegistryEvent.vacated(channel));
       }
     }
     return Future.succeededFuture(events);
@@ -113,6 +137,32 @@ public final class MemoryConnectionRegistry implements ConnectionRegistry {
     Set<String> out = new HashSet<>();
     nodeHolders.values().forEach(out::addAll);
     return Future.succeededFuture(out);
+  }
+
+  /** {@code channel} has no holder left: vacated at once with no grace, otherwise marked. */
+  private void leave(String channel, long now, List<RegistryEvent> events) {
+    if (graceMs == 0) {
+      events.add(RegistryEvent.vacated(channel));
+      return;
+    }
+    unmark(channel);
+    long deadline = now + graceMs;
+    vacating.put(channel, deadline);
+    deadlines.computeIfAbsent(deadline, k -> new LinkedHashSet<>()).add(channel);
+  }
+
+  /** Removes {@code channel}'s vacating mark; true when it had one. */
+  private boolean unmark(String channel) {
+    Long deadline = vacating.remove(channel);
+    if (deadline == null) {
+      return false;
+    }
+    Set<String> due = deadlines.get(deadline);
+    due.remove(channel);
+    if (due.isEmpty()) {
+      deadlines.remove(deadline);
+    }
+    return true;
   }
 
   /** Takes {@code holder} out of {@code channel}; true when that left the channel with nobody. */

@@ -32,15 +32,17 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
   private final RedisLink link;
   private final String base;
   private final List<String> declared;
+  private final String grace;
 
-  public RedisConnectionRegistry(Vertx vertx, RedisConfig config) {
+  public RedisConnectionRegistry(Vertx vertx, RedisConfig config, long graceMs) {
     this.link = new RedisLink(vertx, config, "registry");
     this.base = config.keyPrefix() + "{events}:";
-    this.declared = List.of(base + "conn", base + "nodes");
+    this.declared = List.of(base + "conn", base + "nodes", base + "vacating");
+    this.grace = String.valueOf(graceMs);
   }
 
   @Override
-  public Future<List<RegistryEvent>> apply(ConnectionReport r) {
+  public Future<List<RegistryEvent>> apply(ConnectionReport r, long now) {
     List<String> args = new ArrayList<>();
     args.add(base);
     args.add("apply");
@@ -50,6 +52,8 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
     args.add(String.valueOf(r.closed().size()));
     args.add(String.valueOf(r.vacated().size()));
     args.add(String.valueOf(r.occupied().size()));
+    args.add(String.valueOf(now));
+    args.add(grace);
     for (ConnectionEntry e : r.opened()) {
       args.add(e.client());
       args.add(e.user() == null ? "" : e.user());
@@ -70,8 +74,8 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
   }
 
   @Override
-  public Future<List<RegistryEvent>> removeNode(String node) {
-    return link.call(SCRIPT, declared, List.of(base, "node", node)).map(reply -> {
+  public Future<List<RegistryEvent>> removeNode(String node, long now) {
+    return link.call(SCRIPT, declared, List.of(base, "node", node, String.valueOf(now), grace)).map(reply -> {
       List<RegistryEvent> events = new ArrayList<>();
       for (int i = 0; i + 1 < reply.size(); i += 2) {
         String type = reply.get(i).toString();
@@ -81,6 +85,18 @@ public final class RedisConnectionRegistry implements ConnectionRegistry {
       }
       return events;
     });
+  }
+
+  @Override
+  public Future<List<RegistryEvent>> vacate(long now) {
+    return link.call(SCRIPT, declared, List.of(base, "vacate", String.valueOf(now), String.valueOf(VACATE_BATCH)))
+        .map(reply -> {
+          List<RegistryEvent> events = new ArrayList<>();
+          for (int i = 0; i + 1 < reply.size(); i += 2) {
+            events.add(RegistryEvent.vacated(reply.get(i + 1).toString()));
+          }
+          return events;
+        });
   }
 
   @Override

@@ -2,25 +2,34 @@
 -- however many presence instances apply reports at once, a channel's holder set goes from empty to one
 -- holder (occupied) or from one to empty (vacated) in exactly one call, and that call alone returns the
 -- event. A departed node's connections are claimed by the call that takes them out of its set (SPOP).
+-- With a grace, a channel left empty is not vacated but marked (ZADD vacating deadline channel); an
+-- occupied that finds the mark takes it away and returns nothing; 'vacate' takes the marks past their
+-- deadline (ZREM, so one call has each) and returns vacated for those still without holder.
 --
 -- KEYS[1] conn   hash  client id -> the connection as JSON (ConnectionEntry)
 -- KEYS[2] nodes  set   the nodes with connections or channels
+-- KEYS[3] vacating zset channel -> the ms it is vacated at (no holder left, grace not over)
 -- By name, under the same {events} hash tag: <base>user:<user> (set of client ids),
 -- <base>node:<node> (set of client ids), <base>nodeh:<node> (set of holders), <base>chan:<channel>
 -- (set of holders), <base>hchan:<holder> (set of channels).
 --
 -- ARGV[1] base, ARGV[2] operation:
 --   apply        ARGV[3] node, ARGV[4] holder, ARGV[5..8] how many opened, closed, vacated, occupied;
---                then client, user ('' if anonymous), JSON of each opened; each closed client; each
---                vacated channel; each occupied channel. Returns {type, channel, ...}.
---   node         ARGV[3] node. Returns {'disconnected', json, ..., 'vacated', channel, ...}.
+--                ARGV[9] now (ms), ARGV[10] grace (ms, 0: vacate at once); then client, user ('' if
+--                anonymous), JSON of each opened; each closed client; each vacated channel; each
+--                occupied channel. Returns {type, channel, ...}.
+--   node         ARGV[3] node, ARGV[4] now, ARGV[5] grace. Returns {'disconnected', json, ...} (and
+--                {'vacated', channel, ...} with no grace).
+--   vacate       ARGV[3] now, ARGV[4] the most marks to take. Returns {'vacated', channel, ...}.
 --   connections  ARGV[3] user. Returns the JSON of each connection.
 --   connection   ARGV[3] client. Returns {json} or {}.
 --   holders      ARGV[3] channel, or '' for every holder of every node.
 
-local conn, nodes = KEYS[1], KEYS[2]
+local conn, nodes, vacating = KEYS[1], KEYS[2], KEYS[3]
 local base, op = ARGV[1], ARGV[2]
 local out = {}
+-- set by the operations that can leave a channel empty
+local now, grace = 0, 0
 
 local function remove(client)
   local json = redis.call('HGET', conn, client)
@@ -40,8 +49,12 @@ local function release(holder, channel)
   if redis.call('SREM', base .. 'chan:' .. channel, holder) == 1 then
     redis.call('SREM', base .. 'hchan:' .. holder, channel)
     if redis.call('SCARD', base .. 'chan:' .. channel) == 0 then
-      out[#out + 1] = 'vacated'
-      out[#out + 1] = channel
+      if grace == 0 then
+        out[#out + 1] = 'vacated'
+        out[#out + 1] = channel
+      else
+        redis.call('ZADD', vacating, now + grace, channel)
+      end
     end
   end
 end
@@ -49,7 +62,8 @@ end
 if op == 'apply' then
   local node, holder = ARGV[3], ARGV[4]
   local opened, closed, vacated, occupied = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-  local i = 9
+  now, grace = tonumber(ARGV[9]), tonumber(ARGV[10])
+  local i = 11
   redis.call('SADD', nodes, node)
   redis.call('SADD', base .. 'nodeh:' .. node, holder)
   for _ = 1, closed do
@@ -57,7 +71,7 @@ if op == 'apply' then
     remove(ARGV[i + 3 * opened])
     i = i + 1
   end
-  i = 9
+  i = 11
   for _ = 1, opened do
     local client, user, json = ARGV[i], ARGV[i + 1], ARGV[i + 2]
     remove(client)
@@ -68,7 +82,7 @@ if op == 'apply' then
     redis.call('SADD', base .. 'node:' .. node, client)
     i = i + 3
   end
-  i = 9 + 3 * opened + closed
+  i = 11 + 3 * opened + closed
   for _ = 1, vacated do
     release(holder, ARGV[i])
     i = i + 1
@@ -77,7 +91,8 @@ if op == 'apply' then
     local channel = ARGV[i]
     if redis.call('SADD', base .. 'chan:' .. channel, holder) == 1 then
       redis.call('SADD', base .. 'hchan:' .. holder, channel)
-      if redis.call('SCARD', base .. 'chan:' .. channel) == 1 then
+      -- back within the grace: it was never vacated, so it is not occupied again either
+      if redis.call('SCARD', base .. 'chan:' .. channel) == 1 and redis.call('ZREM', vacating, channel) == 0 then
         out[#out + 1] = 'occupied'
         out[#out + 1] = channel
       end
@@ -87,6 +102,7 @@ if op == 'apply' then
   return out
 elseif op == 'node' then
   local node = ARGV[3]
+  now, grace = tonumber(ARGV[4]), tonumber(ARGV[5])
   local clients = base .. 'node:' .. node
   while true do
     local client = redis.call('SPOP', clients)
@@ -111,6 +127,15 @@ elseif op == 'node' then
     redis.call('DEL', base .. 'hchan:' .. holder)
   end
   redis.call('SREM', nodes, node)
+  return out
+elseif op == 'vacate' then
+  for _, channel in ipairs(redis.call('ZRANGEBYSCORE', vacating, '-inf', ARGV[3], 'LIMIT', 0, tonumber(ARGV[4]))) do
+    redis.call('ZREM', vacating, channel)
+    if redis.call('SCARD', base .. 'chan:' .. channel) == 0 then
+      out[#out + 1] = 'vacated'
+      out[#out + 1] = channel
+    end
+  end
   return out
 elseif op == 'connections' then
   for _, client in ipairs(redis.call('SMEMBERS', base .. 'user:' .. ARGV[3])) do

@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 class MemoryConnectionRegistryTest extends ConnectionRegistryContract {
 
   @Override
-  protected ConnectionRegistry createRegistry(Vertx vertx) {
-    return new MemoryConnectionRegistry();
+  protected ConnectionRegistry createRegistry(Vertx vertx, long graceMs) {
+    return new MemoryConnectionRegistry(graceMs);
   }
 }

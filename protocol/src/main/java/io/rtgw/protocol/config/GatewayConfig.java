@@ -61,7 +61,7 @@ public record GatewayConfig(
     auth = auth == null ? new AuthConfig(null, null, null, null, null) : auth;
     limits = limits == null ? new LimitsConfig(null, null, null, null, null, null, null, null, null, null, null) : limits;
     metrics = metrics == null ? new MetricsConfig(null, null) : metrics;
-    events = events == null ? new EventsConfig(null, null, null, null, null) : events;
+    events = events == null ? new EventsConfig(null, null, null, null, null, null) : events;
     control = control == null ? new ControlConfig(null, null) : control;
     if (control.enabled() && !events.enabled()) {
       throw new ConfigException("control.enabled needs events.enabled: the control API finds connections through "
