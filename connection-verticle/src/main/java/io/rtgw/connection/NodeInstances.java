@@ -21,15 +21,18 @@ final class NodeInstances implements Shareable {
 
   private static final String MAP = "rtgw.connection.instances";
 
-  private record Member(Context context, Supplier<JsonObject> counters) {
+  private record Member(Context context, Supplier<JsonObject> counters, String holder) {
   }
 
   private final List<Member> members = new CopyOnWriteArrayList<>();
 
-  /** Registers the calling instance (on its own context) under its deployment's id. */
-  static NodeInstances join(Vertx vertx, String deployment, Supplier<JsonObject> counters) {
+  /**
+   * Registers the calling instance (on its own context) under its deployment's id; {@code holder} is its
+   * id in the connection registry (its control address).
+   */
+  static NodeInstances join(Vertx vertx, String deployment, String holder, Supplier<JsonObject> counters) {
     LocalMap<String, NodeInstances> map = vertx.sharedData().getLocalMap(MAP);
-    Member me = new Member(vertx.getOrCreateContext(), counters);
+    Member me = new Member(vertx.getOrCreateContext(), counters, holder);
     return map.compute(deployment, (k, existing) -> {
       NodeInstances node = existing != null ? existing : new NodeInstances();
       node.members.add(me);
@@ -49,6 +52,11 @@ final class NodeInstances implements Shareable {
 
   int size() {
     return members.size();
+  }
+
+  /** The registry ids of this node's instances (immutable ids: reading them crosses no instance's state). */
+  List<String> holders() {
+    return members.stream().map(Member::holder).toList();
   }
 
   /** Every instance's counters added up, numbers summed; other values are taken from the first instance. */

@@ -17,6 +17,7 @@ import io.rtgw.service.Occupied;
 import io.rtgw.service.Position;
 import io.rtgw.service.ProtocolCode;
 import io.rtgw.service.Published;
+import io.rtgw.service.Registration;
 import io.rtgw.service.RtgwException;
 import io.rtgw.service.RtgwService;
 import io.rtgw.service.Subscribed;
@@ -62,7 +63,8 @@ class ServiceClientGatewayTest {
     int nodePort = Ports.free();
     int servicePort = Ports.free();
     String members = "127.0.0.1:" + nodePort + ",127.0.0.1:" + servicePort;
-    // events.batchMs left at its default (200 ms), as in production: the registry hears of a connection later
+    // events.batchMs left at its default (200 ms), as in production: a control request made at once on a
+    // connected event comes before the registry has heard of the connection
     node = WsClient.await(Gateway.start(TestGateways.clustered(name, nodePort, members, true,
         "GATEWAY_EVENTS_ENABLED", "true", "GATEWAY_CONTROL_ENABLED", "true")));
     // what a service does to join: the gateway's cluster settings for its own member, no gateway verticles
@@ -378,6 +380,40 @@ class ServiceClientGatewayTest {
       assertThat(gone.code()).isEqualTo(4002);
       assertThat(kept.isClosed()).isFalse();
       assertThat(WsClient.await(service.disconnectClient(client, null, null))).isEqualTo(new Affected(0, false));
+    }
+  }
+
+  @Test
+  void a_service_that_disconnects_on_the_connected_event_reaches_every_connection_of_the_node_at_once() {
+    String banned = unique("banned-");
+    List<Affected> answers = new CopyOnWriteArrayList<>();
+    // before the registry has heard of the connection: its node's instances are asked whichever got the request
+    Registration kick = WsClient.await(service.onConnected(c -> {
+      if (banned.equals(c.user())) {
+        service.disconnectClient(c.client(), 4030, false).onSuccess(answers::add);
+      }
+    }));
+    try {
+      List<WsClient> open = new java.util.ArrayList<>();
+      List<WsClient> bystanders = new java.util.ArrayList<>();
+      try {
+        // a bystander between two banned connections: the node's instances take connections in turn, and
+        // rt.control requests in turn too, so the requests do not keep landing where the connection is
+        for (int i = 0; i < 6; i++) {
+          open.add(WsClient.connect(clients, node.httpPort(), "user=" + banned));
+          bystanders.add(WsClient.connect(clients, node.httpPort(), null));
+        }
+        for (WsClient ws : open) {
+          assertThat(ws.awaitClose()).isEqualTo((short) 4030);
+        }
+        assertThat(bystanders).noneMatch(WsClient::isClosed);
+      } finally {
+        open.forEach(WsClient::close);
+        bystanders.forEach(WsClient::close);
+      }
+      eventually(Duration.ofSeconds(10), () -> assertThat(answers).hasSize(6).containsOnly(new Affected(1, false)));
+    } finally {
+      WsClient.await(kick.unregister());
     }
   }
 
