@@ -30,6 +30,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A service in its own clustered Vertx (a Hazelcast member configured as the gateway's members are)
+ * A service in its own clustered Vertx (a Hazelcast lite member configured as the gateway's members are)
  * uses rtgw-service-client against a real gateway node: publish, presence and history through the
  * helper, seen by a WebSocket client; with events and control on, the lifecycle events the helper hands
  * the service as records and the control API it calls, acting on real WebSocket clients. Started once
@@ -71,7 +72,10 @@ class ServiceClientGatewayTest {
     var cluster = TestGateways.clustered(name, servicePort, members, false).cluster();
     VertxOptions options = new VertxOptions();
     options.getEventBusOptions().setHost(cluster.busHost()).setPort(cluster.busPort());
-    serviceVertx = WsClient.await(Vertx.builder().with(options).withClusterManager(ClusterFactory.create(cluster)).buildClustered());
+    // and a lite member, as example-service joins by default: it holds none of the cluster's map partitions
+    var hazelcast = ClusterFactory.hazelcastConfig(cluster).setLiteMember(true);
+    serviceVertx = WsClient.await(Vertx.builder().with(options)
+        .withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered());
     service = RtgwService.create(serviceVertx, "orders-svc");
     WsClient.await(Future.all(List.of(service.onConnected(events::add), service.onDisconnected(events::add),
         service.onSubscribed(events::add), service.onUnsubscribed(events::add), service.onOccupied(events::add),
