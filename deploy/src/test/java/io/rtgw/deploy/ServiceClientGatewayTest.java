@@ -52,6 +52,8 @@ import org.junit.jupiter.api.Test;
 class ServiceClientGatewayTest {
 
   private static Gateway node;
+  /** A connection-only node beside it, for control across nodes. */
+  private static Gateway edge;
   private static Vertx serviceVertx;
   private static RtgwService service;
   private static Vertx clients;
@@ -62,11 +64,14 @@ class ServiceClientGatewayTest {
   static void startCluster() {
     String name = "rtgw-test-" + UUID.randomUUID();
     int nodePort = Ports.free();
+    int edgePort = Ports.free();
     int servicePort = Ports.free();
-    String members = "127.0.0.1:" + nodePort + ",127.0.0.1:" + servicePort;
+    String members = "127.0.0.1:" + nodePort + ",127.0.0.1:" + edgePort + ",127.0.0.1:" + servicePort;
     // events.batchMs left at its default (200 ms), as in production: a control request made at once on a
     // connected event comes before the registry has heard of the connection
     node = WsClient.await(Gateway.start(TestGateways.clustered(name, nodePort, members, true,
+        "GATEWAY_EVENTS_ENABLED", "true", "GATEWAY_CONTROL_ENABLED", "true")));
+    edge = WsClient.await(Gateway.start(TestGateways.clustered(name, edgePort, members, false,
         "GATEWAY_EVENTS_ENABLED", "true", "GATEWAY_CONTROL_ENABLED", "true")));
     // what a service does to join: the gateway's cluster settings for its own member, no gateway verticles
     var cluster = TestGateways.clustered(name, servicePort, members, false).cluster();
@@ -90,6 +95,9 @@ class ServiceClientGatewayTest {
     }
     if (serviceVertx != null) {
       WsClient.await(serviceVertx.close());
+    }
+    if (edge != null) {
+      WsClient.await(edge.stop());
     }
     if (node != null) {
       WsClient.await(node.stop());
@@ -388,36 +396,47 @@ class ServiceClientGatewayTest {
   }
 
   @Test
-  void a_service_that_disconnects_on_the_connected_event_reaches_every_connection_of_the_node_at_once() {
+  void a_service_that_disconnects_on_the_connected_event_reaches_the_connection_from_either_node_at_once() {
+    // every connection instance of both nodes has reported to the registry once, as in a running cluster
+    String warm = unique("warm-");
+    List<WsClient> warming = new java.util.ArrayList<>();
+    for (Gateway g : List.of(node, node, edge, edge)) {
+      warming.add(WsClient.connect(clients, g.httpPort(), "user=" + warm));
+    }
     String banned = unique("banned-");
     List<Affected> answers = new CopyOnWriteArrayList<>();
-    // before the registry has heard of the connection: its node's instances are asked whichever got the request
-    Registration kick = WsClient.await(service.onConnected(c -> {
-      if (banned.equals(c.user())) {
-        service.disconnectClient(c.client(), 4030, false).onSuccess(answers::add);
-      }
-    }));
+    List<WsClient> open = new java.util.ArrayList<>();
+    List<WsClient> bystanders = new java.util.ArrayList<>();
+    Registration kick = null;
     try {
-      List<WsClient> open = new java.util.ArrayList<>();
-      List<WsClient> bystanders = new java.util.ArrayList<>();
-      try {
-        // a bystander between two banned connections: the node's instances take connections in turn, and
-        // rt.control requests in turn too, so the requests do not keep landing where the connection is
-        for (int i = 0; i < 6; i++) {
-          open.add(WsClient.connect(clients, node.httpPort(), "user=" + banned));
-          bystanders.add(WsClient.connect(clients, node.httpPort(), null));
+      eventually(Duration.ofSeconds(10), () -> assertThat(WsClient.await(service.connections(warm)).connections()).hasSize(4));
+      // before the registry has heard of the connection (events.batchMs, 200 ms): the request lands on any
+      // connection instance of either node (the bus takes nodes in turn, then a node's instances in turn),
+      // which must still find it
+      kick = WsClient.await(service.onConnected(c -> {
+        if (banned.equals(c.user())) {
+          service.disconnectClient(c.client(), 4030, false).onSuccess(answers::add);
         }
-        for (WsClient ws : open) {
-          assertThat(ws.awaitClose()).isEqualTo((short) 4030);
-        }
-        assertThat(bystanders).noneMatch(WsClient::isClosed);
-      } finally {
-        open.forEach(WsClient::close);
-        bystanders.forEach(WsClient::close);
+      }));
+      // all on the edge, so that requests landing on the other node have to find them; a bystander after
+      // each, so that they are not all on the instance the edge's requests land on
+      for (int i = 0; i < 8; i++) {
+        open.add(WsClient.connect(clients, edge.httpPort(), "user=" + banned));
+        bystanders.add(WsClient.connect(clients, edge.httpPort(), null));
       }
-      eventually(Duration.ofSeconds(10), () -> assertThat(answers).hasSize(6).containsOnly(new Affected(1, false)));
+      for (WsClient ws : open) {
+        assertThat(ws.awaitClose()).isEqualTo((short) 4030);
+      }
+      eventually(Duration.ofSeconds(10), () -> assertThat(answers).hasSize(8).containsOnly(new Affected(1, false)));
+      assertThat(bystanders).noneMatch(WsClient::isClosed);
+      assertThat(warming).noneMatch(WsClient::isClosed);
     } finally {
-      WsClient.await(kick.unregister());
+      if (kick != null) {
+        WsClient.await(kick.unregister());
+      }
+      open.forEach(WsClient::close);
+      bystanders.forEach(WsClient::close);
+      warming.forEach(WsClient::close);
     }
   }
 

@@ -137,11 +137,24 @@ public final class Control {
         return out;
       });
     }
-    Future<JsonObject> found = r.client() != null
-        ? query(new JsonObject().put("op", "connection").put(Fields.CLIENT, r.client()))
-            .map(a -> new JsonObject().put("connections", a.getJsonObject("connection") == null ? new JsonArray()
-                : new JsonArray().add(a.getJsonObject("connection"))))
-        : query(new JsonObject().put("op", "connections").put(Fields.USER, r.user()));
+    if (r.client() != null) {
+      return query(new JsonObject().put("op", "connection").put(Fields.CLIENT, r.client())).compose(a -> {
+        Set<String> out = new LinkedHashSet<>(nodeHolders.get());
+        out.add(local.holder());
+        JsonObject c = a.getJsonObject("connection");
+        if (c != null) {
+          out.add(c.getString("holder"));
+          return Future.succeededFuture(out);
+        }
+        // not in the registry (yet: opened within events.batchMs on another node, as when the application
+        // acts on its connected event at once): one client is worth asking every instance the registry knows
+        return query(new JsonObject().put("op", "holders")).map(h -> {
+          out.addAll(strings(h.getJsonArray("holders")));
+          return out;
+        });
+      });
+    }
+    Future<JsonObject> found = query(new JsonObject().put("op", "connections").put(Fields.USER, r.user()));
     return found.map(a -> {
       Set<String> out = new LinkedHashSet<>(nodeHolders.get());
       out.add(local.holder());
