@@ -1,5 +1,6 @@
 // The Socket.IO peer: `node --expose-gc server.js <port>`, on 127.0.0.1 only.
 // A client joins the room named in its handshake query (?room=r) before its connect is acknowledged;
+// with ?user=u it also joins the room user:u (the bench's personal channels, direct messages);
 // the event `pub` (room, data) broadcasts `m` (data) to the room. Connection state recovery is on, so a
 // dropped client that comes back with its session id and last offset gets what it missed: the
 // reconnect storm measures that. Both of Socket.IO's transports are on, as by default: WebSocket
@@ -29,6 +30,9 @@ const io = new Server(httpServer, {
 io.use((socket, next) => {
   const room = socket.handshake.query.room;
   if (room) socket.join(room);
+  // an identified client (?user=) also joins its personal room, as the gateway subscribes user:<id>
+  const user = socket.handshake.query.user;
+  if (user) socket.join('user:' + user);
   next();
 });
 

@@ -41,6 +41,8 @@ export declare class Realtime {
   on(event: 'state', fn: (e: StateEvent) => void): () => void;
   subscribe(channel: string, opts?: SubscribeOptions): Subscription;
   publish(channel: string, data: unknown): Promise<Position>;
+  /** Calls the application's rpc hook; resolves with its answer's data. Never retried. */
+  rpc(method: string, data?: unknown): Promise<unknown>;
   presence(channel: string): Promise<Member[]>;
   history(channel: string, opts?: { since?: { epoch: string; offset: number }; limit?: number }):
     Promise<{ channel: string; epoch: string; offset: number; recovered: boolean; messages: Message[] }>;

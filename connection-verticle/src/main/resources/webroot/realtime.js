@@ -134,6 +134,19 @@ export class Realtime {
     });
   }
 
+  /**
+   * Calls the application (its rpc hook) with `method` and `data`; resolves with the answer's data, or
+   * rejects with a RealtimeError carrying the application's code. Over the WebSocket while it is open,
+   * else POST /rpc. Never retried: a call may not be safe to repeat, so one whose connection drops
+   * mid-call rejects with 'unavailable'.
+   * @param {string} method @param {any} [data] @returns {Promise<any>}
+   */
+  rpc(method, data = null) {
+    const t = this.transport;
+    if (t instanceof WebSocketTransport && t.ws && t.ws.readyState === 1) return t.rpc(method, data);
+    return this._http('POST', '/rpc', {method, data}).then(r => r.data);
+  }
+
   /** @param {string} channel @returns {Promise<Member[]>} */
   async presence(channel) {
     const r = await this._http('GET', `/presence?channel=${encodeURIComponent(channel)}`);
@@ -443,6 +456,19 @@ class WebSocketTransport extends Transport {
     } catch (e) {
       // the connection ends at expiry, and the next one asks getToken() again
     }
+  }
+
+  rpc(method, data) {
+    const ws = this.ws;
+    return new Promise((resolve, reject) => {
+      const lost = () => reject(new RealtimeError('unavailable', 'the connection closed during the call'));
+      ws.addEventListener('close', lost);
+      this._send({type: 'rpc', method, data}, f => {
+        ws.removeEventListener('close', lost);
+        if (f.type === 'rpc') resolve(f.data);
+        else reject(new RealtimeError(f.code ?? 'internal', f.message ?? 'unexpected answer'));
+      });
+    });
   }
 
   _send(cmd, onReply) {

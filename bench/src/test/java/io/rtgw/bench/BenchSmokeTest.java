@@ -50,6 +50,16 @@ class BenchSmokeTest {
           if (f.containsKey("failed_reconnects") && f.getDouble("failed_reconnects") > 0) {
             failures.add(what + ": " + f.getDouble("failed_reconnects") + " clients did not come back");
           }
+          // issue 15's shapes: every identified connection opened, kept and got its inbox; no publish failed
+          boolean shapes = run.getString("scenario").startsWith("idle-identified") || run.getString("scenario").startsWith("direct");
+          for (String zero : List.of("failed_connections", "publish_errors", "server_closes", "without_inbox", "error_frames")) {
+            if (shapes && f.containsKey(zero) && f.getDouble(zero) > 0) {
+              failures.add(what + ": " + zero + " " + f.getDouble(zero));
+            }
+          }
+          if (f.containsKey("stream_delivered_pct") && f.getDouble("stream_delivered_pct") < 100.0) {
+            failures.add(what + " delivered " + f.getDouble("stream_delivered_pct") + "% of the stream");
+          }
         }
         case "not available" -> assertThat(run.getString("scenario")).doesNotStartWith("burst/ws");
         default -> failures.add(what + ": " + run.getString("status") + " " + run.getString("note"));
@@ -57,6 +67,13 @@ class BenchSmokeTest {
     }
     assertThat(failures).isEmpty();
     assertThat(ok).as("gateway and floor ran every WebSocket scenario").isGreaterThanOrEqualTo(10);
+    assertThat(results.getJsonArray("runs").stream().map(JsonObject.class::cast)
+        .filter(r -> "gateway".equals(r.getString("server")) && "ok".equals(r.getString("status")))
+        .map(r -> r.getString("scenario")))
+        .as("the gateway ran issue 15's shapes, clustered and with clients that offer compression")
+        .anyMatch(k -> k.startsWith("idle-identified/ws ") && k.contains("cluster"))
+        .anyMatch(k -> k.startsWith("direct/ws ") && k.contains("redis"))
+        .anyMatch(k -> k.startsWith("direct/ws+deflate"));
     assertThat(Files.readString(Path.of(results.getString("markdownFile")))).contains("| scenario | figure |");
   }
 }

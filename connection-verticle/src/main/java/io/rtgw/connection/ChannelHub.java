@@ -13,11 +13,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The channels this connection verticle has local subscribers for. A channel's bus address is registered
  * once, on its first subscriber, and unregistered when its last one leaves, so the clustered
- * subscription map holds one entry per node and channel, not per client.
+ * subscription map holds one entry per node and channel, not per client. A channel of a node-routed
+ * namespace (personal channels) registers nothing on the bus: it stores a route to this instance in
+ * history and its deliveries come through the instance's one address ({@link NodeDelivery}).
  */
 public final class ChannelHub {
 
@@ -34,10 +37,13 @@ public final class ChannelHub {
    * released at the next round unless one is back. A set: a poll client detaches after every reply.
    */
   private final Set<LocalChannel> lingering = new LinkedHashSet<>();
+  /** Null when no namespace is node-routed here (tests that build a hub alone). */
+  private final NodeDelivery nodes;
+  private final Predicate<String> nodeRouted;
 
   /** With the delivery settings' defaults but the round and the fill page ({@link #ChannelHub(Vertx, Tiers, DeliveryConfig)}). */
   public ChannelHub(Vertx vertx, Tiers tiers, long positionCheckMs, int fillPageSize) {
-    this(vertx, tiers, new DeliveryConfig(null, positionCheckMs, null, fillPageSize, null, null, null, null, null, null, null));
+    this(vertx, tiers, new DeliveryConfig(null, positionCheckMs, null, fillPageSize, null, null, null, null, null, null, null, null, null));
   }
 
   /**
@@ -46,6 +52,17 @@ public final class ChannelHub {
    * epoch refresh period shape the check ({@link PositionChecks}).
    */
   public ChannelHub(Vertx vertx, Tiers tiers, DeliveryConfig delivery) {
+    this(vertx, tiers, delivery, null, null, channel -> false);
+  }
+
+  /**
+   * With node-addressed delivery for the channels {@code nodeRouted} names: {@code instance} is this
+   * connection instance's id, unique per start, {@code node} its cluster node's.
+   */
+  public ChannelHub(Vertx vertx, Tiers tiers, DeliveryConfig delivery, String instance, String node,
+                    Predicate<String> nodeRouted) {
+    this.nodeRouted = nodeRouted;
+    this.nodes = instance == null ? null : new NodeDelivery(vertx, instance, node, delivery, channels::get);
     this.vertx = vertx;
     this.fillPageSize = delivery.catchUpPageSize();
     this.bus = vertx.eventBus();
@@ -58,6 +75,11 @@ public final class ChannelHub {
 
   public Tiers tiers() {
     return tiers;
+  }
+
+  /** Completes once this instance's own delivery address is registered (at once without one). */
+  public Future<Void> started() {
+    return nodes == null ? Future.succeededFuture() : nodes.started();
   }
 
   /** A subscription of {@code sink} to {@code channel}, not attached yet: see {@link #resume}. */
@@ -81,7 +103,7 @@ public final class ChannelHub {
         if (channels.get(ch.name()) == ch) {
           channels.remove(ch.name());
           metrics.channels(-1);
-          ch.close();
+          closeChannel(ch);
         }
         s.markDetached();
         return Future.failedFuture(ar.cause());
@@ -156,6 +178,9 @@ public final class ChannelHub {
       closing.add(ch.close());
     }
     channels.clear();
+    if (nodes != null) {
+      closing.add(nodes.close());
+    }
     return Future.join(closing).mapEmpty();
   }
 
@@ -169,7 +194,11 @@ public final class ChannelHub {
   private LocalChannel open(String name) {
     metrics.channels(1);
     LocalChannel ch = new LocalChannel(name, tiers, fillPageSize, metrics, checks::failed);
-    ch.open(bus.consumer(Addresses.delivery(name)));
+    if (routedHere(name)) {
+      ch.openRouted(nodes.add(name));
+    } else {
+      ch.open(bus.consumer(Addresses.delivery(name)));
+    }
     checks.opened(ch);
     return ch;
   }
@@ -182,9 +211,20 @@ public final class ChannelHub {
     if (ch.isReady() && ch.attaching() == 0) {
       channels.remove(ch.name());
       metrics.channels(-1);
-      ch.close();
+      closeChannel(ch);
     } else {
       lingering.add(ch);
+    }
+  }
+
+  private boolean routedHere(String channel) {
+    return nodes != null && nodeRouted.test(channel);
+  }
+
+  private void closeChannel(LocalChannel ch) {
+    ch.close();
+    if (routedHere(ch.name())) {
+      nodes.remove(ch.name());
     }
   }
 

@@ -49,7 +49,7 @@ public final class ConnectionVerticle extends VerticleBase {
    * The endpoints browsers call from other origins, under the allow-list: a WebSocket upgrade from a page
    * of another origin is refused with 403 before it is made, like any cross-origin request.
    */
-  private static final List<String> CROSS_ORIGIN_PATHS = List.of("/ws", "/sse", "/poll", "/messages", "/publish",
+  private static final List<String> CROSS_ORIGIN_PATHS = List.of("/ws", "/sse", "/poll", "/messages", "/publish", "/rpc",
       "/history", "/presence", "/realtime.js", "/realtime.d.ts");
   /** Where clients arrive, refused while the node drains. */
   private static final List<String> TRANSPORT_PATHS = List.of("/ws", "/sse", "/poll", "/messages");
@@ -62,6 +62,7 @@ public final class ConnectionVerticle extends VerticleBase {
   private PollTransport polls;
   private HttpApi api;
   private Authenticator auth;
+  private io.rtgw.connection.hooks.Hooks hooks;
   private io.rtgw.connection.session.UserPublishRate userRate;
   private io.rtgw.connection.http.HeaderDeadline headerDeadline;
   private HttpServer server;
@@ -85,7 +86,6 @@ public final class ConnectionVerticle extends VerticleBase {
     config = GatewayConfig.fromJson(config());
     tiers = new Tiers(vertx, config.delivery().requestTimeoutMs());
     internals = VertxInternals.create(config.http().vertxInternals());
-    hub = new ChannelHub(vertx, tiers, config.delivery());
     String node = config.nodeId() != null ? config.nodeId() : UUID.randomUUID().toString();
     presence = new PresenceReporter(vertx, node, config.presence());
     AccessRules rules = new AccessRules(config);
@@ -95,12 +95,17 @@ public final class ConnectionVerticle extends VerticleBase {
     // one id per instance: the registry records which instance holds what, and each has a control address
     String holder = node + "/" + UUID.randomUUID().toString().substring(0, 8);
     instances = NodeInstances.join(vertx, deployment, holder, this::counters);
+    // node-routed channels are delivered to this instance's own address: unique per start, as the
+    // node id is (the cluster manager's, or a fresh one)
+    hub = new ChannelHub(vertx, tiers, config.delivery(), node + "." + instances.number(vertx), node,
+        this::nodeRouted);
     userRate = io.rtgw.connection.session.UserPublishRate.create(vertx, config, nodeLimits);
-    Requests requests = new Requests(rules, tiers, userRate);
+    hooks = new io.rtgw.connection.hooks.Hooks(vertx, config);
+    Requests requests = new Requests(rules, tiers, userRate, hooks);
     lifecycle = new io.rtgw.connection.events.LifecycleEvents(vertx, config.events(), node, holder);
     control = new io.rtgw.connection.control.Control(vertx, config, lifecycle, instances::holders);
-    Sessions sessions = new Sessions(hub, rules, presence, lifecycle);
-    auth = new Authenticator(vertx, config.auth(), config.identity());
+    Sessions sessions = new Sessions(hub, rules, presence, hooks, lifecycle);
+    auth = new Authenticator(vertx, config.auth(), config.identity(), deployment);
     Limits limits = new Limits(config.limits(), config.http().trustedProxies(), nodeLimits);
     ws = new WsTransport(vertx, config, sessions, requests, auth, limits, internals);
     sse = new SseTransport(vertx, config, sessions, auth, limits, internals);
@@ -109,7 +114,10 @@ public final class ConnectionVerticle extends VerticleBase {
     headerDeadline = new io.rtgw.connection.http.HeaderDeadline(vertx, config.http().headerTimeoutMs());
     serverOptions = serverOptions();
     server = vertx.createHttpServer(serverOptions)
-        .connectionHandler(headerDeadline::opened)
+        .connectionHandler(connection -> {
+          internals.opened(connection);
+          headerDeadline.opened(connection);
+        })
         .invalidRequestHandler(RequestChecks::invalid)
         .requestHandler(router(limits));
     if (vertx.isClustered()) {
@@ -120,12 +128,13 @@ public final class ConnectionVerticle extends VerticleBase {
           + "sign tokens with it, and {} hands them out to whoever asks. Never run a node reachable by others with it.",
           DemoTokens.PATH);
     }
-    Future<HttpServer> clients = control.start().compose(v -> server.listen(sharedPort(config.http().port(), 1), config.http().host())
+    Future<HttpServer> clients = control.start().compose(v -> hub.started())
+        .compose(v -> server.listen(sharedPort(config.http().port(), 1), config.http().host()))
         .onSuccess(s -> {
           listening = true;
           LOG.info("Connection tier listening on {}:{} ({})", config.http().host(), s.actualPort(),
               config.http().tls().enabled() ? "TLS, HTTP/2 and HTTP/1.1" : config.http().h2c() ? "HTTP/1.1 and h2c" : "HTTP/1.1");
-        }));
+        });
     TlsConfig tls = config.http().tls();
     if (tls.enabled() && tls.reloadSeconds() > 0) {
       certificates = new CertificateReloader(vertx, server, serverOptions.getSslOptions(), tls);
@@ -185,10 +194,20 @@ public final class ConnectionVerticle extends VerticleBase {
       presence.close();
       lifecycle.close();
       auth.close();
+      hooks.close();
       nodeLimits.leave(vertx);
       return Future.join(List.of(server.close(), hub.close(), userRate.close(),
           management == null ? Future.succeededFuture() : management.close()));
     });
+  }
+
+  /** Whether {@code channel}'s namespace is node-routed; a channel of no known namespace is not. */
+  private boolean nodeRouted(String channel) {
+    try {
+      return config.namespaceOf(channel).nodeRouted();
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /**
@@ -304,6 +323,10 @@ public final class ConnectionVerticle extends VerticleBase {
         .handler(TimeoutHandler.create(config.http().bodyTimeoutMs(), RouteErrors.BODY_TIMEOUT))
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .handler(ctx -> control.http(ctx, auth));
+    router.post("/rpc")
+        .handler(TimeoutHandler.create(config.http().bodyTimeoutMs(), RouteErrors.BODY_TIMEOUT))
+        .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+        .handler(api::rpc);
     router.get("/history").handler(api::history);
     router.get("/presence").handler(api::presence);
     if (config.auth().jwt().usesDevelopmentSecret()) {

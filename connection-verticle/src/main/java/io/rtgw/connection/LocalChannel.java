@@ -103,7 +103,20 @@ final class LocalChannel {
         onPresence(event);
       }
     });
-    consumer.completion()
+    openWhen(consumer.completion());
+  }
+
+  /**
+   * The same for a node-routed channel, whose deliveries come through this instance's own address
+   * ({@link NodeDelivery}): {@code routed} completes once history holds the channel's route, after which
+   * every append is sent here, so the position is read only then.
+   */
+  void openRouted(Future<Void> routed) {
+    openWhen(routed);
+  }
+
+  private void openWhen(Future<Void> listening) {
+    listening
         .compose(v -> tiers.read(new HistoryRead(name, null, 0)))
         .onSuccess(page -> {
           epoch = page.epoch();

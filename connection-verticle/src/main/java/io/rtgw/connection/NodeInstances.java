@@ -21,10 +21,11 @@ final class NodeInstances implements Shareable {
 
   private static final String MAP = "rtgw.connection.instances";
 
-  private record Member(Context context, Supplier<JsonObject> counters, String holder) {
+  private record Member(Context context, Supplier<JsonObject> counters, int number, String holder) {
   }
 
   private final List<Member> members = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger joined = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * Registers the calling instance (on its own context) under its deployment's id; {@code holder} is its
@@ -32,12 +33,23 @@ final class NodeInstances implements Shareable {
    */
   static NodeInstances join(Vertx vertx, String deployment, String holder, Supplier<JsonObject> counters) {
     LocalMap<String, NodeInstances> map = vertx.sharedData().getLocalMap(MAP);
-    Member me = new Member(vertx.getOrCreateContext(), counters, holder);
+    Context context = vertx.getOrCreateContext();
     return map.compute(deployment, (k, existing) -> {
       NodeInstances node = existing != null ? existing : new NodeInstances();
-      node.members.add(me);
+      node.members.add(new Member(context, counters, node.joined.getAndIncrement(), holder));
       return node;
     });
+  }
+
+  /** The calling instance's number in its deployment, 0 for the first to join: part of its instance id. */
+  int number(Vertx vertx) {
+    Context mine = vertx.getOrCreateContext();
+    return members.stream().filter(m -> m.context() == mine).mapToInt(Member::number).findFirst().orElse(-1);
+  }
+
+  /** The registry ids of this node's instances (immutable ids: reading them crosses no instance's state). */
+  List<String> holders() {
+    return members.stream().map(Member::holder).toList();
   }
 
   /** Takes the calling instance out; the last one removes the entry. */
@@ -52,11 +64,6 @@ final class NodeInstances implements Shareable {
 
   int size() {
     return members.size();
-  }
-
-  /** The registry ids of this node's instances (immutable ids: reading them crosses no instance's state). */
-  List<String> holders() {
-    return members.stream().map(Member::holder).toList();
   }
 
   /** Every instance's counters added up, numbers summed; other values are taken from the first instance. */

@@ -62,9 +62,10 @@ public final class Tiers {
   }
 
   public Future<PublishResult> publish(PublishCommand cmd) {
+    // one step for the failure and the body: a publish pays this on every message
     return pending.track(Addresses.CLIENT_PUBLISH, bus.<PublishResult>request(Addresses.CLIENT_PUBLISH, cmd, options))
-        .recover(e -> Future.failedFuture(GatewayException.from(e, "fanout")))
-        .map(Message::body);
+        .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result().body())
+            : Future.failedFuture(GatewayException.from(ar.cause(), "fanout")));
   }
 
   /** A backend's publish under the server-side rules ({@code rt.publish}): {channel, data, from?, key?}. */

@@ -79,6 +79,46 @@ class PollGatewayTest {
   }
 
   @Test
+  void held_polls_on_one_deadline_wheel_each_wait_out_their_own_timeout_while_polls_beside_them_are_answered() {
+    // opened together, many share a slot of the wheel; a third are answered by a message first, from the
+    // middle of those slots, and the rest must still time out, none before its timeout
+    int n = 30;
+    List<Future<HttpCalls.Reply>> polls = new ArrayList<>();
+    List<Long> startedNanos = new ArrayList<>();
+    List<Long> timeoutsMs = new ArrayList<>();
+    long[] answeredNanos = new long[n];
+    try (HttpCalls crowd = new HttpCalls(gateway.port())) {
+      for (int i = 0; i < n; i++) {
+        String channel = "chat:wheel-" + i;
+        String cursor = http.get("/poll?channel=" + channel).json().getString("cursor");
+        long timeoutMs = 6_000 + 100L * (i % 3);
+        timeoutsMs.add(timeoutMs);
+        startedNanos.add(System.nanoTime());
+        int at = i;
+        polls.add(crowd.getAsync("/poll?channel=" + channel + "&timeout=" + timeoutMs / 1000.0 + "&cursor=" + cursor,
+            Map.of()).onComplete(ar -> answeredNanos[at] = System.nanoTime()));
+      }
+      awaitHeld(n);
+      for (int i = 0; i < n; i += 3) {
+        publish("chat:wheel-" + i, "early");
+      }
+      WsClient.await(Future.all(polls));
+    }
+    for (int i = 0; i < n; i++) {
+      HttpCalls.Reply r = polls.get(i).result();
+      long waitedMs = (answeredNanos[i] - startedNanos.get(i)) / 1_000_000;
+      if (i % 3 == 0 && r.status() == 200) {
+        assertThat(r.json().getJsonArray("messages")).hasSize(1);
+      } else {
+        // a machine slow enough for the timeout to pass before the publish gets a 204 there too
+        assertThat(r.status()).as("poll %d", i).isEqualTo(204);
+        assertThat(waitedMs).as("poll %d waited", i).isGreaterThanOrEqualTo(timeoutsMs.get(i));
+      }
+    }
+    awaitHeld(0);
+  }
+
+  @Test
   void messages_published_between_two_polls_come_with_the_next_poll_at_once() {
     String channel = "chat:between";
     JsonObject first = http.get("/poll?channel=" + channel).json();

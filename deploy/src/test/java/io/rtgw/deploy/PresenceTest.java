@@ -22,13 +22,17 @@ class PresenceTest {
   static final GatewayExtension gateway = GatewayExtension.standalone(
       "GATEWAY_PRESENCE_HEARTBEAT_MS", "200",
       "GATEWAY_PRESENCE_SWEEP_MS", "50");
-  /** When set, the gateway's own bus drops every presence report: heartbeats stop, nothing else changes. */
+  /**
+   * When set, the gateway's own bus drops every presence report and lease renewal: heartbeats stop,
+   * nothing else changes.
+   */
   private static final AtomicBoolean heartbeatsLost = new AtomicBoolean();
 
   @BeforeAll
   static void letHeartbeatsBeLost() {
     gateway.vertx().eventBus().addOutboundInterceptor(ctx -> {
-      if (heartbeatsLost.get() && ctx.message().address().equals(Addresses.PRESENCE_REPORT)) {
+      if (heartbeatsLost.get() && (ctx.message().address().equals(Addresses.PRESENCE_REPORT)
+          || ctx.message().address().equals(Addresses.PRESENCE_LEASE))) {
         return;
       }
       ctx.next();

@@ -42,13 +42,17 @@ class RedisPresenceGatewayTest {
       "GATEWAY_ROLES_PRESENCE_INSTANCES", String.valueOf(PRESENCE_INSTANCES),
       "GATEWAY_PRESENCE_HEARTBEAT_MS", String.valueOf(HEARTBEAT_MS),
       "GATEWAY_PRESENCE_SWEEP_MS", "50");
-  /** When set, the gateway's own bus drops every presence report: heartbeats stop, nothing else changes. */
+  /**
+   * When set, the gateway's own bus drops every presence report and lease renewal: heartbeats stop,
+   * nothing else changes.
+   */
   private static final AtomicBoolean heartbeatsLost = new AtomicBoolean();
 
   @BeforeAll
   static void letHeartbeatsBeLost() {
     gateway.vertx().eventBus().addOutboundInterceptor(ctx -> {
-      if (heartbeatsLost.get() && ctx.message().address().equals(Addresses.PRESENCE_REPORT)) {
+      if (heartbeatsLost.get() && (ctx.message().address().equals(Addresses.PRESENCE_REPORT)
+          || ctx.message().address().equals(Addresses.PRESENCE_LEASE))) {
         return;
       }
       ctx.next();

@@ -34,7 +34,8 @@ class RolesByOmissionTest {
     try {
       assertThat(gateway.httpPort()).isPositive();
       for (String address : new String[] {Addresses.PUBLISH, Addresses.CLIENT_PUBLISH,
-          Addresses.HISTORY_QUERY, Addresses.HISTORY_APPEND, Addresses.HISTORY_READ, Addresses.PRESENCE_QUERY, Addresses.PRESENCE_REPORT}) {
+          Addresses.HISTORY_QUERY, Addresses.HISTORY_APPEND, Addresses.HISTORY_READ, Addresses.PRESENCE_QUERY, Addresses.PRESENCE_REPORT,
+          Addresses.PRESENCE_LEASE}) {
         var reply = gateway.vertx().eventBus().request(address, new JsonObject()).toCompletionStage().toCompletableFuture();
         assertThat(reply).as(address).failsWithin(WsClient.TIMEOUT).withThrowableThat().havingCause()
             .isInstanceOf(ReplyException.class)

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SlowConsumerTest {
 
   @RegisterExtension
-  static final GatewayExtension gateway = GatewayExtension.standalone("GATEWAY_WEBSOCKET_OUTBOUND_QUEUE_BYTES", "65536");
+  // the close timeout far past the test's length: on a loaded machine the publishing outlasts the default,
+  // the stalled socket is then reset (1006, SlowConsumerReleaseTest's case) and the 4000 is never read
+  static final GatewayExtension gateway = GatewayExtension.standalone("GATEWAY_WEBSOCKET_OUTBOUND_QUEUE_BYTES", "65536",
+      "GATEWAY_WEBSOCKET_CLOSE_TIMEOUT_MS", "600000");
 
   @Test
   void a_stalled_reader_is_closed_with_4000_while_other_clients_keep_receiving() throws Exception {

@@ -14,14 +14,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The metrics of the tiers behind the connection tier (fanout, history, presence, the Redis calls of the
  * stores, the cluster), scraped from {@code /metrics} of a gateway on the Redis stores: each counter moves
  * by exactly what a scripted session did. The position check is pushed out of the way, since its history
- * reads would be counted too.
+ * reads would be counted too, and so are the inboxes' routes (per-channel routing here): a route lease
+ * refreshed during the session would be one more Redis call (NodeRoutedRedisTest counts what routes cost).
  */
 class TierMetricsGatewayTest {
 
   @RegisterExtension
   static final GatewayExtension gateway = GatewayExtension.withRedis(
       "GATEWAY_HISTORY_STORE", "redis", "GATEWAY_PRESENCE_STORE", "redis",
-      "GATEWAY_DELIVERY_POSITION_CHECK_MS", "3600000");
+      "GATEWAY_DELIVERY_POSITION_CHECK_MS", "3600000", "GATEWAY_NAMESPACES_USER_ROUTING", "channel");
 
   private static final String CHANNEL = "chat:tiers";
 

@@ -17,7 +17,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The delivery tier: validates a publish, has history sequence and store it, then publishes one delivery
- * on the channel's bus address, which every connection node with local subscribers listens to.
+ * on the channel's bus address, which every connection node with local subscribers listens to; or, for a
+ * node-routed namespace, sends it to each connection instance the append named as the channel's routes.
  */
 public final class FanoutVerticle extends VerticleBase {
 
@@ -75,10 +76,24 @@ public final class FanoutVerticle extends VerticleBase {
         .map(reply -> {
           AppendResult result = reply.body();
           if (!result.duplicate()) {
-            bus.publish(Addresses.delivery(cmd.channel()), result.message());
+            deliver(result);
           }
           counted.appended(result.duplicate());
           return result.toPublishResult();
         });
+  }
+
+  /**
+   * Routes read in the append's own step: an instance that stored its route later reads its position
+   * after that, so it finds this message in history; no instance is both skipped and behind unhealed.
+   */
+  private void deliver(AppendResult result) {
+    if (result.routes() == null) {
+      bus.publish(Addresses.delivery(result.message().channel()), result.message());
+      return;
+    }
+    for (String instance : result.routes()) {
+      bus.send(Addresses.node(instance), result.message());
+    }
   }
 }

@@ -182,6 +182,23 @@ class PublishDeliveryTest {
    * Verifies once {@code count} deliveries of the channel arrived. Fanout publishes a delivery before it
    * answers, but the delivery may arrive after the answer.
    */
+  @Test
+  void a_node_routed_append_is_sent_to_each_routed_instance_and_not_published_on_the_channel(VertxTestContext test) {
+    List<String> toA = new CopyOnWriteArrayList<>();
+    List<String> toB = new CopyOnWriteArrayList<>();
+    MessageConsumer<Message> a = bus.consumer(Addresses.node("node-a.0"), m -> toA.add(m.body().data()));
+    MessageConsumer<Message> b = bus.consumer(Addresses.node("node-b.1"), m -> toB.add(m.body().data()));
+    history.reply(new io.rtgw.protocol.AppendResult(
+        new Message(CHANNEL_NAME, 7, "e1", "\"dm\"", "alice", 1L), false, List.of("node-a.0", "node-b.1")));
+    Future.all(a.completion(), b.completion())
+        .compose(v -> Via.SERVICE.publish(bus, CHANNEL_NAME, "\"dm\"", "alice", null))
+        .onComplete(test.succeeding(result -> awaitUntil(test, () -> toA.size() + toB.size() >= 2, () -> {
+          assertThat(toA).containsExactly("\"dm\"");
+          assertThat(toB).containsExactly("\"dm\"");
+          assertThat(delivered).as("nothing on the channel's own address").isEmpty();
+        })));
+  }
+
   private void awaitDeliveries(VertxTestContext test, int count, VertxTestContext.ExecutionBlock verify) {
     awaitUntil(test, () -> delivered.size() >= count, verify);
   }

@@ -7,6 +7,8 @@ import io.rtgw.protocol.ChannelChanges;
 import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Positions;
+import io.rtgw.protocol.RouteChanges;
+import io.rtgw.protocol.RouteLease;
 import io.rtgw.protocol.config.NamespaceConfig;
 import io.vertx.core.Future;
 import java.util.List;
@@ -29,6 +31,11 @@ import java.util.function.Function;
  *   <li>{@link #read} with a position answers {@code recovered = true} only if every message after it is
  *   still retained in the same epoch; otherwise {@code recovered = false} with what is retained.</li>
  *   <li>A negative {@code limit} means no limit; {@code 0} reads only the position.</li>
+ *   <li>Routes (node-routed namespaces): a channel's routes are the connection instances that hold
+ *   subscribers for it. {@link #append} to a node-routed channel returns, in the same atomic step that
+ *   assigns the offset, the routes whose instance holds a live {@link #lease}, and removes the others; so
+ *   an instance whose route was stored before the append gets the delivery, one whose route is stored
+ *   after finds the message in history.</li>
  * </ul>
  */
 public interface HistoryStore {
@@ -55,6 +62,21 @@ public interface HistoryStore {
    */
   Future<Positions> positions(List<String> channels, Function<String, NamespaceConfig> namespaces);
 
+  /** Adds and removes one instance's routes; the future completes once they are stored. */
+  Future<Void> route(RouteChanges changes, Function<String, NamespaceConfig> namespaces);
+
+  /**
+   * Refreshes {@code lease}, or starts it: true when it was still live, false when it had expired, was
+   * dropped or never existed, in which case the instance's routes may have been removed meanwhile.
+   */
+  Future<Boolean> lease(RouteLease lease);
+
+  /** The routes of {@code channel} whose instance holds a live lease; the others are removed. */
+  Future<List<String>> routes(String channel);
+
+  /** Ends the leases of every instance of cluster node {@code node}: their routes are skipped from now. */
+  Future<Void> nodeLeft(String node);
+
   /**
    * Whether the store can serve requests now; cheap enough to call per health check. A store that
    * depends on nothing outside this process is always healthy.
@@ -63,8 +85,12 @@ public interface HistoryStore {
     return Future.succeededFuture(true);
   }
 
-  /** Drops what expired; called periodically by the verticle. */
-  default void sweep() {
+  /**
+   * Drops what expired, a slice at a time: answers true while the round has more left, which the verticle
+   * asks for in a task of its own, so a round over every channel never holds the event loop for long.
+   */
+  default boolean sweep() {
+    return false;
   }
 
   default Future<Void> close() {

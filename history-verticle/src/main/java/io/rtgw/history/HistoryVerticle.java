@@ -10,6 +10,10 @@ import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Position;
 import io.rtgw.protocol.PositionsRead;
+import io.rtgw.protocol.RouteChanges;
+import io.rtgw.protocol.RouteLease;
+import io.rtgw.protocol.Routes;
+import io.rtgw.protocol.RoutesRead;
 import io.rtgw.protocol.Replies;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.rtgw.protocol.config.HistoryConfig;
@@ -39,6 +43,7 @@ public final class HistoryVerticle extends VerticleBase {
   private HistoryStore store;
   private HistoryMetrics metrics;
   private long sweepTimer;
+  private boolean sweeping;
 
   @Override
   public Future<?> start() {
@@ -46,7 +51,7 @@ public final class HistoryVerticle extends VerticleBase {
     store = createStore();
     metrics = HistoryMetrics.create();
     EventBus bus = vertx.eventBus();
-    sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> store.sweep());
+    sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> sweep());
     // a store that is down at start is no reason to fail the deployment: calls fail with 'unavailable'
     // until it is back, and it recovers by itself
     store.healthy().onSuccess(ok -> {
@@ -55,15 +60,19 @@ public final class HistoryVerticle extends VerticleBase {
             config.history().store());
       }
     });
-    return Future.join(
+    return Future.join(java.util.List.of(
         bus.<AppendCommand>consumer(Addresses.HISTORY_APPEND, this::append).completion(),
         bus.<HistoryRead>consumer(Addresses.HISTORY_READ, this::read).completion(),
         bus.<ChangesRead>consumer(Addresses.HISTORY_CHANGES, this::changes).completion(),
         bus.<PositionsRead>consumer(Addresses.HISTORY_POSITIONS, this::positions).completion(),
         bus.<JsonObject>consumer(Addresses.HISTORY_QUERY, this::query).completion(),
+        bus.<RouteChanges>consumer(Addresses.HISTORY_ROUTES, this::route).completion(),
+        bus.<RouteLease>consumer(Addresses.HISTORY_LEASE, this::lease).completion(),
+        bus.<RoutesRead>consumer(Addresses.HISTORY_ROUTES_READ, this::routes).completion(),
+        bus.<String>consumer(Addresses.NODE_LEFT, this::nodeLeft).completion(),
         bus.<JsonObject>consumer(Addresses.HISTORY_HEALTH, msg -> store.healthy().onComplete(ar ->
             msg.reply(new JsonObject().put("store", config.history().store())
-                .put("healthy", ar.succeeded() && ar.result())))).completion());
+                .put("healthy", ar.succeeded() && ar.result())))).completion()));
   }
 
   @Override
@@ -102,6 +111,28 @@ public final class HistoryVerticle extends VerticleBase {
   private void positions(Message<PositionsRead> msg) {
     answer(msg, () -> store.positions(msg.body().channels(), config::namespaceOf), positions -> positions,
         (positions, startedAt) -> { }, (e, startedAt) -> { });
+  }
+
+  private void route(Message<RouteChanges> msg) {
+    answer(msg, () -> store.route(msg.body(), config::namespaceOf), v -> Boolean.TRUE,
+        (v, startedAt) -> { }, (e, startedAt) -> { });
+  }
+
+  private void lease(Message<RouteLease> msg) {
+    answer(msg, () -> store.lease(msg.body()), live -> live, (live, startedAt) -> { }, (e, startedAt) -> { });
+  }
+
+  private void routes(Message<RoutesRead> msg) {
+    answer(msg, () -> store.routes(msg.body().channel()), Routes::new, (r, startedAt) -> { }, (e, startedAt) -> { });
+  }
+
+  /**
+   * A node left the cluster: its instances' routes are skipped from now rather than when their leases run
+   * out. Every history instance hears it (a publish); ending a lease twice is harmless.
+   */
+  private void nodeLeft(Message<String> msg) {
+    store.nodeLeft(msg.body()).onFailure(e -> LOG.warn("Could not end the route leases of node {} that left: {}",
+        msg.body(), e.getMessage()));
   }
 
   /** The public query: JSON in, JSON out, validated field by field. */
@@ -165,5 +196,21 @@ public final class HistoryVerticle extends VerticleBase {
       limit = (int) Math.min(n.longValue(), MAX_QUERY_LIMIT);
     }
     return new HistoryRead(channel, since, limit);
+  }
+
+  /** A sweep round, one slice per event-loop task; a round still going when the next is due goes on. */
+  private void sweep() {
+    if (!sweeping) {
+      sweeping = true;
+      sweepSlice();
+    }
+  }
+
+  private void sweepSlice() {
+    if (store.sweep()) {
+      vertx.runOnContext(v -> sweepSlice());
+    } else {
+      sweeping = false;
+    }
   }
 }

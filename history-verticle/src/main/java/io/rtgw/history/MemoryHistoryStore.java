@@ -9,6 +9,8 @@ import io.rtgw.protocol.HistoryPage;
 import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Message;
 import io.rtgw.protocol.Positions;
+import io.rtgw.protocol.RouteChanges;
+import io.rtgw.protocol.RouteLease;
 import io.rtgw.protocol.config.HistoryConfig;
 import io.rtgw.protocol.config.NamespaceConfig;
 import io.vertx.core.Future;
@@ -16,6 +18,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -28,14 +32,28 @@ import java.util.function.LongSupplier;
  */
 public final class MemoryHistoryStore implements HistoryStore {
 
+  /** Channels one sweep task trims at most. */
+  static final int SWEEP_SLICE = 1_000;
+
   private final Map<String, ChannelLog> logs = new HashMap<>();
+  /** The channels of the sweep round in progress, and the next one to look at. */
+  private List<String> sweeping = List.of();
+  private int sweepAt;
   private final LinkedHashMap<String, Remembered> keys = new LinkedHashMap<>();
   private final long idempotencyWindowMs;
   private final LongSupplier clock;
   private final Function<String, NamespaceConfig> namespaces;
   private final ChangeFeed changes;
+  /** Node-routed channels' routes: the instances holding subscribers. */
+  private final Map<String, Set<String>> routes = new HashMap<>();
+  private final Map<String, Lease> leases = new HashMap<>();
+  /** Set when a lease ended: the next sweep removes the routes it leaves behind on quiet channels. */
+  private boolean leaseEnded;
 
   private record Remembered(Message message, long expiresAt) {
+  }
+
+  private record Lease(String node, long expiresAt) {
   }
 
   public MemoryHistoryStore(long idempotencyWindowMs, LongSupplier clock, Function<String, NamespaceConfig> namespaces) {
@@ -54,19 +72,82 @@ public final class MemoryHistoryStore implements HistoryStore {
   public Future<AppendResult> append(AppendCommand cmd, NamespaceConfig ns) {
     long now = clock.getAsLong();
     forgetExpiredKeys(now);
-    String keyId = cmd.key() == null ? null : cmd.channel() + '\u0000' + cmd.key();
-    if (keyId != null) {
-      Remembered seen = keys.get(keyId);
-      if (seen != null) {
-        return Future.succeededFuture(new AppendResult(seen.message, true));
+    if (cmd.key() == null) {
+      return Future.succeededFuture(appended(appendNew(cmd, ns, now), ns, now));
+    }
+    // one map step for the check and the store: the key's slot is found once, and filled only when new
+    boolean[] fresh = new boolean[1];
+    Remembered seen = keys.computeIfAbsent(cmd.channel() + '\u0000' + cmd.key(), k -> {
+      fresh[0] = true;
+      return new Remembered(appendNew(cmd, ns, now), now + idempotencyWindowMs);
+    });
+    return Future.succeededFuture(fresh[0] ? appended(seen.message, ns, now) : new AppendResult(seen.message, true));
+  }
+
+  /** A new message's result, with the routes it is to be sent to when its channel is node-routed. */
+  private AppendResult appended(Message m, NamespaceConfig ns, long now) {
+    return new AppendResult(m, false, ns.nodeRouted() ? liveRoutes(m.channel(), now) : null);
+  }
+
+  private Message appendNew(AppendCommand cmd, NamespaceConfig ns, long now) {
+    Message m = log(cmd.channel(), now).append(cmd.data(), cmd.from(), cmd.ts(), ns);
+    changes.appended(cmd.channel());
+    return m;
+  }
+
+  @Override
+  public Future<Void> route(RouteChanges change, Function<String, NamespaceConfig> ns) {
+    for (String channel : change.remove()) {
+      Set<String> held = routes.get(channel);
+      if (held != null && held.remove(change.instance()) && held.isEmpty()) {
+        routes.remove(channel);
       }
     }
-    Message m = log(cmd.channel(), now).append(cmd.data(), cmd.from(), cmd.ts(), ns);
-    if (keyId != null) {
-      keys.put(keyId, new Remembered(m, now + idempotencyWindowMs));
+    for (String channel : change.add()) {
+      routes.computeIfAbsent(channel, c -> new LinkedHashSet<>(2)).add(change.instance());
     }
-    changes.appended(cmd.channel());
-    return Future.succeededFuture(new AppendResult(m, false));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Boolean> lease(RouteLease lease) {
+    long now = clock.getAsLong();
+    Lease before = leases.put(lease.instance(), new Lease(lease.node(), now + lease.ttlMs()));
+    return Future.succeededFuture(before != null && before.expiresAt > now);
+  }
+
+  @Override
+  public Future<List<String>> routes(String channel) {
+    return Future.succeededFuture(liveRoutes(channel, clock.getAsLong()));
+  }
+
+  @Override
+  public Future<Void> nodeLeft(String node) {
+    leaseEnded |= leases.values().removeIf(l -> l.node.equals(node));
+    return Future.succeededFuture();
+  }
+
+  /** The channel's routes with a live lease; routes of instances without one are removed on the way. */
+  private List<String> liveRoutes(String channel, long now) {
+    Set<String> held = routes.get(channel);
+    if (held == null) {
+      return List.of();
+    }
+    List<String> live = new ArrayList<>(held.size());
+    Iterator<String> it = held.iterator();
+    while (it.hasNext()) {
+      String instance = it.next();
+      Lease lease = leases.get(instance);
+      if (lease != null && lease.expiresAt > now) {
+        live.add(instance);
+      } else {
+        it.remove();
+      }
+    }
+    if (held.isEmpty()) {
+      routes.remove(channel);
+    }
+    return live;
   }
 
   @Override
@@ -96,19 +177,58 @@ public final class MemoryHistoryStore implements HistoryStore {
     return Future.succeededFuture(new Positions(out));
   }
 
+  /**
+   * One slice of a sweep round: at most {@link #SWEEP_SLICE} channels trimmed (and dropped when idle). A
+   * round starts from a copy of the channel names and takes the expired idempotency keys first; at 19,000
+   * channels the whole walk in one task stalled the event loop (seen by the stall probe's JFR samples).
+   */
   @Override
-  public void sweep() {
+  public boolean sweep() {
     long now = clock.getAsLong();
-    forgetExpiredKeys(now);
-    Iterator<Map.Entry<String, ChannelLog>> it = logs.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<String, ChannelLog> e = it.next();
-      NamespaceConfig ns = namespaces.apply(e.getKey());
-      e.getValue().trim(ns, now);
-      if (e.getValue().idle(now, ns.historyAgeMs() + EPOCH_GRACE_MS)) {
-        it.remove();
+    if (sweepAt >= sweeping.size()) {
+      forgetExpiredKeys(now);
+      sweepRoutes(now);
+      sweeping = new ArrayList<>(logs.keySet());
+      sweepAt = 0;
+    }
+    for (int end = Math.min(sweeping.size(), sweepAt + SWEEP_SLICE); sweepAt < end; sweepAt++) {
+      String channel = sweeping.get(sweepAt);
+      ChannelLog log = logs.get(channel);
+      if (log == null) {
+        continue;
+      }
+      NamespaceConfig ns = namespaces.apply(channel);
+      log.trim(ns, now);
+      if (log.idle(now, ns.historyAgeMs() + EPOCH_GRACE_MS)) {
+        logs.remove(channel);
       }
     }
+    if (sweepAt < sweeping.size()) {
+      return true;
+    }
+    sweeping = List.of();
+    sweepAt = 0;
+    return false;
+  }
+
+  /**
+   * Routes of an ended lease on channels nobody appends to would stay forever: when a lease ended since
+   * the last sweep, every route is looked at once. Nothing is walked while all leases live.
+   */
+  private void sweepRoutes(long now) {
+    leaseEnded |= leases.values().removeIf(l -> l.expiresAt <= now);
+    if (!leaseEnded) {
+      return;
+    }
+    leaseEnded = false;
+    routes.values().removeIf(held -> {
+      held.removeIf(instance -> !leases.containsKey(instance));
+      return held.isEmpty();
+    });
+  }
+
+  int routeCount() {
+    return routes.values().stream().mapToInt(Set::size).sum();
   }
 
   int channelCount() {

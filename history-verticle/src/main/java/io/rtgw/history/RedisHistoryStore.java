@@ -11,6 +11,8 @@ import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Json;
 import io.rtgw.protocol.Message;
 import io.rtgw.protocol.Positions;
+import io.rtgw.protocol.RouteChanges;
+import io.rtgw.protocol.RouteLease;
 import io.rtgw.protocol.config.HistoryConfig;
 import io.rtgw.protocol.config.NamespaceConfig;
 import io.rtgw.protocol.config.RedisConfig;
@@ -46,6 +48,9 @@ public final class RedisHistoryStore implements HistoryStore {
   private static final LuaScript APPEND = LuaScript.load(RedisHistoryStore.class, "append.lua");
   private static final LuaScript READ = LuaScript.load(RedisHistoryStore.class, "read.lua");
   private static final LuaScript CHANGES = LuaScript.load(RedisHistoryStore.class, "changes.lua");
+  private static final LuaScript ROUTES = LuaScript.load(RedisHistoryStore.class, "routes.lua");
+  private static final LuaScript LEASE = LuaScript.load(RedisHistoryStore.class, "lease.lua");
+  private static final LuaScript NODE_LEFT = LuaScript.load(RedisHistoryStore.class, "node-left.lua");
   /**
    * The changes feed only has to outlive the gap between two position checks; an hour lets a gateway
    * that went quiet keep its cursors, and after that a node's next check is a full one.
@@ -78,16 +83,28 @@ public final class RedisHistoryStore implements HistoryStore {
     List<String> scriptKeys = cmd.key() == null
         ? List.of(keys.meta(channel), keys.log(channel), keys.changes())
         : List.of(keys.meta(channel), keys.log(channel), keys.changes(), keys.idempotency(channel, cmd.key()));
-    List<String> args = List.of(Epochs.next(), template.head(), template.tail(), String.valueOf(cmd.ts()),
+    List<String> args = new ArrayList<>(List.of(Epochs.next(), template.head(), template.tail(), String.valueOf(cmd.ts()),
         String.valueOf(ns.historySize()), String.valueOf(ns.historyAgeMs()), String.valueOf(metaTtlMs(ns)),
         String.valueOf(idempotencyWindowMs), channel, String.valueOf(changesRetained),
-        String.valueOf(CHANGES_TTL_MS));
+        String.valueOf(CHANGES_TTL_MS)));
+    if (ns.nodeRouted()) {
+      // arguments, not keys: the lease keys it checks are named from the routes it finds
+      args.add(keys.routes(channel));
+      args.add(keys.leasePrefix());
+    }
     return link.call(APPEND, scriptKeys, args).map(r -> {
       if (r.get(0).toInteger() == 1) {
         return new AppendResult(parse(r.get(1)), true);
       }
+      List<String> routes = null;
+      if (ns.nodeRouted()) {
+        routes = new ArrayList<>(r.size() - 3);
+        for (int i = 3; i < r.size(); i++) {
+          routes.add(r.get(i).toString());
+        }
+      }
       return new AppendResult(new Message(cmd.channel(), r.get(2).toLong(), r.get(1).toString(), cmd.data(),
-          cmd.from(), cmd.ts()), false);
+          cmd.from(), cmd.ts()), false, routes);
     });
   }
 
@@ -125,6 +142,47 @@ public final class RedisHistoryStore implements HistoryStore {
   }
 
   /**
+   * Pipelined on the link, one batch for all: a route set per channel and slot, so not one script. An
+   * added route lives as long as the channel's epoch, renewed by appends and by the epoch refresh's
+   * position reads, so the routes of a channel nobody holds any more leave Redis with its metadata.
+   */
+  @Override
+  public Future<Void> route(RouteChanges change, Function<String, NamespaceConfig> namespaces) {
+    List<Future<Response>> calls = new ArrayList<>(change.add().size() + change.remove().size());
+    for (String channel : change.remove()) {
+      calls.add(link.call(Request.cmd(Command.SREM).arg(keys.routes(channel)).arg(change.instance())));
+    }
+    for (String channel : change.add()) {
+      String routes = keys.routes(channel);
+      calls.add(link.call(Request.cmd(Command.SADD).arg(routes).arg(change.instance())));
+      calls.add(link.call(Request.cmd(Command.PEXPIRE).arg(routes).arg(metaTtlMs(namespaces.apply(channel)))));
+    }
+    return Future.all(calls).mapEmpty();
+  }
+
+  @Override
+  public Future<Boolean> lease(RouteLease lease) {
+    return link.call(LEASE, List.of(keys.lease(lease.instance()), keys.nodeLeases(lease.node())),
+        List.of(lease.node(), String.valueOf(lease.ttlMs()), lease.instance())).map(r -> r.toInteger() == 1);
+  }
+
+  @Override
+  public Future<List<String>> routes(String channel) {
+    return link.call(ROUTES, List.of(keys.routes(channel)), List.of(keys.leasePrefix())).map(r -> {
+      List<String> live = new ArrayList<>(r.size());
+      for (int i = 0; i < r.size(); i++) {
+        live.add(r.get(i).toString());
+      }
+      return live;
+    });
+  }
+
+  @Override
+  public Future<Void> nodeLeft(String node) {
+    return link.call(NODE_LEFT, List.of(keys.nodeLeases(node)), List.of(keys.leasePrefix())).mapEmpty();
+  }
+
+  /**
    * Two plain commands per channel, pipelined on the link: the epoch and top, and the metadata's TTL,
    * which a read would also renew. Not a script over all channels, as their keys sit on many slots.
    */
@@ -134,7 +192,12 @@ public final class RedisHistoryStore implements HistoryStore {
     for (String channel : channels) {
       String meta = keys.meta(channel);
       reads.add(link.call(Request.cmd(Command.HMGET).arg(meta).arg("epoch").arg("top")));
-      link.call(Request.cmd(Command.PEXPIRE).arg(meta).arg(metaTtlMs(namespaces.apply(channel))));
+      NamespaceConfig ns = namespaces.apply(channel);
+      link.call(Request.cmd(Command.PEXPIRE).arg(meta).arg(metaTtlMs(ns)));
+      if (ns.nodeRouted()) {
+        // the routes of a channel held for longer than its epoch's TTL must not expire under it
+        link.call(Request.cmd(Command.PEXPIRE).arg(keys.routes(channel)).arg(metaTtlMs(ns)));
+      }
     }
     return Future.all(reads).map(all -> {
       List<ChannelPosition> out = new ArrayList<>(channels.size());

@@ -10,6 +10,9 @@ package io.rtgw.history;
  * &lt;prefix&gt;history:{&lt;channel&gt;}:log         stream, entry id = offset, fields t (ts), m (message JSON)
  * &lt;prefix&gt;history:{&lt;channel&gt;}:key:&lt;key&gt;   string, the first message published with that idempotency key
  * &lt;prefix&gt;history:changes                 stream, one entry per append {c, e, o}: the connection nodes' feed
+ * &lt;prefix&gt;history:{&lt;channel&gt;}:routes      set of connection instance ids (node-routed namespaces)
+ * &lt;prefix&gt;history:lease:&lt;instance&gt;        string, the instance's node id; the instance's lease, with its TTL
+ * &lt;prefix&gt;history:node:&lt;node&gt;            set of the instance ids of one node, to end its leases at once
  * </pre>
  *
  * <p>The changes feed is one key for all channels, so an append touches a key outside its channel's slot:
@@ -27,6 +30,23 @@ record RedisKeys(String prefix) {
 
   String idempotency(String channel, String key) {
     return base(channel) + ":key:" + key;
+  }
+
+  String routes(String channel) {
+    return base(channel) + ":routes";
+  }
+
+  /** Lease keys are this and the instance id: append.lua checks a route's lease with it. */
+  String leasePrefix() {
+    return prefix + "history:lease:";
+  }
+
+  String lease(String instance) {
+    return leasePrefix() + instance;
+  }
+
+  String nodeLeases(String node) {
+    return prefix + "history:node:" + node;
   }
 
   String changes() {

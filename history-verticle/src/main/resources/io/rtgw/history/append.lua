@@ -11,7 +11,9 @@
 -- ARGV[4] ts, ARGV[5] history size, ARGV[6] history age ms (the log's TTL), ARGV[7] the meta's TTL ms,
 -- ARGV[8] the idempotency window ms, ARGV[9] the channel, ARGV[10] how many changes the feed keeps
 -- (about), ARGV[11] the feed's TTL ms
--- Returns {0, epoch, offset} for a new message, {1, first message JSON} for a key seen within the window.
+-- ARGV[12] the channel's route set, only for a node-routed namespace; ARGV[13] the lease keys' prefix
+-- Returns {0, epoch, offset} for a new message, {1, first message JSON} for a key seen within the window;
+-- a node-routed channel's new message adds the instances with a live route after the offset.
 
 local meta, log, changes, key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 
@@ -42,4 +44,18 @@ end
 -- in the same step as the offset, so a node that learns of the change can already read the message
 redis.call('XADD', changes, 'MAXLEN', '~', ARGV[10], '*', 'c', ARGV[9], 'e', epoch, 'o', offset)
 redis.call('PEXPIRE', changes, ARGV[11])
-return {0, epoch, offset}
+local result = {0, epoch, offset}
+
+-- routes: read in the same step that sequenced the message, so a route stored before it gets the delivery
+-- and one stored after finds the message in history; a route whose instance has no live lease is dropped
+if ARGV[12] then
+  for _, instance in ipairs(redis.call('SMEMBERS', ARGV[12])) do
+    if redis.call('EXISTS', ARGV[13] .. instance) == 1 then
+      result[#result + 1] = instance
+    else
+      redis.call('SREM', ARGV[12], instance)
+    end
+  end
+  redis.call('PEXPIRE', ARGV[12], ARGV[7])
+end
+return result

@@ -47,6 +47,8 @@ abstract class HistoryStoreContract {
   static final NamespaceConfig BRIEF = new NamespaceConfig(false, true, 100, 2L);
   /** Keeps no messages, only the position. */
   static final NamespaceConfig NONE = new NamespaceConfig(false, true, 0, 3600L);
+  /** A node-routed namespace: appends answer the channel's live routes. */
+  static final NamespaceConfig ROUTED = new NamespaceConfig(false, true, 100, 3600L, null, NamespaceConfig.NODE_ROUTING);
   private static final AtomicInteger CHANNELS = new AtomicInteger();
 
   protected static Vertx vertx;
@@ -377,6 +379,73 @@ abstract class HistoryStoreContract {
   }
 
   // ---- helpers
+
+  // ---- routes
+
+  private static final long LEASE_MS = 60_000;
+
+  private boolean lease(String instance, String node, long ttlMs) {
+    return await(() -> store.lease(new io.rtgw.protocol.RouteLease(instance, node, ttlMs)));
+  }
+
+  private void route(String instance, List<String> add, List<String> remove) {
+    await(() -> store.route(new io.rtgw.protocol.RouteChanges(instance, add, remove), c -> ROUTED));
+  }
+
+  @Test
+  void an_append_to_a_node_routed_channel_answers_the_routes_stored_before_it_and_a_channel_routed_one_none() {
+    String channel = channel();
+    String a = "node-a." + channel;
+    String b = "node-b." + channel;
+    assertThat(lease(a, "node-a", LEASE_MS)).as("a new lease was not live").isFalse();
+    assertThat(lease(a, "node-a", LEASE_MS)).as("a refreshed one was").isTrue();
+    lease(b, "node-b", LEASE_MS);
+    assertThat(append(channel, "0", null, ROUTED).routes()).isEmpty();
+    route(a, List.of(channel), List.of());
+    route(b, List.of(channel), List.of());
+    AppendResult both = append(channel, "1", null, ROUTED);
+    assertThat(both.routes()).containsExactlyInAnyOrder(a, b);
+    assertThat(both.message().offset()).isEqualTo(2);
+    assertThat(await(() -> store.routes(channel))).containsExactlyInAnyOrder(a, b);
+    route(b, List.of(), List.of(channel));
+    assertThat(append(channel, "2", null, ROUTED).routes()).containsExactly(a);
+    assertThat(append(channel, "3", null, SMALL).routes()).as("not node-routed: published per channel").isNull();
+  }
+
+  @Test
+  void a_route_whose_instance_lease_expired_is_skipped_and_removed() {
+    String channel = channel();
+    String live = "live." + channel;
+    String stale = "stale." + channel;
+    lease(live, "node-live", LEASE_MS);
+    lease(stale, "node-stale", 300);
+    route(live, List.of(channel), List.of());
+    route(stale, List.of(channel), List.of());
+    assertThat(append(channel, "1", null, ROUTED).routes()).containsExactlyInAnyOrder(live, stale);
+
+    letTimePass(700);
+
+    assertThat(append(channel, "2", null, ROUTED).routes()).containsExactly(live);
+    // removed, not only skipped: a lease started again does not bring the route back by itself
+    assertThat(lease(stale, "node-stale", LEASE_MS)).as("the lease had expired").isFalse();
+    assertThat(append(channel, "3", null, ROUTED).routes()).containsExactly(live);
+    assertThat(await(() -> store.routes(channel))).containsExactly(live);
+  }
+
+  @Test
+  void a_node_that_left_has_every_lease_of_its_instances_ended_at_once() {
+    String channel = channel();
+    String one = "gone.1." + channel;
+    String two = "gone.2." + channel;
+    String other = "stays.1." + channel;
+    for (String instance : List.of(one, two, other)) {
+      lease(instance, instance.substring(0, instance.indexOf('.')), LEASE_MS);
+      route(instance, List.of(channel), List.of());
+    }
+    await(() -> store.nodeLeft("gone"));
+    assertThat(await(() -> store.routes(channel))).containsExactly(other);
+    assertThat(lease(one, "gone", LEASE_MS)).isFalse();
+  }
 
   protected static String channel() {
     return "t:c" + CHANNELS.incrementAndGet() + "-" + System.nanoTime();

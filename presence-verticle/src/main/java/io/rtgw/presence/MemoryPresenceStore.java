@@ -17,19 +17,23 @@ import java.util.TreeMap;
  * Presence in this process's memory, owned by one presence-verticle instance (its event loop): no locks.
  * Several instances or processes need the Redis store.
  *
- * <p>Entries are also indexed by expiry and by node, so a sweep costs the entries that expire and a
- * node's removal the entries it held, not a scan of all of them every second.
+ * <p>Entries are indexed by holder, and leases by expiry, so a heartbeat is one lease update, a sweep
+ * costs the leases that ran out (and their entries), and a node's removal the entries it held.
  */
 public final class MemoryPresenceStore implements PresenceStore {
 
-  private record Client(String node, long expiresAt) {
+  /** A holder's lease; {@code partial} when it was started by a report rather than a renewal. */
+  private record Lease(long expiresAt, boolean partial) {
   }
 
-  /** channel -> user -> client -> entry. */
-  private final Map<String, Map<String, Map<String, Client>>> channels = new HashMap<>();
-  /** expiry -> the entries that expire then; a heartbeat's batch shares one expiry. */
-  private final TreeMap<Long, Set<PresenceEntry>> byExpiry = new TreeMap<>();
-  private final Map<String, Set<PresenceEntry>> byNode = new HashMap<>();
+  /** channel -> user -> client -> holder. */
+  private final Map<String, Map<String, Map<String, String>>> channels = new HashMap<>();
+  private final Map<String, Set<PresenceEntry>> byHolder = new HashMap<>();
+  private final Map<String, Lease> leases = new HashMap<>();
+  /** lease expiry -> the holders whose lease runs out then. */
+  private final TreeMap<Long, Set<String>> byExpiry = new TreeMap<>();
+  /** cluster node -> its holders (one per connection instance). */
+  private final Map<String, Set<String>> holders = new HashMap<>();
   /** Kept beside the maps, so counting the clients is not a walk over every channel. */
   private long entries;
 
@@ -39,22 +43,35 @@ public final class MemoryPresenceStore implements PresenceStore {
     for (PresenceEntry e : report.leaves()) {
       remove(e, events);
     }
+    if (report.joins().isEmpty() && report.refresh().isEmpty()) {
+      return Future.succeededFuture(events);
+    }
+    String holder = report.node();
+    Lease lease = leases.get(holder);
+    lease(holder, now + ttlMs, lease == null || lease.expiresAt() <= now || lease.partial());
     for (PresenceEntry e : report.joins()) {
-      put(e, report.node(), now + ttlMs, events);
+      put(e, holder, events);
     }
     for (PresenceEntry e : report.refresh()) {
-      put(e, report.node(), now + ttlMs, events);
+      put(e, holder, events);
     }
     return Future.succeededFuture(events);
+  }
+
+  @Override
+  public Future<Boolean> renew(String holder, long now, long ttlMs) {
+    Lease lease = leases.get(holder);
+    boolean held = lease != null && lease.expiresAt() > now && !lease.partial();
+    lease(holder, now + ttlMs, false);
+    return Future.succeededFuture(held);
   }
 
   @Override
   public Future<List<PresenceEvent>> expire(long now) {
     List<PresenceEvent> events = new ArrayList<>();
     while (!byExpiry.isEmpty() && byExpiry.firstKey() <= now) {
-      // taken out first: remove() then finds no bucket to update, and this one is not changed under us
-      for (PresenceEntry e : byExpiry.pollFirstEntry().getValue()) {
-        remove(e, events);
+      for (String holder : byExpiry.pollFirstEntry().getValue()) {
+        drop(holder, events);
       }
     }
     return Future.succeededFuture(events);
@@ -63,10 +80,10 @@ public final class MemoryPresenceStore implements PresenceStore {
   @Override
   public Future<List<PresenceEvent>> removeNode(String node) {
     List<PresenceEvent> events = new ArrayList<>();
-    Set<PresenceEntry> held = byNode.get(node);
+    Set<String> held = holders.get(node);
     if (held != null) {
-      for (PresenceEntry e : new ArrayList<>(held)) {
-        remove(e, events);
+      for (String holder : new ArrayList<>(held)) {
+        drop(holder, events);
       }
     }
     return Future.succeededFuture(events);
@@ -75,7 +92,7 @@ public final class MemoryPresenceStore implements PresenceStore {
   @Override
   public Future<List<PresenceMember>> members(String channel) {
     List<PresenceMember> out = new ArrayList<>();
-    Map<String, Map<String, Client>> users = channels.get(channel);
+    Map<String, Map<String, String>> users = channels.get(channel);
     if (users != null) {
       users.forEach((user, clients) -> out.add(new PresenceMember(user, clients.size())));
       out.sort((a, b) -> a.user().compareTo(b.user()));
@@ -88,31 +105,66 @@ public final class MemoryPresenceStore implements PresenceStore {
     return Future.succeededFuture(entries);
   }
 
-  private void put(PresenceEntry e, String node, long expiresAt, List<PresenceEvent> events) {
-    Map<String, Map<String, Client>> users = channels.computeIfAbsent(e.channel(), c -> new HashMap<>());
-    Map<String, Client> clients = users.computeIfAbsent(e.user(), u -> new HashMap<>());
+  private void lease(String holder, long expiresAt, boolean partial) {
+    Lease before = leases.put(holder, new Lease(expiresAt, partial));
+    if (before != null) {
+      unindex(holder, before.expiresAt());
+    } else {
+      holders.computeIfAbsent(PresenceReport.nodeOf(holder), n -> new HashSet<>()).add(holder);
+    }
+    byExpiry.computeIfAbsent(expiresAt, t -> new HashSet<>()).add(holder);
+  }
+
+  /** Takes out a holder's lease and every entry it holds. */
+  private void drop(String holder, List<PresenceEvent> events) {
+    Lease lease = leases.remove(holder);
+    if (lease != null) {
+      unindex(holder, lease.expiresAt());
+    }
+    Set<String> ofNode = holders.get(PresenceReport.nodeOf(holder));
+    if (ofNode != null && ofNode.remove(holder) && ofNode.isEmpty()) {
+      holders.remove(PresenceReport.nodeOf(holder));
+    }
+    Set<PresenceEntry> held = byHolder.remove(holder);
+    if (held != null) {
+      for (PresenceEntry e : held) {
+        remove(e, events);
+      }
+    }
+  }
+
+  private void unindex(String holder, long expiresAt) {
+    Set<String> due = byExpiry.get(expiresAt);
+    if (due != null && due.remove(holder) && due.isEmpty()) {
+      byExpiry.remove(expiresAt);
+    }
+  }
+
+  /** Adds an entry, or moves it to this holder (a poll client may poll on another node now). */
+  private void put(PresenceEntry e, String holder, List<PresenceEvent> events) {
+    Map<String, Map<String, String>> users = channels.computeIfAbsent(e.channel(), c -> new HashMap<>());
+    Map<String, String> clients = users.computeIfAbsent(e.user(), u -> new HashMap<>());
     if (clients.isEmpty()) {
       events.add(PresenceEvent.join(e));
     }
-    Client before = clients.put(e.client(), new Client(node, expiresAt));
-    if (before != null) {
-      unindex(e, before);
-    } else {
+    String before = clients.put(e.client(), holder);
+    if (before == null) {
       entries++;
+    } else if (!before.equals(holder)) {
+      unhold(e, before);
     }
-    byExpiry.computeIfAbsent(expiresAt, t -> new HashSet<>()).add(e);
-    byNode.computeIfAbsent(node, n -> new HashSet<>()).add(e);
+    byHolder.computeIfAbsent(holder, h -> new HashSet<>()).add(e);
   }
 
   private void remove(PresenceEntry e, List<PresenceEvent> events) {
-    Map<String, Map<String, Client>> users = channels.get(e.channel());
-    Map<String, Client> clients = users == null ? null : users.get(e.user());
-    Client removed = clients == null ? null : clients.remove(e.client());
-    if (removed == null) {
+    Map<String, Map<String, String>> users = channels.get(e.channel());
+    Map<String, String> clients = users == null ? null : users.get(e.user());
+    String holder = clients == null ? null : clients.remove(e.client());
+    if (holder == null) {
       return;
     }
     entries--;
-    unindex(e, removed);
+    unhold(e, holder);
     if (clients.isEmpty()) {
       users.remove(e.user());
       events.add(PresenceEvent.leave(e));
@@ -122,14 +174,10 @@ public final class MemoryPresenceStore implements PresenceStore {
     }
   }
 
-  private void unindex(PresenceEntry e, Client c) {
-    Set<PresenceEntry> due = byExpiry.get(c.expiresAt());
-    if (due != null && due.remove(e) && due.isEmpty()) {
-      byExpiry.remove(c.expiresAt());
-    }
-    Set<PresenceEntry> held = byNode.get(c.node());
+  private void unhold(PresenceEntry e, String holder) {
+    Set<PresenceEntry> held = byHolder.get(holder);
     if (held != null && held.remove(e) && held.isEmpty()) {
-      byNode.remove(c.node());
+      byHolder.remove(holder);
     }
   }
 }

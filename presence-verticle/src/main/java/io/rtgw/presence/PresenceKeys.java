@@ -4,18 +4,20 @@ import java.util.List;
 
 /**
  * Where the presence registry lives in Redis. Every key carries the hash tag {@code {presence}}, so on a
- * Redis Cluster all of them sit on one slot and one script may touch any of them: an expiry sweep spans
- * channels and nodes, and must claim each entry in one atomic step. The prefix may not hold braces, so
+ * Redis Cluster all of them sit on one slot and one script may touch any of them: a removal spans
+ * channels and holders, and must claim each entry in one atomic step. The prefix may not hold braces, so
  * the tag is always this one.
  *
  * <pre>
- * &lt;prefix&gt;{presence}:entries          hash  entry id -&gt; node
- * &lt;prefix&gt;{presence}:expiry           zset  entry id, scored by its expiry (epoch ms)
+ * &lt;prefix&gt;{presence}:entries          hash  entry id -&gt; holder (a connection instance)
+ * &lt;prefix&gt;{presence}:leases           zset  holder, scored by its lease's expiry (epoch ms)
+ * &lt;prefix&gt;{presence}:partial          set   holders whose lease a report started (they re-assert)
  * &lt;prefix&gt;{presence}:users:&lt;channel&gt;  hash  user -&gt; how many of its clients are in the channel
- * &lt;prefix&gt;{presence}:node:&lt;node&gt;     set   entry ids reported by the node
+ * &lt;prefix&gt;{presence}:node:&lt;holder&gt;   set   entry ids the holder reported
+ * &lt;prefix&gt;{presence}:holders:&lt;node&gt;  set   a cluster node's holders
  * </pre>
  *
- * The script builds the entry ids and the per-channel and per-node names from {@link #base()}.
+ * The script builds the entry ids and the other names from {@link #base()}.
  */
 record PresenceKeys(String prefix) {
 
@@ -25,14 +27,19 @@ record PresenceKeys(String prefix) {
 
   /** The keys every script call declares. */
   List<String> declared() {
-    return List.of(base() + "entries", base() + "expiry");
+    return List.of(base() + "entries", base() + "leases");
   }
 
   String users(String channel) {
     return base() + "users:" + channel;
   }
 
-  String node(String node) {
-    return base() + "node:" + node;
+  /** The set of a holder's entries (named node: as when the holder was the node). */
+  String node(String holder) {
+    return base() + "node:" + holder;
+  }
+
+  String holders(String node) {
+    return base() + "holders:" + node;
   }
 }

@@ -21,24 +21,22 @@ import org.slf4j.LoggerFactory;
  * Presence in Redis, shared by any number of presence instances and processes (layout in
  * {@link PresenceKeys}). Every change is made inside a call of one Lua script, which Redis runs alone: an
  * entry is added or removed by exactly one call, and the join or leave it causes is returned to that caller only.
- * So when every instance sweeps the same expired entries, or every instance hears that the same node
+ * So when every instance sweeps the same expired lease, or every instance hears that the same node
  * left, each leave is published once. Users' client counts sit beside the entries, updated by the same
  * script, so a user joins with its first client and leaves with its last.
  *
- * <p>Redis 7.0 has no TTL per hash field: expiries are scores in one sorted set, and the sweep takes what
- * is due from it. The keys themselves get a TTL of {@link #KEY_TTL_TTLS} entry TTLs at every report, so
- * when no instance is left to sweep, nothing lingers.
+ * <p>Entries live as long as their holder's lease: a heartbeat is one {@code renew} call per connection
+ * instance, and the sweep asks for the leases that ran out (one {@code ZRANGEBYSCORE ... LIMIT 0 1} while
+ * none is due), so an idle registry of any size costs a few commands per second. The keys carry no TTL
+ * (a users hash would need one renewal per channel, the per-entry cost this layout removes): a registry
+ * that nobody swept for a while is swept by the first instance that starts, every lease having run out,
+ * with the leaves.
  *
  * <p>Calls go over one held, pipelined connection ({@link RedisLink}) bounded by the command timeout; a
  * Redis that is down or hung fails them with {@code unavailable} at once or within the timeout.
  */
 public final class RedisPresenceStore implements PresenceStore {
 
-  /**
-   * The keys live this many entry TTLs past the last report that added or refreshed an entry: longer than
-   * any entry in them, with a whole TTL to spare for a sweep to see each expiry.
-   */
-  static final int KEY_TTL_TTLS = 2;
   /**
    * Most entries one script call adds, refreshes or removes. Redis serves nothing else while a script
    * runs: 500 entries keep a call to a few milliseconds, so history appends behind it barely wait.
@@ -75,7 +73,7 @@ public final class RedisPresenceStore implements PresenceStore {
       args.add("apply");
       args.add(report.node());
       args.add(String.valueOf(now + ttlMs));
-      args.add(String.valueOf(KEY_TTL_TTLS * ttlMs));
+      args.add(String.valueOf(now));
       args.add(String.valueOf(Math.max(0, Math.min(leaves, to) - from)));
       for (PresenceEntry e : entries.subList(from, to)) {
         args.add(e.channel());
@@ -96,6 +94,12 @@ public final class RedisPresenceStore implements PresenceStore {
       }
       return partly(events, failure, "report from " + report.node());
     });
+  }
+
+  @Override
+  public Future<Boolean> renew(String holder, long now, long ttlMs) {
+    List<String> args = List.of(keys.base(), "renew", holder, String.valueOf(now + ttlMs), String.valueOf(now));
+    return link.call(SCRIPT, keys.declared(), args).map(r -> r.get(0).toInteger() == 1);
   }
 
   @Override
@@ -136,10 +140,11 @@ public final class RedisPresenceStore implements PresenceStore {
   }
 
   /**
-   * Removes in calls of at most {@link #MAX_ENTRIES_PER_CALL} entries until none is left. The events of
+   * Removes in calls of at most {@link #MAX_ENTRIES_PER_CALL} entries (and one holder) until a call finds
+   * nothing left to remove. The events of
    * the calls that succeeded are returned even if a later call fails: those changes happened, and their
    * events must be published. What the failed call left is still in Redis, and still due: the next sweep
-   * takes it (for a departed node, its entries' TTL does).
+   * takes it (for a departed node, its lease's expiry does).
    */
   private Future<List<PresenceEvent>> drain(String op, String arg, List<PresenceEvent> done) {
     List<String> args = List.of(keys.base(), op, arg, String.valueOf(MAX_ENTRIES_PER_CALL));

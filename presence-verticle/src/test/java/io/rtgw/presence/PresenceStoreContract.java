@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The {@link PresenceStore} contract, written once and run against every store. Time is what the test
- * passes in ({@code now}), so the expiry edges are exact on every store.
+ * passes in ({@code now}), so the lease edges are exact on every store.
  */
 abstract class PresenceStoreContract {
 
-  /** An entry's TTL. Long, so that Redis's own key TTLs (real time) never interfere. */
+  /** A lease's TTL. */
   static final long TTL = 60_000;
 
   protected static Vertx vertx;
@@ -88,15 +88,64 @@ abstract class PresenceStoreContract {
   }
 
   @Test
-  void entries_not_refreshed_within_the_ttl_expire_with_a_leave() {
+  void the_entries_of_a_holder_whose_lease_is_not_renewed_within_the_ttl_expire_with_a_leave() {
     PresenceEntry stale = new PresenceEntry("chat:a", "carol", "c1");
     PresenceEntry fresh = new PresenceEntry("chat:a", "dave", "c2");
-    joins("n1", 0, stale, fresh);
-    assertThat(refresh("n1", TTL - 100, fresh)).isEmpty();
+    joins("n1", 0, stale);
+    joins("n2", 0, fresh);
+    assertThat(renew("n2", TTL - 100)).as("a lease a report started answers once that it may lack entries").isFalse();
     assertThat(expire(TTL - 1)).isEmpty();
     assertThat(expire(TTL)).containsExactly(PresenceEvent.leave(stale));
     assertThat(expire(2 * TTL - 101)).isEmpty();
     assertThat(expire(2 * TTL - 100)).containsExactly(PresenceEvent.leave(fresh));
+    assertThat(members("chat:a")).isEmpty();
+  }
+
+  @Test
+  void a_report_extends_its_holders_lease_for_every_entry_it_holds() {
+    PresenceEntry early = new PresenceEntry("chat:a", "lou", "c1");
+    PresenceEntry late = new PresenceEntry("chat:b", "lou", "c2");
+    joins("n1", 0, early);
+    joins("n1", 500, late);
+    assertThat(expire(TTL)).isEmpty();
+    assertThat(expire(TTL + 500)).containsExactlyInAnyOrder(PresenceEvent.leave(early), PresenceEvent.leave(late));
+  }
+
+  @Test
+  void a_renewal_says_whether_the_registry_holds_every_entry_of_the_holder() {
+    PresenceEntry e = new PresenceEntry("chat:a", "mia", "c1");
+    assertThat(renew("n1", 0)).as("no lease yet").isFalse();
+    assertThat(renew("n1", 10)).as("renewed in time").isTrue();
+    joins("n1", 20, e);
+    assertThat(renew("n1", 30)).isTrue();
+    // frozen past its lease: whether or not a sweep came, the holder must re-assert
+    assertThat(renew("n1", 30 + TTL)).isFalse();
+    assertThat(renew("n1", 40 + TTL)).isTrue();
+    assertThat(expire(50 + 2 * TTL)).containsExactly(PresenceEvent.leave(e));
+    // a join after its lease was swept starts a lease that does not hold what the sweep took
+    joins("n1", 60 + 2 * TTL, e);
+    assertThat(renew("n1", 70 + 2 * TTL)).isFalse();
+    assertThat(renew("n1", 80 + 2 * TTL)).isTrue();
+    await(() -> store.removeNode("n1"));
+    assertThat(renew("n1", 90 + 2 * TTL)).as("its node left").isFalse();
+  }
+
+  @Test
+  void the_instances_of_a_node_hold_leases_of_their_own_and_leave_with_their_node() {
+    PresenceEntry onFirst = new PresenceEntry("chat:a", "ned", "c1");
+    PresenceEntry onSecond = new PresenceEntry("chat:a", "ola", "c2");
+    PresenceEntry elsewhere = new PresenceEntry("chat:a", "pat", "c3");
+    String first = PresenceReport.holder("node-a", "i1");
+    String second = PresenceReport.holder("node-a", "i2");
+    joins(first, 0, onFirst);
+    joins(second, 0, onSecond);
+    joins(PresenceReport.holder("node-b", "i1"), 0, elsewhere);
+    renew(second, TTL - 1);
+    assertThat(expire(TTL)).containsExactlyInAnyOrder(PresenceEvent.leave(onFirst), PresenceEvent.leave(elsewhere));
+    assertThat(members("chat:a")).containsExactly(new PresenceMember("ola", 1));
+    joins(first, TTL + 1, onFirst);
+    assertThat(await(() -> store.removeNode("node-a")))
+        .containsExactlyInAnyOrder(PresenceEvent.leave(onFirst), PresenceEvent.leave(onSecond));
     assertThat(members("chat:a")).isEmpty();
   }
 
@@ -118,7 +167,7 @@ abstract class PresenceStoreContract {
     PresenceEntry early = new PresenceEntry("chat:a", "hal", "c1");
     PresenceEntry late = new PresenceEntry("chat:a", "hal", "c2");
     joins("n1", 0, early);
-    joins("n1", 10, late);
+    joins("n2", 10, late);
     assertThat(expire(TTL)).isEmpty();
     assertThat(members("chat:a")).containsExactly(new PresenceMember("hal", 1));
     assertThat(expire(TTL + 10)).containsExactly(PresenceEvent.leave(late));
@@ -222,6 +271,10 @@ abstract class PresenceStoreContract {
 
   protected List<PresenceEvent> refresh(String node, long now, PresenceEntry... entries) {
     return await(() -> store.apply(new PresenceReport(node, null, null, List.of(entries)), now, TTL));
+  }
+
+  protected boolean renew(String holder, long now) {
+    return await(() -> store.renew(holder, now, TTL));
   }
 
   protected List<PresenceEvent> expire(long now) {

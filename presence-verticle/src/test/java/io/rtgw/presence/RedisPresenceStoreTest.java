@@ -80,18 +80,18 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
 
   @Test
   void instances_sweeping_at_once_report_each_leave_exactly_once() {
-    // 300 users in 3 channels, expiring over 5 s of store time; a third of them with two clients
-    // that expire 50 ms apart, so a user's leave comes with its second expiry only
+    // 300 users in 3 channels on 100 holders whose leases run out over 5 s of store time; a third of the
+    // users with two clients on holders 50 ms apart, so a user's leave comes with its second expiry only
     Set<PresenceEvent> expected = new HashSet<>();
     for (int u = 0; u < 300; u++) {
       long joined = (u % 50) * 100L;
       for (String channel : List.of("chat:x", "chat:y", "chat:z")) {
         PresenceEntry first = new PresenceEntry(channel, "u" + u, "a" + u);
-        joins("n1", joined, first);
+        joins("n" + (u % 50), joined, first);
         PresenceEntry last = first;
         if (u % 3 == 0) {
           last = new PresenceEntry(channel, "u" + u, "b" + u);
-          joins("n2", joined + 50, last);
+          joins("m" + (u % 50), joined + 50, last);
         }
         expected.add(PresenceEvent.leave(last));
       }
@@ -103,7 +103,7 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
     assertThat(leaves).hasSize(expected.size());
     assertThat(new HashSet<>(leaves)).isEqualTo(expected);
     assertThat(members("chat:x")).isEmpty();
-    assertThat(server.command("EXISTS " + keys().base() + "entries " + keys().base() + "expiry")).isEqualTo(":0");
+    assertThat(server.command("EXISTS " + keys().base() + "entries " + keys().base() + "leases")).isEqualTo(":0");
   }
 
   @Test
@@ -181,28 +181,45 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
   }
 
   @Test
-  void every_key_lives_two_ttls_from_the_last_report() {
-    joins("n1", System.currentTimeMillis(), new PresenceEntry("chat:a", "kim", "c1"));
-    PresenceKeys keys = keys();
-
-    for (String key : List.of(keys.base() + "entries", keys.base() + "expiry", keys.users("chat:a"), keys.node("n1"))) {
-      assertThat(pttl(key)).as(key).isGreaterThan(TTL).isLessThanOrEqualTo(2 * TTL);
+  void a_renewal_and_an_idle_sweep_touch_no_entry_however_many_there_are() {
+    List<PresenceEntry> all = new ArrayList<>();
+    for (int u = 0; u < 3 * RedisPresenceStore.MAX_ENTRIES_PER_CALL; u++) {
+      all.add(new PresenceEntry("chat:idle-" + (u % 7), "u" + u, "c" + u));
     }
+    joins("n1", 0, all.toArray(PresenceEntry[]::new));
+    assertThat(renew("n1", 1)).isFalse();
+    server.command("CONFIG RESETSTAT");
+
+    for (int beat = 0; beat < 10; beat++) {
+      assertThat(renew("n1", 2 + beat)).isTrue();
+      assertThat(expire(2 + beat)).isEmpty();
+    }
+
+    // per renewal: SREM partial, ZSCORE, ZADD, SADD holders; per idle sweep: one ZRANGEBYSCORE
+    long inner = 0;
+    for (String line : commandStats().split("\r?\n")) {
+      if (line.startsWith("cmdstat_") && !line.matches("cmdstat_(evalsha|eval|info|config|ping|hello|client|select):.*")) {
+        inner += Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
+      }
+    }
+    assertThat(inner).as("commands inside 10 renewals and 10 sweeps of " + all.size() + " entries").isLessThanOrEqualTo(60);
+    assertThat(members("chat:idle-0")).hasSize(215);
   }
 
   @Test
-  void when_no_instance_is_left_to_sweep_the_keys_expire_on_their_own() throws Exception {
-    long ttl = 200;
-    await(() -> store.apply(new PresenceReport("n1", List.of(new PresenceEntry("chat:a", "lee", "c1")), null, null),
-        System.currentTimeMillis(), ttl));
-    assertThat(server.command("EXISTS " + keys().base() + "entries")).isEqualTo(":1");
-
-    // a real-time wait on purpose: nothing sweeps here, so only Redis's own key TTLs can remove the keys
-    Thread.sleep(RedisPresenceStore.KEY_TTL_TTLS * ttl + 300);
-
+  void a_registry_that_nobody_swept_is_swept_by_the_next_instance_with_every_leave() {
+    PresenceEntry left = new PresenceEntry("chat:a", "lee", "c1");
+    joins("n1", 0, left);
+    PresenceStore next = instance(TIMEOUT_MS);
+    try {
+      List<PresenceEvent> swept = await(() -> next.expire(10 * TTL));
+      assertThat(swept).containsExactly(PresenceEvent.leave(left));
+    } finally {
+      await(() -> next.close());
+    }
     PresenceKeys keys = keys();
-    assertThat(server.command("EXISTS " + keys.base() + "entries " + keys.base() + "expiry " + keys.users("chat:a")
-        + " " + keys.node("n1"))).isEqualTo(":0");
+    assertThat(server.command("EXISTS " + keys.base() + "entries " + keys.base() + "leases " + keys.users("chat:a")
+        + " " + keys.node("n1") + " " + keys.holders("n1"))).isEqualTo(":0");
   }
 
   @Test
@@ -349,9 +366,21 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
     assertThat(failure.getMessage()).startsWith("The presence store (Redis)").endsWith("retry later.");
   }
 
-  private static long pttl(String key) {
-    String reply = server.command("PTTL " + key);
-    assertThat(reply).startsWith(":");
-    return Long.parseLong(reply.substring(1));
+  /** INFO commandstats: a bulk reply, which the test server's one-line command() does not read. */
+  private static String commandStats() {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write("INFO commandstats\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+      StringBuilder header = new StringBuilder();
+      for (int c = in.read(); c != '\n'; c = in.read()) {
+        header.append((char) c);
+      }
+      byte[] body = new byte[Integer.parseInt(header.toString().trim().substring(1))];
+      in.readFully(body);
+      return new String(body, java.nio.charset.StandardCharsets.US_ASCII);
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
   }
 }

@@ -49,6 +49,12 @@ public final class Addresses {
   /** Connection nodes report joins, leaves and heartbeats here ({@link PresenceReport}), batched. */
   public static final String PRESENCE_REPORT = "rt.internal.presence.report";
   /**
+   * A connection instance renews its presence lease here once per heartbeat: a String, its holder id
+   * ({@link PresenceReport#holder}); the answer is JsonObject {held}, false when the registry lost its
+   * entries or the lease had run out, and the instance then re-asserts them.
+   */
+  public static final String PRESENCE_LEASE = "rt.internal.presence.lease";
+  /**
    * The launcher publishes a cluster member's node id here when the cluster manager reports that it
    * left; the presence tier removes that node's clients at once.
    */
@@ -65,8 +71,23 @@ public final class Addresses {
   /** Any presence instance answers whether its store is reachable: JsonObject {store, healthy}. */
   public static final String PRESENCE_HEALTH = "rt.internal.presence.health";
 
+  /**
+   * Connection instances add and remove the routes of their node-routed channels here ({@link RouteChanges}
+   * -> Boolean true once stored), batched: one request per instance at a time.
+   */
+  public static final String HISTORY_ROUTES = "rt.internal.history.routes";
+  /** The live routes of one node-routed channel ({@link RoutesRead} -> {@link Routes}): presence events use it. */
+  public static final String HISTORY_ROUTES_READ = "rt.internal.history.routes.read";
+  /**
+   * Each connection instance refreshes its lease here ({@link RouteLease} -> Boolean, false when the lease
+   * had expired or never existed: the instance then asserts all its routes again). Routes of an instance
+   * without a live lease are skipped by appends and removed.
+   */
+  public static final String HISTORY_LEASE = "rt.internal.history.lease";
+
   private static final String DELIVERY_PREFIX = "rt.internal.delivery.";
   private static final String CONTROL_PREFIX = "rt.internal.control.";
+  private static final String NODE_PREFIX = "rt.internal.node.";
 
   private Addresses() {
   }
@@ -91,5 +112,18 @@ public final class Addresses {
 
   public static boolean isDelivery(String address) {
     return address.startsWith(DELIVERY_PREFIX);
+  }
+
+  /**
+   * A connection instance's own address ({@code instance}: its node id, a dot, its number), registered once
+   * at its start: deliveries of node-routed channels ({@link Message}, {@link PresenceEvent}) are sent
+   * there, one per routed instance, and it dispatches them by channel.
+   */
+  public static String node(String instance) {
+    return NODE_PREFIX + instance;
+  }
+
+  public static boolean isNodeDelivery(String address) {
+    return address.startsWith(NODE_PREFIX);
   }
 }

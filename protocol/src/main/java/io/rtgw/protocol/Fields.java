@@ -16,6 +16,8 @@ public final class Fields {
   public static final String MESSAGES = "messages";
   public static final String MEMBERS = "members";
   public static final String DATA = "data";
+  /** The name of an rpc call (PROTOCOL.md, "Backend hooks"). */
+  public static final String METHOD = "method";
   public static final String FROM = "from";
   public static final String TS = "ts";
   public static final String KEY = "key";

@@ -51,6 +51,8 @@ public final class WsClient implements AutoCloseable {
     });
   }
 
+  private int attempts = 1;
+
   public static WsClient connect(Vertx vertx, int port, String query) {
     return connect(vertx, new WebSocketClientOptions(), port, query);
   }
@@ -72,6 +74,7 @@ public final class WsClient implements AutoCloseable {
       WsClient c = new WsClient(client, ws);
       try {
         await(ws.connect(options).toCompletionStage().toCompletableFuture());
+        c.attempts = attempt;
         return c;
       } catch (AssertionError e) {
         if (attempt == 5 || !closedWhileConnecting(e)) {
@@ -79,6 +82,14 @@ public final class WsClient implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * How many handshakes this client took (more than 1 after the close race above): a test that counts
+   * what the server did per connect (a connect hook asked, a refusal counted) counts each handshake.
+   */
+  public int attempts() {
+    return attempts;
   }
 
   private static boolean closedWhileConnecting(Throwable e) {

@@ -44,6 +44,7 @@ public final class Generator {
   private final Map<String, Transport> transports = new HashMap<>();
   private Transport current;
   private WebSocketClient wsClient;
+  private WebSocketClient deflateClient;
   private HttpClient httpClient;
 
   private Generator(Vertx vertx, String source) {
@@ -81,6 +82,7 @@ public final class Generator {
         }
         case "publish" -> publish(cmd);
         case "chat" -> chat(cmd);
+        case "direct" -> direct(cmd);
         case "storm" -> storm();
         case "stats" -> Future.succeededFuture(stats(cmd.getJsonObject("published", new JsonObject())));
         case "close" -> close();
@@ -103,6 +105,7 @@ public final class Generator {
   private Transport transport(String server, String kind, String host, int port) {
     return transports.computeIfAbsent(server + "/" + kind + "/" + host + ":" + port, k -> switch (kind) {
       case "ws" -> new WsTransport(wsClient(), WsDialect.of(server), host, port);
+      case "ws+deflate" -> new WsTransport(deflateClient(), WsDialect.of(server), host, port);
       case "sse" -> new SseTransport(httpClient(), server, host, port);
       case "poll" -> server.equals("socketio") ? new SocketIoPollTransport(httpClient(), host, port)
           : new PollTransport(httpClient(), server, host, port);
@@ -117,6 +120,20 @@ public final class Generator {
           .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
     }
     return wsClient;
+  }
+
+  /**
+   * Clients that offer compression as browsers do: Vert.x (Netty's handshaker) sends
+   * {@code Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits}, the header Chrome and
+   * Firefox send; the server decides whether to take it.
+   */
+  private WebSocketClient deflateClient() {
+    if (deflateClient == null) {
+      deflateClient = vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress(source)
+          .setMaxConnections(100_000).setConnectTimeout(WsTransport.CONNECT_TIMEOUT_MS)
+          .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20).setTryUsePerMessageCompression(true));
+    }
+    return deflateClient;
   }
 
   private HttpClient httpClient() {
@@ -135,9 +152,16 @@ public final class Generator {
     JsonArray channels = cmd.getJsonArray("channels");
     int count = cmd.getInteger("count");
     boolean track = cmd.getBoolean("track", false);
+    // identified subscribers: user <userBase>-<userFrom + i>; "personal": each on its own user:<id> alone
+    String userBase = cmd.getString("userBase");
+    int userFrom = cmd.getInteger("userFrom", 0);
+    boolean personal = cmd.getBoolean("personal", false);
     List<Sub> fresh = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      fresh.add(new Sub(channels.getString(i % channels.size()), tally, track, false));
+      String user = userBase == null ? null : userBase + "-" + (userFrom + i);
+      Sub s = new Sub(personal ? "user:" + user : channels.getString(i % channels.size()), tally, track, false);
+      s.user = user;
+      fresh.add(s);
     }
     subs.addAll(fresh);
     return connectAll(fresh, false);
@@ -230,6 +254,50 @@ public final class Generator {
     });
   }
 
+  /**
+   * Direct messages: {@code rate} publishes a second for {@code seconds}, each to the personal channel
+   * {@code user:<userBase>-<k>} of a user k drawn at random from {@code users}. Answers with what was sent
+   * and how long it took (less than asked for where the publisher's connection could not keep up).
+   */
+  private Future<JsonObject> direct(JsonObject cmd) {
+    String server = cmd.getString("server");
+    String host = cmd.getString("host", "127.0.0.1");
+    int port = cmd.getInteger("port");
+    String userBase = cmd.getString("userBase");
+    int users = cmd.getInteger("users");
+    double rate = cmd.getDouble("rate");
+    double seconds = cmd.getDouble("seconds");
+    long total = Math.round(rate * seconds);
+    java.util.SplittableRandom random = new java.util.SplittableRandom(cmd.getLong("seed", 15L));
+    Publisher publisher = server.equals("nchan")
+        ? new Publisher.OverHttp(httpClient(), host, port)
+        : new Publisher.OverWebSocket((WsTransport) transport(server, "ws", host, port));
+    return publisher.open(List.of("user:" + userBase + "-0")).compose(v -> {
+      Promise<JsonObject> done = Promise.promise();
+      long start = System.nanoTime();
+      long[] sent = {0};
+      long[] endNanos = {0};
+      vertx.setPeriodic(0, TICK_MS, timer -> {
+        long now = System.nanoTime();
+        double elapsed = (now - start) / 1e9;
+        long due = Math.min(total, (long) (elapsed * rate) + 1);
+        while (sent[0] < due && elapsed < seconds && !publisher.busy()) {
+          publisher.publish("user:" + userBase + "-" + random.nextInt(users), Payload.of(sent[0]++, System.nanoTime()));
+        }
+        if (endNanos[0] == 0 && (sent[0] >= total || elapsed >= seconds)) {
+          endNanos[0] = System.nanoTime();
+        }
+        if (endNanos[0] != 0 && publisher.idle()) {
+          vertx.cancelTimer(timer);
+          publishers.add(publisher);
+          tally.published += sent[0];
+          done.complete(new JsonObject().put("sent", sent[0]).put("seconds", (endNanos[0] - start) / 1e9));
+        }
+      });
+      return done.future();
+    });
+  }
+
   /** Every subscriber publishes to its own channel at {@code rate}/s for {@code seconds}, spread evenly. */
   private Future<JsonObject> chat(JsonObject cmd) {
     double rate = cmd.getDouble("rate");
@@ -280,11 +348,17 @@ public final class Generator {
     long max = 0;
     // clients that lost or repeated a message; the first few are described
     int lossyClients = 0;
+    long deflated = 0;
+    long errorFrames = 0;
+    long withoutInbox = 0;
     JsonArray lossSamples = new JsonArray();
     for (Sub s : subs) {
       min = Math.min(min, s.received);
       max = Math.max(max, s.received);
       dups += s.duplicates;
+      deflated += s.deflate ? 1 : 0;
+      errorFrames += s.errorFrames;
+      withoutInbox += s.user != null && !s.inboxSubscribed ? 1 : 0;
       serverCloses += s.serverCloses;
       if (s.serverCloses > 0) {
         String code = String.valueOf(s.lastCloseCode);
@@ -302,7 +376,8 @@ public final class Generator {
     return new JsonObject().put("received", tally.received).put("published", tally.published)
         .put("lastNanos", tally.lastDeliveryNanos).put("subs", subs.size())
         .put("minPerSub", subs.isEmpty() ? 0 : min).put("maxPerSub", max)
-        .put("lost", lost).put("lossyClients", lossyClients).put("lossSamples", lossSamples).put("duplicates", dups).put("serverCloses", serverCloses).put("closeCodes", closeCodes)
+        .put("lost", lost).put("lossyClients", lossyClients).put("lossSamples", lossSamples).put("duplicates", dups).put("deflated", deflated).put("errorFrames", errorFrames)
+        .put("withoutInbox", withoutInbox).put("serverCloses", serverCloses).put("closeCodes", closeCodes)
         .put("publishErrors", publishers.stream().mapToLong(Publisher::errors).sum())
         .put("publishAcks", publishers.stream().mapToLong(Publisher::acks).sum()).put("histogram", tally.encodedHistogram());
   }

@@ -51,6 +51,15 @@ final class Sub {
   final StringBuilder firstDuplicates = new StringBuilder();
   int resets;
 
+  /** The user this connection identifies as ({@code ?user=}), or null for an anonymous one. */
+  String user;
+  /** The gateway subscribed an identified connection to {@code user:<id>} (a {@code subscribed} without id). */
+  boolean inboxSubscribed;
+  /** The channel this subscriber tracks was confirmed subscribed. */
+  boolean channelSubscribed;
+  /** The server accepted the permessage-deflate this connection offered. */
+  boolean deflate;
+
   Sub(String channel, Tally tally, boolean track, boolean publisherOnly) {
     this.channel = channel;
     this.tally = tally;
@@ -60,6 +69,11 @@ final class Sub {
 
   void ready() {
     ready.tryComplete();
+  }
+
+  /** The personal channel {@code user:<id>} is the one this subscriber tracks (direct messages). */
+  boolean personal() {
+    return user != null && channel.equals("user:" + user);
   }
 
   /** A payload arrived: counted, timed, and checked for repeats where loss is tracked. */

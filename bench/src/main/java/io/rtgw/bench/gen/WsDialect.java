@@ -64,16 +64,23 @@ abstract class WsDialect {
     private static final byte[] PUBLISHED = Payload.bytes("\"type\":\"published\"");
     private static final byte[] RESET = Payload.bytes("\"type\":\"reset\"");
     private static final byte[] RECOVERED = Payload.bytes("\"recovered\":true");
+    /** The bench's own subscribe carries id 1; the inbox subscription the gateway makes by itself has none. */
+    private static final byte[] ID_1 = Payload.bytes("\"id\":1,");
 
     @Override
     String uri(Sub s, boolean resume) {
-      return "/ws";
+      // the standalone configuration identifies by ?user= (identity.allowUserParam)
+      return s.user == null ? "/ws" : "/ws?user=" + enc(s.user);
     }
 
     @Override
     void onOpen(Sub s, WebSocket ws, boolean resume) {
       if (s.publisherOnly) {
         s.ready();
+        return;
+      }
+      if (s.personal()) {
+        // the gateway subscribes an identified connection to its inbox by itself
         return;
       }
       StringBuilder cmd = new StringBuilder("{\"id\":1,\"type\":\"subscribe\",\"channel\":\"").append(s.channel).append('"');
@@ -102,6 +109,14 @@ abstract class WsDialect {
         }
         s.deliver(Payload.seqAt(frame, at), Payload.timeAt(frame, at));
       } else if (Payload.indexOf(frame, SUBSCRIBED, 0) >= 0) {
+        boolean inbox = s.user != null && Payload.indexOf(frame, ID_1, 0) < 0;
+        if (inbox) {
+          s.inboxSubscribed = true;
+          if (!s.personal()) {
+            readyOnceBoth(s);
+            return;
+          }
+        }
         if (s.epoch == null) {
           s.epoch = Payload.stringAfter(frame, EPOCH, 0);
           s.offset = Payload.digits(frame, Payload.indexOf(frame, OFFSET, 0) + OFFSET.length);
@@ -109,11 +124,19 @@ abstract class WsDialect {
           s.resumedTo = Payload.digits(frame, Payload.indexOf(frame, OFFSET, 0) + OFFSET.length);
           s.resumedRecovered = Payload.indexOf(frame, RECOVERED, 0) >= 0;
         }
-        s.ready();
+        s.channelSubscribed = true;
+        readyOnceBoth(s);
       } else if (Payload.indexOf(frame, ERROR, 0) >= 0) {
         s.errorFrames++;
       } else if (Payload.indexOf(frame, RESET, 0) >= 0) {
         s.resets++;
+      }
+    }
+
+    /** An identified connection is ready once its inbox and its own channel are both subscribed. */
+    private static void readyOnceBoth(Sub s) {
+      if (s.channelSubscribed && (s.user == null || s.inboxSubscribed)) {
+        s.ready();
       }
     }
 
@@ -134,7 +157,9 @@ abstract class WsDialect {
     @Override
     String uri(Sub s, boolean resume) {
       String base = "/socket.io/?EIO=4&transport=websocket";
-      return s.publisherOnly ? base : base + "&room=" + enc(s.channel);
+      String room = s.publisherOnly ? base : base + "&room=" + enc(s.channel);
+      // server.js joins an identified socket to its room user:<id> too, as the gateway subscribes its inbox
+      return s.user == null || s.personal() ? room : room + "&user=" + enc(s.user);
     }
 
     @Override

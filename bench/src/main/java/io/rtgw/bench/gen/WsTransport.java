@@ -30,6 +30,8 @@ final class WsTransport implements Transport {
     int generation = ++s.generation;
     io.vertx.core.Promise<Void> ready = io.vertx.core.Promise.promise();
     s.ready = ready;
+    s.inboxSubscribed = false;
+    s.channelSubscribed = false;
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port)
         .setURI(dialect.uri(s, resume)).setTimeout(CONNECT_TIMEOUT_MS);
     dialect.subProtocols().forEach(options::addSubProtocol);
@@ -45,6 +47,9 @@ final class WsTransport implements Transport {
         return;
       }
       s.ws = ws;
+      // the upgrade's response headers, there only now: whether the server took the offered compression
+      String extensions = ws.headers() == null ? null : ws.headers().get("Sec-WebSocket-Extensions");
+      s.deflate = extensions != null && extensions.contains("permessage-deflate");
       ws.handler(frame -> {
         if (generation == s.generation) {
           dialect.onFrame(s, ws, frame);

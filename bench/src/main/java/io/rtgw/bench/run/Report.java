@@ -71,7 +71,9 @@ final class Report {
   static boolean lowerIsBetter(String figure) {
     return figure.endsWith("_ms") || figure.contains("cpu") || figure.contains("writes") || figure.startsWith("kb_per_conn") || figure.startsWith("idle_rss")
         || figure.equals("lost") || figure.equals("duplicates") || figure.equals("failed_reconnects")
-        || figure.equals("lossy_clients") || figure.equals("publish_errors") || figure.startsWith("server_closes");
+        || figure.equals("lossy_clients") || figure.equals("publish_errors") || figure.startsWith("server_closes")
+        || figure.contains("kb_per_conn") || figure.startsWith("redis_") || figure.startsWith("failed")
+        || figure.equals("error_frames") || figure.equals("without_inbox");
   }
 
   private static double median(List<Double> sorted) {

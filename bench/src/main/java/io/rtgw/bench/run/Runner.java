@@ -23,6 +23,10 @@ public final class Runner {
   private final List<String> serverPin;
   private final List<String> loadPin;
   private final Map<String, String> httpTransports = new LinkedHashMap<>();
+  /** This run's log directory, set when it starts (the cluster scenario starts its own processes there). */
+  private Path logDir;
+  /** The smoke run's gateway on the Redis stores, shared by its Redis steps like {@code shared} by the others. */
+  private ServerUnderTest sharedRedis;
 
   private Runner(Settings settings) {
     this.settings = settings;
@@ -63,6 +67,7 @@ public final class Runner {
   private JsonObject runAll() throws IOException {
     String stamp = java.time.LocalDateTime.now().withNano(0).toString().replace(':', '-');
     Path logDir = settings.logDir().resolve(stamp);
+    this.logDir = logDir;
     Files.createDirectories(logDir);
     Files.createDirectories(settings.outputDir());
     JsonObject results = new JsonObject().put("started", java.time.Instant.now().toString())
@@ -84,6 +89,7 @@ public final class Runner {
     // an interrupted run (Ctrl-C, kill) takes its servers and generators with it
     Thread cleanup = new Thread(() -> {
       ServerUnderTest.closeAll();
+      ClusterUnderTest.closeAll();
       gens.forEach(GeneratorProcess::close);
     }, "bench-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
@@ -108,6 +114,10 @@ public final class Runner {
             if (shared != null) {
               shared.close();
             }
+            if (sharedRedis != null) {
+              sharedRedis.close();
+              sharedRedis = null;
+            }
           }
         }
       }
@@ -129,8 +139,16 @@ public final class Runner {
     return results.put("markdownFile", md.toString()).put("jsonFile", json.toString());
   }
 
-  /** One scenario of one transport: what it is called, what it needs, and how it runs. */
-  private record Step(String key, String transport, boolean needsResume, ServerScenario body) {
+  /**
+   * One scenario of one transport: what it is called, what it needs, and how it runs. {@code servers}: the
+   * only servers it applies to (empty: all); {@code variant}: how the gateway is started for it
+   * ({@code ""} as usual, {@code redis} on the Redis stores, {@code cluster}: the scenario starts its own).
+   */
+  private record Step(String key, String transport, boolean needsResume, ServerScenario body, List<String> servers,
+      String variant) {
+    Step(String key, String transport, boolean needsResume, ServerScenario body) {
+      this(key, transport, needsResume, body, List.of(), "");
+    }
   }
 
   private interface ServerScenario {
@@ -139,7 +157,7 @@ public final class Runner {
 
   private List<Step> steps(Scenarios sc) {
     List<Step> steps = new ArrayList<>();
-    List<String> transports = List.of("ws", "sse", "poll");
+    List<String> transports = List.of("ws", "ws+deflate", "sse", "poll");
     for (String name : settings.scenarios()) {
       switch (name) {
         case "burst" -> transports.forEach(t -> steps.add(new Step("burst/" + t + " " + settings.burstSubscribers() + " subs x "
@@ -147,13 +165,50 @@ public final class Runner {
         case "steady" -> transports.forEach(t -> settings.steady().forEach(cfg -> steps.add(new Step("steady/" + t + " "
             + cfg[0] + " subs x " + cfg[1] + " msg/s", t, false, s -> sc.steady(s, t, cfg[0], cfg[1])))));
         case "memory" -> transports.forEach(t -> steps.add(new Step("memory/" + t + " idle", t, false, s -> sc.memory(s, t))));
-        case "chat" -> steps.add(new Step("chat/ws " + settings.chatRooms() + " rooms x " + settings.chatMembers()
-            + " members x 1 msg/s", "ws", false, sc::chat));
-        case "storm" -> steps.add(new Step("storm/ws " + settings.stormClients() + " clients", "ws", true, sc::storm));
+        case "chat" -> WS.forEach(t -> steps.add(new Step("chat/" + t + " " + settings.chatRooms() + " rooms x "
+            + settings.chatMembers() + " members x 1 msg/s", t, false, s -> sc.chat(s, t))));
+        case "storm" -> WS.forEach(t -> steps.add(new Step("storm/" + t + " " + settings.stormClients() + " clients", t,
+            true, s -> sc.storm(s, t))));
+        case "idle-identified" -> idleIdentifiedSteps(sc, steps);
+        case "direct" -> directSteps(sc, steps);
+        // opt-in (--scenarios stall), the gateway only: the probe speaks its protocol
+        case "stall" -> steps.add(new Step("stall/ws ping probe", "ws", false, sc::stall));
         default -> throw new IllegalArgumentException("unknown scenario " + name + "; use " + Settings.ALL_SCENARIOS);
       }
     }
     return steps;
+  }
+
+  private static final List<String> WS = List.of("ws", "ws+deflate");
+
+  /** Issue 15: identified idle connections, memory and Redis stores, then a cluster of connection processes. */
+  private void idleIdentifiedSteps(Scenarios sc, List<Step> steps) {
+    Settings.Shapes sh = settings.shapes();
+    boolean smoke = settings.preset().equals("smoke");
+    for (String t : WS) {
+      String key = "idle-identified/" + t + " " + sh.idleUsers() + " users";
+      steps.add(new Step(key, t, false, s -> sc.idleIdentified(s, t), List.of("gateway", "socketio"), ""));
+      // the smoke run keeps its seconds: the compressed variants of what starts processes of its own are left out
+      if (!smoke || t.equals("ws")) {
+        steps.add(new Step(key + ", redis stores", t, false, s -> sc.idleIdentified(s, t), List.of("gateway"), "redis"));
+        steps.add(new Step("idle-identified/" + t + " " + sh.clusterProcesses() + " x " + sh.clusterUsersPerProcess()
+            + " users, cluster, redis stores", t, false, s -> sc.idleIdentifiedCluster(t, serverPin, logDir),
+            List.of("gateway"), "cluster"));
+      }
+    }
+  }
+
+  /** Issue 15: direct messages to personal channels, memory and Redis stores, against Socket.IO and nchan. */
+  private void directSteps(Scenarios sc, List<Step> steps) {
+    Settings.Shapes sh = settings.shapes();
+    boolean smoke = settings.preset().equals("smoke");
+    for (String t : WS) {
+      String key = "direct/" + t + " " + sh.directUsers() + " users";
+      steps.add(new Step(key, t, false, s -> sc.direct(s, t), List.of("gateway", "socketio", "nchan"), ""));
+      if (!smoke || t.equals("ws")) {
+        steps.add(new Step(key + ", redis stores", t, false, s -> sc.direct(s, t), List.of("gateway"), "redis"));
+      }
+    }
   }
 
   private ServerUnderTest startOrNull(String server, Path logDir) {
@@ -168,7 +223,9 @@ public final class Runner {
   private JsonObject runStep(int round, String server, Step step, Path logDir, ServerUnderTest shared) {
     JsonObject run = new JsonObject().put("round", round).put("server", server).put("scenario", step.key())
         .put("load", Machine.load());
-    String why = unsupported(server, step.transport(), logDir, shared);
+    String why = !step.servers().isEmpty() && !step.servers().contains(server)
+        ? "this scenario runs on " + String.join(", ", step.servers()) + " only"
+        : step.variant().isEmpty() ? unsupported(server, step.transport(), logDir, shared) : RedisServer.unavailable();
     if (why != null) {
       return run.put("status", "not available").put("note", why);
     }
@@ -176,7 +233,13 @@ public final class Runner {
     log("round " + round + " " + server + " " + step.key() + " (load " + run.getString("load") + ")");
     ServerUnderTest s = null;
     try {
-      s = shared != null ? shared : ServerUnderTest.start(server, settings, serverPin, logDir);
+      if (shared != null && step.variant().equals("redis") && sharedRedis == null) {
+        sharedRedis = ServerUnderTest.start(server, settings, serverPin, logDir, true);
+      }
+      s = step.variant().equals("cluster") ? null
+          : shared != null && step.variant().isEmpty() ? shared
+          : shared != null && step.variant().equals("redis") ? sharedRedis
+          : ServerUnderTest.start(server, settings, serverPin, logDir, step.variant().equals("redis"));
       Map<String, Double> figures = step.body().run(s);
       JsonObject f = new JsonObject();
       figures.forEach(f::put);
@@ -189,7 +252,7 @@ public final class Runner {
       run.put("status", "failed").put("note", String.valueOf(e.getMessage()));
       log("  failed: " + e);
     } finally {
-      if (s != null && s != shared) {
+      if (s != null && s != shared && s != sharedRedis) {
         s.close();
       }
     }
@@ -198,7 +261,7 @@ public final class Runner {
 
   /** Why {@code server} cannot run {@code transport}, or null. The gateway's HTTP transports are probed once. */
   private String unsupported(String server, String transport, Path logDir, ServerUnderTest shared) {
-    if (transport.equals("ws")) {
+    if (transport.startsWith("ws")) {
       return null;
     }
     return switch (server) {

@@ -112,6 +112,11 @@ final class Scenarios {
   }
 
   Map<String, Double> chat(ServerUnderTest s) {
+    return chat(s, "ws");
+  }
+
+  /** {@code transport}: ws, or ws+deflate (members that offer compression as browsers do). */
+  Map<String, Double> chat(ServerUnderTest s, String transport) {
     int rooms = settings.chatRooms();
     int members = settings.chatMembers();
     int perGen = Math.max(1, gensFor(rooms * members));
@@ -124,7 +129,7 @@ final class Scenarios {
     for (int g = 0; g < perGen; g++) {
       List<String> mine = all.subList(g * rooms / perGen, (g + 1) * rooms / perGen);
       used.add(gens.get(g));
-      opening.add(gens.get(g).send(openCommand(s, "ws", mine, mine.size() * members, false)));
+      opening.add(gens.get(g).send(openCommand(s, transport, mine, mine.size() * members, false)));
     }
     checkOpened(opening, rooms * members);
     awaitNchan(s, all, (long) rooms * members);
@@ -163,6 +168,10 @@ final class Scenarios {
    * client never received, summed over clients, once the publisher is done and deliveries settled.
    */
   Map<String, Double> storm(ServerUnderTest s) {
+    return storm(s, "ws");
+  }
+
+  Map<String, Double> storm(ServerUnderTest s, String transport) {
     List<String> channels = new ArrayList<>();
     for (int i = 0; i < settings.stormChannels(); i++) {
       channels.add(channel("storm"));
@@ -170,7 +179,7 @@ final class Scenarios {
     GeneratorProcess clients = gens.size() > 1 ? gens.get(1) : gens.get(0);
     // the counts carry over from the previous scenario otherwise, and the settle below would end at once
     broadcast(gens.size() > 1 ? List.of(gens.get(0), clients) : List.of(clients), new JsonObject().put("cmd", "reset"));
-    checkOpened(List.of(clients.send(openCommand(s, "ws", channels, settings.stormClients(), true))),
+    checkOpened(List.of(clients.send(openCommand(s, transport, channels, settings.stormClients(), true))),
         settings.stormClients());
     awaitNchan(s, channels, settings.stormClients());
     long perChannel = Math.round(settings.stormRate() * settings.stormSeconds());
@@ -202,6 +211,316 @@ final class Scenarios {
     stats.forEach(o -> o.getJsonObject("closeCodes", new JsonObject())
         .forEach(e -> f.merge("server_closes_code_" + e.getKey(), ((Number) e.getValue()).doubleValue(), Double::sum)));
     return f;
+  }
+
+  /**
+   * Event-loop stalls: the largest memory count of idle identified WebSockets held on the gateway while a
+   * probe pings every 5 ms for a minute (two WebSocket ping intervals, thirty position-check rounds);
+   * the worst answer is the longest task the connection event loop ran. Gateway only: it speaks the
+   * gateway's protocol (user=, ping/pong).
+   */
+  Map<String, Double> stall(ServerUnderTest s) {
+    if (!s.name.equals("gateway")) {
+      throw new IllegalArgumentException("the stall probe speaks the gateway's protocol only, not " + s.name + "'s");
+    }
+    int idle = settings.memoryCounts().get(settings.memoryCounts().size() - 1);
+    double seconds = "smoke".equals(settings.preset()) ? 2 : io.rtgw.bench.probe.StallProbe.DEFAULT_SECONDS;
+    JsonObject r;
+    try {
+      r = io.rtgw.bench.probe.StallProbe.run(ServerUnderTest.HOST, s.port, idle, seconds,
+          io.rtgw.bench.probe.StallProbe.DEFAULT_INTERVAL_MS);
+    } catch (Exception e) {
+      throw new IllegalStateException("the stall probe failed: " + e.getMessage(), e);
+    }
+    Map<String, Double> f = new LinkedHashMap<>();
+    for (String key : List.of("max_ms", "p99_ms", "p99.9_ms", "over_10ms", "idle", "idle_failed", "pings", "pongs")) {
+      f.put(key, r.getValue(key) instanceof Number n ? n.doubleValue() : Double.NaN);
+    }
+    return f;
+  }
+
+  // ---- issue 15: identified idle connections (one process, then a cluster), direct messages
+
+  /**
+   * Identified idle connections on one server: each a user of its own ({@code ?user=}) with its personal
+   * channel (the gateway subscribes {@code user:<id>} by itself; Socket.IO joins the room) and one of a
+   * few shared channels. After a warm-up batch: resident memory per connection after two full GCs, then
+   * idle CPU of the server (and, on the Redis stores, the commands Redis processed) over
+   * {@code idleSeconds} with nothing published.
+   */
+  Map<String, Double> idleIdentified(ServerUnderTest s, String transport) {
+    Settings.Shapes sh = settings.shapes();
+    List<String> channels = new ArrayList<>();
+    for (int i = 0; i < sh.idleChannels(); i++) {
+      channels.add(channel("shared"));
+    }
+    close(openIdentified(s.name, s.port, transport, channels, Math.min(200, sh.idleUsers()), false, gensFor(200)));
+    ServerUnderTest.sleep(settings.gcPauseMs());
+    long idle = settledRss(s);
+    long redisIdle = s.redis() == null ? 0 : s.redis().rssKb();
+    List<GeneratorProcess> used = openIdentified(s.name, s.port, transport, channels, sh.idleUsers(), false,
+        gensFor(sh.idleUsers()));
+    Map<String, Double> f = new LinkedHashMap<>();
+    f.put("kb_per_conn", (settledRss(s) - idle) / (double) sh.idleUsers());
+    if (s.redis() != null) {
+      f.put("redis_kb_per_conn", (s.redis().rssKb() - redisIdle) / (double) sh.idleUsers());
+    }
+    // past the subscribes' own reads and the tail-check round under way
+    ServerUnderTest.sleep(pastTheOpening(sh));
+    long cpu = s.cpuMillis();
+    long commands = s.redis() == null ? 0 : s.redis().commandsProcessed();
+    Map<String, Long> calls = s.redis() == null ? Map.of() : s.redis().commandCalls();
+    long redisCpu = s.redis() == null ? 0 : s.redis().cpuMillis();
+    long start = System.nanoTime();
+    ServerUnderTest.sleep((long) (sh.idleSeconds() * 1000));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    f.put("idle_cpu_pct", (s.cpuMillis() - cpu) / 10.0 / seconds);
+    if (s.redis() != null) {
+      f.put("redis_commands_per_s", (s.redis().commandsProcessed() - commands) / seconds);
+      f.put("redis_cpu_pct", (s.redis().cpuMillis() - redisCpu) / 10.0 / seconds);
+      perCommand(calls, s.redis().commandCalls(), seconds, "", f);
+    }
+    connectionHealth(s.name, used, sh.idleUsers(), transport, f);
+    close(used);
+    return f;
+  }
+
+  /**
+   * The same shape over {@code clusterProcesses} connection processes on this box with the Redis stores
+   * and one core process: connections that failed (at open, closed by the server, without their inbox),
+   * Redis commands/s idle, then a steady stream to one shared channel: publishes that failed, deliveries.
+   */
+  Map<String, Double> idleIdentifiedCluster(String transport, List<String> pin, java.nio.file.Path logDir) {
+    Settings.Shapes sh = settings.shapes();
+    int perProcess = sh.clusterUsersPerProcess();
+    int total = perProcess * sh.clusterProcesses();
+    // more than the other scenarios hold per generator: all generators share it (each under its 20,000 files)
+    if ((total + gens.size() - 1) / gens.size() > 18_000) {
+      throw new IllegalStateException(total + " connections need more than " + gens.size() + " generators");
+    }
+    List<String> channels = new ArrayList<>();
+    for (int i = 0; i < sh.idleChannels(); i++) {
+      channels.add(channel("shared"));
+    }
+    try (ClusterUnderTest c = ClusterUnderTest.start(sh.clusterProcesses(), settings, pin, logDir)) {
+      broadcast(gens, new JsonObject().put("cmd", "reset"));
+      // every generator holds a share of every process's connections: node k gets users k, k+n, ...
+      List<CompletableFuture<JsonObject>> opening = new ArrayList<>();
+      for (int k = 0; k < c.ports.size(); k++) {
+        for (int g = 0; g < gens.size(); g++) {
+          int count = perProcess / gens.size() + (g < perProcess % gens.size() ? 1 : 0);
+          if (count > 0) {
+            opening.add(gens.get(g).send(identifiedCommand("gateway", c.ports.get(k), transport, channels, count,
+                false, "u" + UNIQUE.incrementAndGet())));
+          }
+        }
+      }
+      long opened = 0;
+      for (CompletableFuture<JsonObject> o : opening) {
+        JsonObject r = o.orTimeout(900, java.util.concurrent.TimeUnit.SECONDS).join();
+        opened += r.getLong("opened");
+      }
+      Map<String, Double> f = new LinkedHashMap<>();
+      f.put("connections", (double) opened);
+      f.put("failed_connections", (double) (total - opened));
+      ServerUnderTest.sleep(pastTheOpening(sh));
+      long cpu = c.cpuMillis();
+      long commands = c.redis.commandsProcessed();
+      Map<String, Long> calls = c.redis.commandCalls();
+      long start = System.nanoTime();
+      ServerUnderTest.sleep((long) (sh.idleSeconds() * 1000));
+      double seconds = (System.nanoTime() - start) / 1e9;
+      f.put("idle_cpu_pct", (c.cpuMillis() - cpu) / 10.0 / seconds);
+      f.put("redis_commands_per_s_idle", (c.redis.commandsProcessed() - commands) / seconds);
+      perCommand(calls, c.redis.commandCalls(), seconds, "_idle", f);
+      // the stream: one shared channel, from a publisher on the first process; its subscribers are on all
+      broadcast(gens, new JsonObject().put("cmd", "reset"));
+      String streamed = channels.get(0);
+      long perChannel = Math.round(sh.streamRate() * sh.streamSeconds());
+      commands = c.redis.commandsProcessed();
+      start = System.nanoTime();
+      gens.get(0).call(new JsonObject().put("cmd", "publish").put("server", "gateway").put("host", ServerUnderTest.HOST)
+          .put("port", c.ports.get(0)).put("channels", new JsonArray(List.of(streamed))).put("perChannel", perChannel)
+          .put("rate", sh.streamRate()), sh.streamSeconds() + 300);
+      f.put("redis_commands_per_s_streaming", (c.redis.commandsProcessed() - commands) / ((System.nanoTime() - start) / 1e9));
+      long subscribersOfStream = 0;
+      for (int k = 0; k < c.ports.size(); k++) {
+        for (int g = 0; g < gens.size(); g++) {
+          int count = perProcess / gens.size() + (g < perProcess % gens.size() ? 1 : 0);
+          subscribersOfStream += (count + channels.size() - 1) / channels.size();
+        }
+      }
+      List<JsonObject> stats = settle(gens, perChannel * subscribersOfStream);
+      f.put("publishes", (double) perChannel);
+      f.put("publish_errors", (double) sum(stats, "publishErrors"));
+      f.put("stream_delivered_pct", 100.0 * sum(stats, "received") / Math.max(1, perChannel * subscribersOfStream));
+      f.put("server_closes", (double) sum(stats, "serverCloses"));
+      closeCodes(stats, f);
+      f.put("error_frames", (double) sum(stats, "errorFrames"));
+      f.put("without_inbox", (double) sum(stats, "withoutInbox"));
+      if (transport.equals("ws+deflate")) {
+        f.put("deflate_accepted_pct", 100.0 * sum(stats, "deflated") / Math.max(1, opened));
+      }
+      close(gens);
+      return f;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("the cluster did not start: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Direct messages: {@code directUsers} users, each on its personal channel alone; a publisher sends each
+   * message to one random user's channel at rising rates, {@code directStepSeconds} each, until p99
+   * publish-to-receive passes the limit. Per step: p99, delivered, server CPU per publish. Headline: the
+   * last rate under the limit, its publishes per second of server CPU (per core) and CPU per publish.
+   */
+  Map<String, Double> direct(ServerUnderTest s, String transport) {
+    Settings.Shapes sh = settings.shapes();
+    int n = sh.directUsers();
+    String base = "d" + UNIQUE.incrementAndGet();
+    List<GeneratorProcess> used = openIdentified(s.name, s.port, transport, List.of("-"), n, true, gensFor(n), base);
+    Map<String, Double> f = new LinkedHashMap<>();
+    double bestRate = 0;
+    double bestCpuUs = 0;
+    double bestRedisCpuUs = 0;
+    long published = 0;
+    long delivered = 0;
+    // a cold server would fail the first step on its JIT and the opening's garbage: a warm-up at the first rate
+    // settled longer than a step: a warm-up delivery arriving in the first step would count there
+    settle(used, directStep(s, base, n, sh.directRates().get(0), Math.max(1, sh.directStepSeconds()), used).getLong("sent"),
+        new JsonObject(), settings.quietMs() * 3);
+    // what the server burns with nothing published (pings, tail checks, presence) is charged apart
+    long idleCpu = s.cpuMillis();
+    long idleStart = System.nanoTime();
+    ServerUnderTest.sleep((long) (Math.min(2, 2 * sh.directStepSeconds()) * 1000));
+    double idleMsPerS = (s.cpuMillis() - idleCpu) / ((System.nanoTime() - idleStart) / 1e9);
+    f.put("idle_cpu_pct", idleMsPerS / 10);
+    double bestAboveIdleUs = 0;
+    for (int rate : sh.directRates()) {
+      long cpu = s.cpuMillis();
+      long redisCpu = s.redis() == null ? 0 : s.redis().cpuMillis();
+      long stepStart = System.nanoTime();
+      JsonObject sent = directStep(s, base, n, rate, sh.directStepSeconds(), used);
+      List<JsonObject> stats = settle(used, sent.getLong("sent"));
+      long count = sent.getLong("sent");
+      double stepSeconds = (System.nanoTime() - stepStart) / 1e9;
+      double cpuUs = (s.cpuMillis() - cpu) * 1000.0 / Math.max(1, count);
+      double aboveIdleUs = Math.max(0, (s.cpuMillis() - cpu - idleMsPerS * stepSeconds) * 1000.0 / Math.max(1, count));
+      double redisCpuUs = s.redis() == null ? 0 : (s.redis().cpuMillis() - redisCpu) * 1000.0 / Math.max(1, count);
+      double achieved = count / sent.getDouble("seconds");
+      double p99 = merged(stats).getValueAtPercentile(99) / 1000.0;
+      long received = sum(stats, "received");
+      published += count;
+      delivered += received;
+      String at = "at_" + rate + "/s_";
+      f.put(at + "publishes_per_s", achieved);
+      f.put(at + "p99_ms", p99);
+      f.put(at + "server_cpu_us_per_publish", cpuUs);
+      f.put(at + "server_cpu_us_per_publish_above_idle", aboveIdleUs);
+      f.put(at + "delivered_pct", 100.0 * received / Math.max(1, count));
+      boolean under = p99 <= sh.directP99LimitMs() && received >= count;
+      if (under) {
+        bestRate = achieved;
+        bestCpuUs = cpuUs;
+        bestAboveIdleUs = aboveIdleUs;
+        bestRedisCpuUs = redisCpuUs;
+      } else {
+        break;
+      }
+    }
+    f.put("publishes_per_s_p99_under_limit", bestRate);
+    // no step under the limit: no CPU figure "at that point" (a 0 would read as the best)
+    if (bestRate > 0) {
+      // the server is pinned to one core; CPU time per publish turns the rate into what one core does
+      f.put("publishes_per_s_per_core", bestCpuUs <= 0 ? 0 : 1e6 / bestCpuUs);
+      f.put("server_cpu_us_per_publish", bestCpuUs);
+      f.put("server_cpu_us_per_publish_above_idle", bestAboveIdleUs);
+      if (s.redis() != null) {
+        f.put("redis_cpu_us_per_publish", bestRedisCpuUs);
+      }
+    }
+    f.put("delivered_pct", 100.0 * delivered / Math.max(1, published));
+    connectionHealth(s.name, used, n, transport, f);
+    close(used);
+    return f;
+  }
+
+  /** One step of direct messages from generator 0; answers what was sent and how long sending took. */
+  private JsonObject directStep(ServerUnderTest s, String base, int users, int rate, double seconds,
+      List<GeneratorProcess> used) {
+    broadcast(used, new JsonObject().put("cmd", "reset"));
+    return gens.get(0).call(new JsonObject().put("cmd", "direct").put("server", s.name).put("host", ServerUnderTest.HOST)
+        .put("port", s.port).put("userBase", base).put("users", users).put("rate", (double) rate).put("seconds", seconds)
+        .put("seed", (long) rate), seconds + 300);
+  }
+
+  /** How many identified connections came through whole: server closes, error frames, missing inbox, compression. */
+  private void connectionHealth(String server, List<GeneratorProcess> used, int opened, String transport,
+      Map<String, Double> f) {
+    List<JsonObject> stats = new ArrayList<>();
+    for (GeneratorProcess g : used) {
+      stats.add(g.call(new JsonObject().put("cmd", "stats"), 60));
+    }
+    f.put("server_closes", (double) sum(stats, "serverCloses"));
+    closeCodes(stats, f);
+    if (server.equals("gateway")) {
+      f.put("without_inbox", (double) sum(stats, "withoutInbox"));
+    }
+    if (transport.equals("ws+deflate")) {
+      f.put("deflate_accepted_pct", 100.0 * sum(stats, "deflated") / Math.max(1, opened));
+    }
+  }
+
+  /** Redis commands/s by command ({@code redis_evalsha_per_s...}): where the idle figure comes from. The INFO asking is left out. */
+  private static void perCommand(Map<String, Long> before, Map<String, Long> after, double seconds, String suffix,
+      Map<String, Double> f) {
+    after.forEach((cmd, n) -> {
+      long d = n - before.getOrDefault(cmd, 0L);
+      if (d > 0 && !cmd.equals("info")) {
+        f.put("redis_" + cmd.replace('|', '_') + "_per_s" + suffix, d / seconds);
+      }
+    });
+  }
+
+  /** Which close codes the server's closes carried (the last one per connection), as storm reports them. */
+  private static void closeCodes(List<JsonObject> stats, Map<String, Double> f) {
+    stats.forEach(o -> o.getJsonObject("closeCodes", new JsonObject())
+        .forEach(e -> f.merge("server_closes_code_" + e.getKey(), ((Number) e.getValue()).doubleValue(), Double::sum)));
+  }
+
+  private List<GeneratorProcess> openIdentified(String server, int port, String transport, List<String> channels,
+      int n, boolean personal, int k) {
+    return openIdentified(server, port, transport, channels, n, personal, k, "u" + UNIQUE.incrementAndGet());
+  }
+
+  /** {@code n} identified subscribers spread over {@code k} generators, users {@code <base>-0} to {@code <base>-(n-1)}. */
+  private List<GeneratorProcess> openIdentified(String server, int port, String transport, List<String> channels,
+      int n, boolean personal, int k, String base) {
+    List<CompletableFuture<JsonObject>> opening = new ArrayList<>();
+    int from = 0;
+    for (int g = 0; g < k; g++) {
+      int count = n / k + (g < n % k ? 1 : 0);
+      opening.add(gens.get(g).send(identifiedCommand(server, port, transport, channels, count, personal, base)
+          .put("userFrom", from)));
+      from += count;
+    }
+    checkOpened(opening, n);
+    if (server.equals("nchan")) {
+      ServerUnderTest.sleep(1000);
+    }
+    return gens.subList(0, k);
+  }
+
+  private static JsonObject identifiedCommand(String server, int port, String transport, List<String> channels,
+      int count, boolean personal, String base) {
+    return new JsonObject().put("cmd", "open").put("server", server).put("transport", transport)
+        .put("host", ServerUnderTest.HOST).put("port", port).put("channels", new JsonArray(channels))
+        .put("count", count).put("track", false).put("userBase", base).put("personal", personal);
+  }
+
+  /** A wait before idle is measured: past the opening's reads and a tail-check round (2 s); short in tiny runs. */
+  private static long pastTheOpening(Settings.Shapes sh) {
+    return (long) Math.min(2500, sh.idleSeconds() * 250);
   }
 
   // ---- helpers

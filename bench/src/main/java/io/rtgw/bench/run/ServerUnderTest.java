@@ -29,12 +29,18 @@ final class ServerUnderTest implements AutoCloseable {
   final int port;
   private final Process process;
   private final boolean jvm;
+  /** The gateway's redis-server when it runs on the Redis stores, else null. */
+  private RedisServer redis;
 
   private ServerUnderTest(String name, int port, Process process, boolean jvm) {
     this.name = name;
     this.port = port;
     this.process = process;
     this.jvm = jvm;
+  }
+
+  RedisServer redis() {
+    return redis;
   }
 
   /** Why {@code name} cannot run here, or null if it can. */
@@ -61,9 +67,29 @@ final class ServerUnderTest implements AutoCloseable {
   }
 
   static ServerUnderTest start(String name, Settings settings, List<String> pin, Path logDir) throws IOException {
+    return start(name, settings, pin, logDir, false, Map.of());
+  }
+
+  /** {@code redisStores}: the gateway's history and presence on a redis-server started for it (pinned alike). */
+  static ServerUnderTest start(String name, Settings settings, List<String> pin, Path logDir, boolean redisStores)
+      throws IOException {
+    return start(name, settings, pin, logDir, redisStores, Map.of());
+  }
+
+  /** {@code env}: more environment for the server, e.g. the gateway's Redis store. */
+  static ServerUnderTest start(String name, Settings settings, List<String> pin, Path logDir, Map<String, String> env)
+      throws IOException {
+    return start(name, settings, pin, logDir, false, env);
+  }
+
+  static ServerUnderTest start(String name, Settings settings, List<String> pin, Path logDir, boolean redisStores,
+                               Map<String, String> extraEnv)
+      throws IOException {
     int port = freePort();
+    RedisServer redis = redisStores ? RedisServer.start(pin, logDir) : null;
     List<String> cmd = new ArrayList<>(pin);
     ProcessBuilder pb = new ProcessBuilder();
+    pb.environment().putAll(extraEnv);
     boolean jvm = false;
     switch (name) {
       case "gateway" -> {
@@ -73,10 +99,11 @@ final class ServerUnderTest implements AutoCloseable {
         Map<String, String> env = pb.environment();
         env.put("GATEWAY_HTTP_HOST", HOST);
         env.put("GATEWAY_HTTP_PORT", String.valueOf(port));
-        // every generated client comes from loopback, far past the standalone per-address limits
-        for (String limit : List.of("CONNECTIONS_PER_USER", "CONNECTIONS_PER_IP", "CONNECTION_RATE_PER_IP",
-            "COMMANDS_PER_SECOND", "PUBLISHES_PER_SECOND")) {
-          env.put("GATEWAY_LIMITS_" + limit, "0");
+        withoutClientLimits(env);
+        if (redis != null) {
+          env.put("GATEWAY_HISTORY_STORE", "redis");
+          env.put("GATEWAY_PRESENCE_STORE", "redis");
+          env.put("GATEWAY_REDIS_ENDPOINT", redis.endpoint());
         }
         jvm = true;
       }
@@ -102,9 +129,18 @@ final class ServerUnderTest implements AutoCloseable {
     Path log = logDir.resolve(name + "-" + port + ".log");
     Process p = pb.command(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     ServerUnderTest s = new ServerUnderTest(name, port, p, jvm);
+    s.redis = redis;
     RUNNING.add(s);
     s.awaitListening(Duration.ofSeconds(60), log);
     return s;
+  }
+
+  /** Every generated client comes from loopback, far past the standalone per-address limits. */
+  static void withoutClientLimits(Map<String, String> env) {
+    for (String limit : List.of("CONNECTIONS_PER_USER", "CONNECTIONS_PER_IP", "CONNECTION_RATE_PER_IP",
+        "COMMANDS_PER_SECOND", "PUBLISHES_PER_SECOND")) {
+      env.put("GATEWAY_LIMITS_" + limit, "0");
+    }
   }
 
   private void awaitListening(Duration limit, Path log) throws IOException {
@@ -193,7 +229,7 @@ final class ServerUnderTest implements AutoCloseable {
     return ticks * 1000 / CLOCK_TICKS;
   }
 
-  private static final long CLOCK_TICKS = 100;
+  static final long CLOCK_TICKS = 100;
 
   /** Write-type system calls (write, writev, sendmsg...) of the server and its children, from /proc/<pid>/io. */
   long writeCalls() {
@@ -217,7 +253,7 @@ final class ServerUnderTest implements AutoCloseable {
     return 0;
   }
 
-  private static long cpuTicks(long pid) {
+  static long cpuTicks(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
       // fields after the command name, which is in parentheses and may hold spaces
@@ -228,7 +264,7 @@ final class ServerUnderTest implements AutoCloseable {
     }
   }
 
-  private static long rssKb(long pid) {
+  static long rssKb(long pid) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
         if (line.startsWith("VmRSS:")) {
@@ -283,6 +319,9 @@ final class ServerUnderTest implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (redis != null) {
+      redis.close();
     }
   }
 

@@ -33,7 +33,7 @@ public final class HttpApi {
     this.auth = auth;
     this.requests = requests;
     this.limits = limits;
-    this.rates = new CallerRates(limits.config());
+    this.rates = limits.callerRates();
   }
 
   /** {@code {"channel","data","key"?}} -> {@code {"channel","epoch","offset"}}; a repeated key gets the first reply. */
@@ -65,6 +65,27 @@ public final class HttpApi {
     }
     requests.publish(who, channel, Json.raw(data), k)
         .onSuccess(r -> JsonReplies.ok(ctx.response(), r.toJson()))
+        .onFailure(e -> JsonReplies.fail(ctx.response(), e));
+  }
+
+  /**
+   * {@code {"method","data"}} -> {@code {"data"}}: a client's call forwarded to the application's rpc hook,
+   * authenticated as {@code POST /publish} and charged to the caller's publish rate.
+   */
+  public void rpc(RoutingContext ctx) {
+    Authenticated.then(ctx, auth.authenticate(ctx.request(), true), who -> rpc(ctx, who));
+  }
+
+  private void rpc(RoutingContext ctx, Identity who) {
+    rates.charge(who, limits.clientIp(ctx.request()), true);
+    JsonNode body = parseObject(ctx.body().buffer());
+    JsonNode method = body.get(Fields.METHOD);
+    if (method == null || !method.isTextual()) {
+      throw GatewayException.badRequest("The field 'method' is missing or not a string.");
+    }
+    JsonNode data = body.get(Fields.DATA);
+    requests.rpc(who, null, method.asText(), data == null ? "null" : Json.raw(data))
+        .onSuccess(out -> JsonReplies.ok(ctx.response(), io.vertx.core.buffer.Buffer.buffer("{\"data\":" + out + "}")))
         .onFailure(e -> JsonReplies.fail(ctx.response(), e));
   }
 

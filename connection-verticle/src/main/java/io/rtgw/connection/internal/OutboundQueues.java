@@ -9,17 +9,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives an upgraded WebSocket connection small outbound queues. Vert.x 5 gives every connection an
- * outbound message queue backed by Netty's MPSC queue, which allocates a chunk of 1,024 slots up front
- * (4 KB with compressed pointers), and an upgraded WebSocket keeps two connections (the HTTP one it came
- * from and its own): a large part of an idle connection (bench/README.md has the figures), for queues
- * that on the event loop only ever hold the one message being written. A queue with 16-slot chunks grows the same way under load
- * and allocates no more per write (a new chunk every 16 writes instead of a 64× larger one every 1,024).
+ * Gives every HTTP connection, and an upgraded WebSocket's own, small outbound queues. Vert.x 5 gives
+ * every connection an outbound message queue backed by Netty's MPSC queue, which allocates a chunk of
+ * 1,024 slots up front (4 KB with compressed pointers), and an upgraded WebSocket keeps two connections
+ * (the HTTP one it came from and its own): a large part of an idle connection (bench/README.md has the
+ * figures), for queues that on the event loop only ever hold the one message being written. A linked
+ * queue grows the same way under load and allocates one node per write instead of a 4 KB chunk up front.
  *
  * <p>Vert.x offers no setting for it, so the queue is swapped by reflection into Vert.x implementation
- * classes, kept to this one place. It runs on the connection's event loop right after the upgrade, when
- * both queues are empty and nothing else writes; if the classes ever change shape the startup
- * self-check of {@link VertxInternals} fails and the gateway works as before, with bigger connections.
+ * classes, kept to this one place. A swap is safe only where no drain of the queue is running: Vert.x's
+ * drain polls an element (the queue is then empty) and keeps it counted in the queue's work-in-progress
+ * count until the write returns, and a keep-alive connection can be handed its next request from inside
+ * that write; a queue swapped there could strand what is added next. So an HTTP connection is swapped
+ * when it opens (the server's connection handler, before its first request is read, so nothing was ever
+ * written through it), a WebSocket's own connection right after the upgrade (it is new and unused), and
+ * either only while the work-in-progress count and the drain depth are 0 on the connection's event loop,
+ * which is the queue's idle state. If the classes ever change shape the startup self-check of
+ * {@link VertxInternals} fails and the gateway works as before, with bigger connections.
  */
 final class OutboundQueues {
 
@@ -28,22 +34,31 @@ final class OutboundQueues {
   private static final Field CONNECTION_QUEUE;
   private static final Field MESSAGE_QUEUE;
   private static final Field QUEUE;
+  private static final Field WORK_IN_PROGRESS;
+  private static final Field DRAINING;
 
   static {
-    Field[] fields = new Field[4];
+    Field[] fields = new Field[6];
     try {
       fields[0] = field("io.vertx.core.http.impl.WebSocketImplBase", "conn");
       fields[1] = field("io.vertx.core.net.impl.VertxConnection", "outboundMessageQueue");
       fields[2] = field("io.vertx.core.internal.concurrent.OutboundMessageQueue", "mqp");
       fields[3] = field("io.vertx.core.streams.impl.MessagePassingQueue", "queue");
+      fields[4] = field("io.vertx.core.streams.impl.MessagePassingQueue$MpSc", "wip");
+      fields[5] = field("io.vertx.core.internal.concurrent.OutboundMessageQueue", "draining");
+      if (fields[4].getType() != long.class || fields[5].getType() != int.class) {
+        throw new IllegalStateException("the drain state fields changed type");
+      }
     } catch (ReflectiveOperationException | RuntimeException e) {
       LOG.debug("Vert.x's outbound queue classes are not as expected: {}", e.toString());
-      fields = new Field[4];
+      fields = new Field[6];
     }
     WS_CONNECTION = fields[0];
     CONNECTION_QUEUE = fields[1];
     MESSAGE_QUEUE = fields[2];
     QUEUE = fields[3];
+    WORK_IN_PROGRESS = fields[4];
+    DRAINING = fields[5];
   }
 
   private OutboundQueues() {
@@ -54,7 +69,23 @@ final class OutboundQueues {
     return QUEUE != null;
   }
 
-  /** Shrinks the queues of {@code ws} and of the HTTP connection it was upgraded from; true if both were. */
+  /**
+   * Shrinks the queue of an HTTP connection that has just opened (from the server's connection handler, on
+   * its event loop); true if it was, or already is, small.
+   */
+  static boolean shrink(HttpConnection opened) {
+    if (QUEUE == null) {
+      return false;
+    }
+    try {
+      return shrinkConnection(opened);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.debug("Could not shrink an HTTP connection's outbound queue", e);
+      return false;
+    }
+  }
+
+  /** Shrinks the queues of {@code ws} and of the HTTP connection it was upgraded from; true if both are. */
   static boolean shrink(ServerWebSocket ws, HttpConnection upgradedFrom) {
     if (QUEUE == null) {
       return false;
@@ -90,11 +121,24 @@ final class OutboundQueues {
     }
     Object messages = MESSAGE_QUEUE.get(outbound);
     Object queue = QUEUE.get(messages);
-    if (!(queue instanceof Queue<?> q) || !q.isEmpty()) {
+    if (queue instanceof ConcurrentLinkedQueue<?>) {
+      // swapped when the connection opened: a second swap would only add a window for a mistake
+      return true;
+    }
+    if (!(queue instanceof Queue<?> q) || !q.isEmpty() || !idle(outbound, messages)) {
       return false;
     }
     QUEUE.set(messages, new ConcurrentLinkedQueue<>());
     return true;
+  }
+
+  /**
+   * No message pending and no drain on the stack: Vert.x counts a message as work in progress from its
+   * add until the write it was polled for returns, and counts nested drains; both 0 means no frame holds
+   * the queue. Read on the connection's event loop, the only thread this gateway writes from.
+   */
+  private static boolean idle(Object outbound, Object messages) throws ReflectiveOperationException {
+    return WORK_IN_PROGRESS.getLong(messages) == 0 && DRAINING.getInt(outbound) == 0;
   }
 
   private static Field field(String className, String name) throws ReflectiveOperationException {

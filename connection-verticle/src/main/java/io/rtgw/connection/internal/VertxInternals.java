@@ -78,7 +78,17 @@ public final class VertxInternals {
     }
   }
 
-  /** Gives an upgraded WebSocket (and the connection it came from) small outbound queues. */
+  /**
+   * For the server's connection handler: a connection that has just opened gets a small outbound queue,
+   * before its first request is read (the one point where no write can be under way on it).
+   */
+  public void opened(HttpConnection connection) {
+    if (on) {
+      OutboundQueues.shrink(connection);
+    }
+  }
+
+  /** Gives an upgraded WebSocket (and the connection it came from, unless already done) small outbound queues. */
   public void shrinkQueues(ServerWebSocket ws, HttpConnection upgradedFrom) {
     if (on) {
       OutboundQueues.shrink(ws, upgradedFrom);

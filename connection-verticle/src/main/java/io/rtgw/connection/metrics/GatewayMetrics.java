@@ -35,6 +35,7 @@ public final class GatewayMetrics {
   private final MeterRegistry registry;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Timer deliveryLatency;
+  private final Map<String, Timer> hookLatency = new ConcurrentHashMap<>();
   /** Built once: counted per delivery and subscriber, the hot path allocates nothing to find them. */
   private final Map<String, Counter> deliveries;
   private final AtomicLong draining;
@@ -91,6 +92,11 @@ public final class GatewayMetrics {
     }
     for (String limit : LIMITS) {
       counter("rtgw_limit_refusals", "limit", limit);
+    }
+    for (String hook : HOOKS) {
+      for (String result : HOOK_RESULTS) {
+        counter("rtgw_hook_requests", "hook", hook, "result", result);
+      }
     }
   }
 
@@ -184,6 +190,24 @@ public final class GatewayMetrics {
   /** This node told its clients to reconnect elsewhere: it could reach no history or no fanout member. */
   public void outageNotice() {
     counter("rtgw_outage_notices").increment();
+  }
+
+  /** The hooks whose requests are counted, and the results a request ends in. */
+  public static final String[] HOOKS = {"connect", "subscribe", "publish", "refresh", "rpc"};
+  public static final String[] HOOK_RESULTS = {"allow", "refuse", "answered", "timeout", "error", "too_large",
+      "invalid"};
+
+  /**
+   * A hook request ended: {@code result} is allow, refuse, answered (an rpc), or why it failed (timeout,
+   * error, too_large, invalid); {@code nanos} from asking to the answer or the failure.
+   */
+  public void hook(String hook, String result, long nanos) {
+    counter("rtgw_hook_requests", "hook", hook, "result", result).increment();
+    hookLatency.computeIfAbsent(hook, h -> Timer.builder("rtgw_hook_latency").tag("hook", h)
+        .description("From asking a backend hook to its answer or failure")
+        .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(5))
+        .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void draining(boolean on) {

@@ -17,37 +17,42 @@ import java.util.function.Function;
 
 /**
  * A long poll whose cursor covers all its channels. It costs no thread while it waits: a session of
- * subscriptions and a timer, answered by whichever comes first, a message or the timeout. Each channel
- * resumes from the cursor ({@link Resume}); a backlog is answered with its first page at once, and the
- * next poll goes on from there.
+ * subscriptions and a place on its transport's {@link PollDeadlines}, answered by whichever comes first,
+ * a message or the timeout. Each channel resumes from the cursor ({@link Resume}); a backlog is answered
+ * with its first page at once, and the next poll goes on from there.
  */
 final class HeldPoll implements Sink {
 
   private final Vertx vertx;
   private final HttpServerResponse response;
   private final List<String> channels;
-  private final Cursor cursor;
   private final Function<Sink, ClientSession> sessions;
   private final Runnable removed;
+  private final PollDeadlines deadlines;
   private final PollReply reply;
   private ClientSession session;
   private final GatewayMetrics metrics = GatewayMetrics.current();
   private long timer = -1;
   private boolean answerScheduled;
   private boolean done;
+  /** Its place on {@link PollDeadlines}' wheel: the slot (-1 when off it) and the polls beside it. */
+  int slot = -1;
+  HeldPoll newer;
+  HeldPoll older;
 
-  HeldPoll(Vertx vertx, HttpServerResponse response, List<String> channels, Cursor cursor,
+  HeldPoll(Vertx vertx, HttpServerResponse response, List<String> channels, PollDeadlines deadlines,
            Function<Sink, ClientSession> sessions, Runnable removed) {
+    this.deadlines = deadlines;
     this.vertx = vertx;
     this.response = response;
     this.channels = channels;
-    this.cursor = cursor;
     this.sessions = sessions;
     this.removed = removed;
     this.reply = new PollReply(channels);
   }
 
-  void start(long timeoutMs) {
+  /** Subscribes from {@code cursor}, which is not kept: what the poll held is its subscriptions' positions. */
+  void start(Cursor cursor, long timeoutMs) {
     metrics.connectionOpened(GatewayMetrics.POLL);
     session = sessions.apply(this);
     response.closeHandler(v -> release());
@@ -137,10 +142,7 @@ final class HeldPoll implements Sink {
 
   private void hold(long timeoutMs) {
     if (!done && !answerScheduled) {
-      timer = vertx.setTimer(Math.max(1, timeoutMs), id -> {
-        timer = -1;
-        noNews();
-      });
+      deadlines.add(this, timeoutMs);
     }
   }
 
@@ -169,6 +171,7 @@ final class HeldPoll implements Sink {
     }
     done = true;
     metrics.connectionClosed(GatewayMetrics.POLL, "answered");
+    deadlines.remove(this);
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }

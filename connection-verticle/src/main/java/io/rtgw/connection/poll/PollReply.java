@@ -20,8 +20,9 @@ final class PollReply {
   private static final byte[] OPEN = "{\"messages\":[".getBytes(StandardCharsets.UTF_8);
 
   private final List<String> channels;
-  private final Map<String, List<byte[]>> messages = new HashMap<>();
-  private final List<String> resets = new ArrayList<>();
+  /** Made on the first message or reset: most held polls end with neither (204), and there are many. */
+  private Map<String, List<byte[]>> messages = Map.of();
+  private List<String> resets = List.of();
   private int count;
 
   PollReply(List<String> channels) {
@@ -30,12 +31,18 @@ final class PollReply {
 
   /** A message of {@code channel}; {@code json} is its message object, often shared. */
   void add(String channel, byte[] json) {
+    if (count == 0) {
+      messages = new HashMap<>();
+    }
     messages.computeIfAbsent(channel, c -> new ArrayList<>()).add(json);
     count++;
   }
 
   /** The channel could not be continued exactly ({@code recovered: false}). */
   void reset(String channel) {
+    if (resets.isEmpty()) {
+      resets = new ArrayList<>(2);
+    }
     if (!resets.contains(channel)) {
       resets.add(channel);
     }

@@ -38,6 +38,7 @@ public final class PollTransport {
   private final ClientSession.Options options;
   private final Set<HeldPoll> held = new HashSet<>();
   private final PollPresence presence;
+  private final PollDeadlines deadlines;
 
   public PollTransport(Vertx vertx, GatewayConfig config, Sessions sessions, Authenticator auth, Limits limits,
                        Tiers tiers, PresenceReporter reporter) {
@@ -48,8 +49,9 @@ public final class PollTransport {
     this.poll = config.poll();
     this.sessions = sessions;
     this.tiers = tiers;
-    this.options = new ClientSession.Options(poll.maxChannels(), poll.maxMessages(), false, true);
+    this.options = new ClientSession.Options(poll.maxChannels(), poll.maxMessages(), false, true, "poll");
     this.presence = new PollPresence(vertx, reporter, sessions.rules(), config.presence());
+    this.deadlines = new PollDeadlines(vertx, withJitter(poll.maxTimeoutMs(), 1.0));
   }
 
   /**
@@ -58,13 +60,45 @@ public final class PollTransport {
    * does not cover is positioned at now and answered at once, so the client gets a cursor covering it.
    */
   public void longPoll(RoutingContext ctx) {
-    Authenticated.then(ctx, auth.authenticateWithGrants(ctx.request()), who -> longPoll(ctx, who));
+    Authenticated.then(ctx, identify(ctx.request()), who -> {
+      List<String> channels = Params.channels(ctx.request(), sessions.rules(), who, poll.maxChannels());
+      afterSubscribeHooks(ctx, who, channels, () -> longPoll(ctx, who, channels));
+    });
   }
 
-  private void longPoll(RoutingContext ctx, Identity who) {
+  /**
+   * The request's identity, with the connect hook's word on it: a poll is a connection of its own, so the
+   * hook is asked on every poll (the application may remember its answers for a while).
+   */
+  private io.vertx.core.Future<Identity> identify(HttpServerRequest request) {
+    return auth.authenticateWithGrants(request).compose(who -> {
+      if (!sessions.hooks().connectOn()) {
+        return io.vertx.core.Future.succeededFuture(who);
+      }
+      String given = request.getParam("client");
+      String client = given != null ? given : who.user() != null ? "poll-" + who.user() : sessions.nextClientId();
+      return sessions.hooks().connect("poll", who, limits.clientIp(request), request.headers(), client);
+    });
+  }
+
+  /** Asks the subscribe hooks of the channels' namespaces, on every poll as for every subscribe; then {@code next}. */
+  private void afterSubscribeHooks(RoutingContext ctx, Identity who, List<String> channels, Runnable next) {
+    io.rtgw.connection.hooks.Hooks hooks = sessions.hooks();
+    if (channels.stream().noneMatch(hooks::subscribeOn)) {
+      next.run();
+      return;
+    }
+    String client = PollPresence.client(ctx.request().getParam("client"), who.user());
+    List<io.vertx.core.Future<Void>> asked = new ArrayList<>();
+    for (String c : channels) {
+      asked.add(hooks.subscribe("poll", who, client, c));
+    }
+    Authenticated.then(ctx, io.vertx.core.Future.all(asked).map(all -> who), w -> next.run());
+  }
+
+  private void longPoll(RoutingContext ctx, Identity who, List<String> channels) {
     HttpServerRequest request = ctx.request();
     String user = who.user();
-    List<String> channels = Params.channels(request, sessions.rules(), who, poll.maxChannels());
     Cursor cursor = Params.resume(request, request.getParam("cursor"));
     String client = PollPresence.client(request.getParam("client"), user);
     presence.polled(user, client, channels);
@@ -76,7 +110,7 @@ public final class PollTransport {
     String ip = limits.clientIp(request);
     limits.admit(ip, user);
     HeldPoll[] self = new HeldPoll[1];
-    HeldPoll p = new HeldPoll(vertx, ctx.response(), channels, cursor,
+    HeldPoll p = new HeldPoll(vertx, ctx.response(), channels, deadlines,
         sink -> sessions.open(who, sink, options),
         () -> {
           held.remove(self[0]);
@@ -84,23 +118,25 @@ public final class PollTransport {
         });
     self[0] = p;
     held.add(p);
-    long wait = withJitter(timeoutMs);
+    long wait = withJitter(timeoutMs, ThreadLocalRandom.current().nextDouble());
     if (who.expiresAt() != null) {
       // a held poll ends with its token: answered then, the client polls again with a new one
       wait = Math.max(1, Math.min(wait, who.expiresAt() - System.currentTimeMillis()));
     }
-    p.start(wait);
+    p.start(cursor, wait);
   }
 
   /** Like a long poll that never waits: always {@code 200}, with zero or more messages. */
   public void shortPoll(RoutingContext ctx) {
-    Authenticated.then(ctx, auth.authenticateWithGrants(ctx.request()), who -> shortPoll(ctx, who));
+    Authenticated.then(ctx, identify(ctx.request()), who -> {
+      List<String> channels = Params.channels(ctx.request(), sessions.rules(), who, poll.maxChannels());
+      afterSubscribeHooks(ctx, who, channels, () -> shortPoll(ctx, who, channels));
+    });
   }
 
-  private void shortPoll(RoutingContext ctx, Identity who) {
+  private void shortPoll(RoutingContext ctx, Identity who, List<String> channels) {
     HttpServerRequest request = ctx.request();
     String user = who.user();
-    List<String> channels = Params.channels(request, sessions.rules(), who, poll.maxChannels());
     Cursor cursor = Params.resume(request, request.getParam("cursor"));
     presence.polled(user, PollPresence.client(request.getParam("client"), user), channels);
     answerNow(ctx, channels, cursor);
@@ -142,7 +178,8 @@ public final class PollTransport {
     return true;
   }
 
-  private static long withJitter(long timeoutMs) {
-    return timeoutMs + (long) (timeoutMs * JITTER * ThreadLocalRandom.current().nextDouble());
+  /** {@code share} of the jitter (0 to 1) added to {@code timeoutMs}. */
+  private static long withJitter(long timeoutMs, double share) {
+    return timeoutMs + (long) (timeoutMs * JITTER * share);
   }
 }

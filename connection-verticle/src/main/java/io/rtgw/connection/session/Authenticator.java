@@ -47,12 +47,16 @@ public final class Authenticator {
   private final AuthConfig auth;
   private final List<byte[]> apiKeys;
 
-  public Authenticator(Vertx vertx, AuthConfig auth, IdentityConfig identity) {
+  /**
+   * {@code deployment}: the connection-verticle deployment this instance belongs to; its instances share
+   * one JWKS key set and fetch ({@link NodeJwks}).
+   */
+  public Authenticator(Vertx vertx, AuthConfig auth, IdentityConfig identity, String deployment) {
     this.auth = auth;
     this.identity = identity;
     this.jwt = auth.jwt().configured() ? JWTAuth.create(vertx, options(auth.jwt())) : null;
     this.jwks = auth.jwt().jwksUrl() == null ? null
-        : new JwksKeys(vertx, auth.jwt(), keys -> jwt = JWTAuth.create(vertx, options(auth.jwt()).setJwks(keys)));
+        : new JwksKeys(vertx, auth.jwt(), deployment, keys -> jwt = JWTAuth.create(vertx, options(auth.jwt()).setJwks(keys)));
     this.apiKeys = auth.apiKeys().stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
   }
 
@@ -149,7 +153,7 @@ public final class Authenticator {
         for (int i = 0; i < checks.size(); i++) {
           grants.add(all.resultAt(i));
         }
-        return new Identity(who.user(), who.expiresAt(), grants, who.service());
+        return new Identity(who.user(), who.expiresAt(), grants, who.service(), who.info(), who.hooked());
       });
     });
   }
@@ -221,7 +225,8 @@ public final class Authenticator {
         grants.add(name);
       }
     }
-    return Future.succeededFuture(new Identity(s, expiresAt, grants, false));
+    // the claims go along for the connect hook, which may want more of the token than its sub
+    return Future.succeededFuture(new Identity(s, expiresAt, grants, false, claims, false));
   }
 
   private Future<Identity> apiKey(String key) {

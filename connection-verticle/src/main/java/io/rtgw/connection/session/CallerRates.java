@@ -3,15 +3,19 @@ package io.rtgw.connection.session;
 import io.rtgw.protocol.ErrorCode;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.config.LimitsConfig;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The command and publish rates of the HTTP API ({@code limits.commandsPerSecond}/{@code commandBurst},
  * {@code publishesPerSecond}/{@code publishBurst}, the numbers a WebSocket gets), charged to the caller:
  * a user across all its requests, an anonymous caller by its IP. HTTP requests may each come on a new
- * connection, so a bucket per connection would limit nothing. Backends with an API key are not charged:
- * they are the operator's own. One connection verticle, one event loop: no locking.
+ * connection, so a bucket per connection would limit nothing; and each connection lands on any of the
+ * node's connection instances, so the buckets are the node's (one object in {@link NodeLimits}), not
+ * one set per instance, which let a caller have N times its rate. Backends with an API key are not
+ * charged: they are the operator's own.
+ *
+ * <p>A caller's buckets are taken from under that one key's update ({@link ConcurrentHashMap#compute}):
+ * buckets are not thread-safe, and nothing else waits.
  */
 public final class CallerRates {
 
@@ -19,9 +23,9 @@ public final class CallerRates {
   static final int MAX_CALLERS = 100_000;
 
   private final LimitsConfig config;
-  private final Map<String, Buckets> callers = new HashMap<>();
+  private final ConcurrentHashMap<String, Buckets> callers = new ConcurrentHashMap<>();
 
-  public CallerRates(LimitsConfig config) {
+  CallerRates(LimitsConfig config) {
     this.config = config;
   }
 
@@ -31,22 +35,37 @@ public final class CallerRates {
       return;
     }
     if (callers.size() >= MAX_CALLERS) {
-      callers.values().removeIf(Buckets::full);
+      callers.keySet().forEach(k -> callers.computeIfPresent(k, (key, b) -> b.full() ? null : b));
     }
     String caller = who.user() != null ? "user " + who.user() : "ip " + ip;
-    Buckets b = callers.computeIfAbsent(caller, c -> new Buckets(
-        config.commandsPerSecond() > 0 ? new TokenBucket(config.commandsPerSecond(), config.commandBurst()) : null,
-        config.publishesPerSecond() > 0 ? new TokenBucket(config.publishesPerSecond(), config.publishBurst()) : null));
-    if (b.commands() != null && !b.commands().take()) {
-      throw refuse("requests", config.commandsPerSecond(), b.commands(), "commands");
-    }
-    if (publish && b.publishes() != null && !b.publishes().take()) {
-      throw refuse("publishes", config.publishesPerSecond(), b.publishes(), "publishes");
+    // the metric's name and the refusal, found under the key's update and thrown after it
+    String[] limit = new String[1];
+    GatewayException[] refused = new GatewayException[1];
+    callers.compute(caller, (c, existing) -> {
+      Buckets b = existing != null ? existing : new Buckets(
+          config.commandsPerSecond() > 0 ? new TokenBucket(config.commandsPerSecond(), config.commandBurst()) : null,
+          config.publishesPerSecond() > 0 ? new TokenBucket(config.publishesPerSecond(), config.publishBurst()) : null);
+      if (b.commands() != null && !b.commands().take()) {
+        limit[0] = "commands";
+        refused[0] = refuse("requests", config.commandsPerSecond(), b.commands());
+      } else if (publish && b.publishes() != null && !b.publishes().take()) {
+        limit[0] = "publishes";
+        refused[0] = refuse("publishes", config.publishesPerSecond(), b.publishes());
+      }
+      return b;
+    });
+    if (refused[0] != null) {
+      io.rtgw.connection.metrics.GatewayMetrics.current().refused(limit[0]);
+      throw refused[0];
     }
   }
 
-  private static GatewayException refuse(String what, int perSecond, TokenBucket bucket, String limit) {
-    io.rtgw.connection.metrics.GatewayMetrics.current().refused(limit);
+  /** Callers with buckets on this node. */
+  int callers() {
+    return callers.size();
+  }
+
+  private static GatewayException refuse(String what, int perSecond, TokenBucket bucket) {
     return new GatewayException(ErrorCode.RATE_LIMITED, "Too many " + what + " (at most " + perSecond
         + " a second); retry in " + bucket.retryAfterMs() + " ms.");
   }

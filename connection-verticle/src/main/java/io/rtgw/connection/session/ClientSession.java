@@ -5,6 +5,7 @@ import io.rtgw.connection.PresenceReporter;
 import io.rtgw.connection.Resume;
 import io.rtgw.connection.Sink;
 import io.rtgw.connection.Subscription;
+import io.rtgw.connection.hooks.Hooks;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.Position;
 import io.rtgw.protocol.PresenceEntry;
@@ -31,6 +32,9 @@ public final class ClientSession {
   /** Null where the transport has no connection to tell of (polls). */
   private final io.rtgw.connection.events.LifecycleEvents lifecycle;
   private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+  private final Hooks hooks;
+  /** Channels whose subscribe hook has not answered yet: they count against the limit, and once only. */
+  private final java.util.Set<String> asking = new java.util.HashSet<>();
   /** The personal channel while it is subscribed automatically, not (yet) by the client itself. */
   private String autoSubscribed;
   private boolean closed;
@@ -41,16 +45,28 @@ public final class ClientSession {
    * is kept across polls instead), and whether a channel left by it stays open a moment for the client's
    * next request (a long poll is back within moments).
    */
-  public record Options(int maxSubscriptions, int pageSize, boolean reportsPresence, boolean lingers) {
+  public record Options(int maxSubscriptions, int pageSize, boolean reportsPresence, boolean lingers,
+                        String transport) {
+
+    public Options(int maxSubscriptions, int pageSize, boolean reportsPresence, boolean lingers) {
+      this(maxSubscriptions, pageSize, reportsPresence, lingers, "ws");
+    }
   }
 
   public ClientSession(String clientId, Identity identity, Sink sink, ChannelHub hub, AccessRules rules,
                        PresenceReporter presence, Options options) {
-    this(clientId, identity, sink, hub, rules, presence, options, null);
+    this(clientId, identity, sink, hub, rules, presence, options, null, null);
   }
 
+  /**
+   * {@code hooks}: the application's subscribe hooks (null: none; a poll's are asked per request instead);
+   * {@code lifecycle}: the events this session's subscribes and close are told to (null where the transport
+   * has no connection to tell of: polls).
+   */
   public ClientSession(String clientId, Identity identity, Sink sink, ChannelHub hub, AccessRules rules,
-                       PresenceReporter presence, Options options, io.rtgw.connection.events.LifecycleEvents lifecycle) {
+                       PresenceReporter presence, Options options, Hooks hooks,
+                       io.rtgw.connection.events.LifecycleEvents lifecycle) {
+    this.hooks = hooks;
     this.lifecycle = lifecycle;
     this.clientId = clientId;
     this.identity = identity;
@@ -116,10 +132,10 @@ public final class ClientSession {
           hub.detach(auto);
         }
       }
-      if (subscriptions.containsKey(channel)) {
+      if (subscriptions.containsKey(channel) || asking.contains(channel)) {
         throw GatewayException.badRequest("Already subscribed to '" + channel + "'.");
       }
-      if (subscriptions.size() >= options.maxSubscriptions()) {
+      if (subscriptions.size() + asking.size() >= options.maxSubscriptions()) {
         io.rtgw.connection.metrics.GatewayMetrics.current().refused("subscriptions");
         throw new GatewayException(io.rtgw.protocol.ErrorCode.LIMIT_EXCEEDED, "Too many subscriptions on one "
             + "connection (at most " + options.maxSubscriptions() + ").");
@@ -127,7 +143,20 @@ public final class ClientSession {
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
-    return open(channel, since);
+    if (hooks == null || "poll".equals(options.transport()) || !hooks.subscribeOn(channel)) {
+      return open(channel, since);
+    }
+    asking.add(channel);
+    return hooks.subscribe(options.transport(), identity, clientId, channel).compose(v -> {
+      // gone, or unsubscribed while the application was asked: nothing to open
+      if (!asking.remove(channel) || closed) {
+        return Future.<Resume>succeededFuture();
+      }
+      return open(channel, since);
+    }, e -> {
+      asking.remove(channel);
+      return Future.failedFuture(e);
+    });
   }
 
   /**
@@ -184,6 +213,7 @@ public final class ClientSession {
 
   /** Ends the subscription to {@code channel}, if any; its presence entry goes with it. */
   public void unsubscribe(String channel) {
+    asking.remove(channel);
     if (channel.equals(autoSubscribed)) {
       autoSubscribed = null;
     }
@@ -218,6 +248,7 @@ public final class ClientSession {
       return;
     }
     closed = true;
+    asking.clear();
     List<Subscription> all = new ArrayList<>(subscriptions.values());
     subscriptions.clear();
     for (Subscription s : all) {

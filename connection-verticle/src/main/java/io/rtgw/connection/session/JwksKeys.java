@@ -13,9 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * rotated-in key is learnt. Fetches are at least {@code jwksMinRefetchMs} apart whatever the tokens
  * say, and one fetch in flight serves every token waiting for it. A failed fetch keeps the last good
  * set. Only RSA and EC signing keys are taken: a symmetric key in a published set would let anyone sign.
- * One instance per connection verticle, on its event loop.
+ *
+ * <p>One instance per connection verticle, on its event loop, over the node's {@link NodeJwks}: the
+ * instances of a node share one key set and one fetch, and each rebuilds its own verifier when the
+ * set changed.
  */
 final class JwksKeys {
 
@@ -39,21 +40,19 @@ final class JwksKeys {
   private final JwtConfig config;
   private final HttpClient client;
   private final Consumer<List<JsonObject>> onKeys;
-  private Set<String> kids = Set.of();
-  private Future<Void> inFlight;
-  private long lastFetchNanos;
-  private long lastSuccessNanos;
-  private boolean everFetched;
-  private long fetches;
+  private final NodeJwks node;
+  /** The version of the node's key set this instance's verifier was built from. */
+  private long applied;
 
-  JwksKeys(Vertx vertx, JwtConfig config, Consumer<List<JsonObject>> onKeys) {
+  JwksKeys(Vertx vertx, JwtConfig config, String deployment, Consumer<List<JsonObject>> onKeys) {
     this.vertx = vertx;
     this.config = config;
     this.onKeys = onKeys;
     this.client = vertx.createHttpClient(new HttpClientOptions()
         .setConnectTimeout((int) (long) config.jwksTimeoutMs())
         .setKeepAlive(false));
-    fetch();
+    this.node = NodeJwks.join(vertx, deployment, config);
+    node.keysFor(null, this::fetch);
   }
 
   /**
@@ -61,36 +60,32 @@ final class JwksKeys {
    * refetch bound allows. Never fails: a token whose key is still unknown then fails its own check.
    */
   Future<Void> keysFor(String kid) {
-    boolean unknown = !everFetched || (kid != null && !kids.contains(kid));
-    if (inFlight != null) {
-      return unknown ? inFlight : Future.succeededFuture();
-    }
-    long now = System.nanoTime();
-    boolean mayFetch = now - lastFetchNanos >= config.jwksMinRefetchMs() * 1_000_000;
-    if (unknown && mayFetch) {
-      return fetch();
-    }
-    if (mayFetch && now - lastSuccessNanos >= config.jwksRefreshMs() * 1_000_000) {
-      fetch();
-    }
-    return Future.succeededFuture();
+    apply();
+    return node.keysFor(kid, this::fetch).onSuccess(v -> apply());
   }
 
-  /** Fetches started so far (each one a request to the key server). */
+  /** Fetches started so far on this node (each one a request to the key server). */
   long fetches() {
-    return fetches;
+    return node.fetches();
   }
 
-  private Future<Void> fetch() {
-    fetches++;
-    lastFetchNanos = System.nanoTime();
-    Promise<Void> done = Promise.promise();
-    inFlight = done.future();
+  /** Rebuilds this instance's verifier if the node's key set is newer than the one it has. */
+  private void apply() {
+    NodeJwks.KeySet set = node.keySet();
+    if (set.version() != applied) {
+      applied = set.version();
+      onKeys.accept(set.keys());
+    }
+  }
+
+  /** One request to the key server: the usable keys, or null (logged) when it fails or times out. */
+  private Future<List<JsonObject>> fetch() {
+    Promise<List<JsonObject>> done = Promise.promise();
+    int known = node.keySet().kids().size();
     long timer = vertx.setTimer(config.jwksTimeoutMs(), id -> {
-      if (done.tryComplete()) {
-        inFlight = null;
+      if (done.tryComplete(null)) {
         LOG.warn("JWKS fetch from {} did not answer within {} ms; keeping the {} keys known", config.jwksUrl(),
-            config.jwksTimeoutMs(), kids.size());
+            config.jwksTimeoutMs(), known);
       }
     });
     client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(config.jwksUrl())
@@ -112,18 +107,18 @@ final class JwksKeys {
             return;
           }
           if (ar.succeeded()) {
-            accept(ar.result().length() > MAX_BODY_BYTES ? null : ar.result().toString());
+            done.complete(accept(ar.result().length() > MAX_BODY_BYTES ? null : ar.result().toString(), known));
           } else {
             LOG.warn("JWKS fetch from {} failed: {}; keeping the {} keys known", config.jwksUrl(),
-                ar.cause().getMessage(), kids.size());
+                ar.cause().getMessage(), known);
+            done.complete(null);
           }
-          inFlight = null;
-          done.complete();
         });
     return done.future();
   }
 
-  private void accept(String body) {
+  /** The usable keys of a fetched body, or null (logged) when it is not a key set. */
+  private List<JsonObject> accept(String body, int known) {
     JsonArray keys;
     try {
       keys = body == null ? null : new JsonObject(body).getJsonArray("keys");
@@ -132,24 +127,17 @@ final class JwksKeys {
     }
     if (keys == null) {
       LOG.warn("JWKS from {} is not a JSON object with a keys list; keeping the {} keys known", config.jwksUrl(),
-          kids.size());
-      return;
+          known);
+      return null;
     }
     List<JsonObject> usable = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
     for (Object k : keys) {
       if (k instanceof JsonObject key && usable(key)) {
         usable.add(key);
-        if (key.getString("kid") != null) {
-          ids.add(key.getString("kid"));
-        }
       }
     }
-    everFetched = true;
-    lastSuccessNanos = System.nanoTime();
-    kids = Set.copyOf(ids);
-    onKeys.accept(List.copyOf(usable));
     LOG.info("JWKS from {}: {} signing keys ({} skipped)", config.jwksUrl(), usable.size(), keys.size() - usable.size());
+    return usable;
   }
 
   /** An RSA or EC key for signatures that Vert.x can load; anything else is skipped with a line. */
@@ -178,5 +166,6 @@ final class JwksKeys {
 
   void close() {
     client.close();
+    node.leave(vertx);
   }
 }

@@ -31,6 +31,11 @@ public final class Limits {
     return config;
   }
 
+  /** The HTTP API's per-caller rates, the node's (every instance draws from the same buckets). */
+  public CallerRates callerRates() {
+    return node.callerRates();
+  }
+
   /**
    * The client's IP: the peer's, or where the peer is a trusted proxy, the last address its
    * {@code X-Forwarded-For} names (the one the proxy itself saw; the ones before it the client could forge).

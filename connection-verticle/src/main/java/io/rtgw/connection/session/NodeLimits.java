@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The connection counts of one node, shared by every connection-verticle instance of its deployment:
- * connections in all, per client IP and per user, the connection rate per IP, and with the memory store
- * the per-user publish rate. Each instance runs on
+ * connections in all, per client IP and per user, the connection rate per IP, the HTTP API's per-caller
+ * rates ({@link CallerRates}), and with the memory store the per-user publish rate. Each instance runs on
  * an event loop of its own, so a count per instance would let N instances hold N times each limit.
  *
  * <p>Every check and its increment are one atomic step (a compare-and-set, or one key's
@@ -37,12 +37,15 @@ public final class NodeLimits implements Shareable {
   /** The per-user publish rate's buckets with the memory store ({@link MemoryUserPublishRate}). */
   private final ConcurrentHashMap<String, TokenBucket> userPublishes = new ConcurrentHashMap<>();
   private final AtomicLong refused = new AtomicLong();
+  /** The HTTP API's per-caller rates: the node's, whichever instance a request lands on. */
+  private final CallerRates callerRates;
   /** How many instances hold this object; the last {@link #leave} removes it from the shared map. */
   private int holders;
 
   NodeLimits(LimitsConfig config, String deployment) {
     this.config = config;
     this.deployment = deployment;
+    this.callerRates = new CallerRates(config);
   }
 
   /**
@@ -113,6 +116,10 @@ public final class NodeLimits implements Shareable {
       return bucket;
     });
     return taken[0];
+  }
+
+  CallerRates callerRates() {
+    return callerRates;
   }
 
   ConcurrentHashMap<String, TokenBucket> userPublishBuckets() {

@@ -25,10 +25,18 @@ public final class Requests {
   private final UserPublishRate userRate;
   private final io.rtgw.connection.metrics.GatewayMetrics metrics = io.rtgw.connection.metrics.GatewayMetrics.current();
 
+  private final io.rtgw.connection.hooks.Hooks hooks;
+
+  /** Without hooks (the application is never asked; rpc is refused). */
   public Requests(AccessRules rules, Tiers tiers, UserPublishRate userRate) {
+    this(rules, tiers, userRate, null);
+  }
+
+  public Requests(AccessRules rules, Tiers tiers, UserPublishRate userRate, io.rtgw.connection.hooks.Hooks hooks) {
     this.rules = rules;
     this.tiers = tiers;
     this.userRate = userRate;
+    this.hooks = hooks;
   }
 
   /**
@@ -36,13 +44,34 @@ public final class Requests {
    * client-publish rules, which the fanout tier checks, and within its user's publish rate.
    */
   public Future<PublishResult> publish(Identity who, String channel, String data, String key) {
+    return publish(who, null, channel, data, key);
+  }
+
+  /**
+   * As above, from client {@code client} (null: an HTTP publish, which has none). The namespace's
+   * publish hook, if any, is asked last, once the rules and the rate let the message through: it may
+   * refuse it or replace its data.
+   */
+  public Future<PublishResult> publish(Identity who, String client, String channel, String data, String key) {
     try {
       rules.checkPublish(channel, who);
     } catch (RuntimeException e) {
       return counted(Future.failedFuture(e));
     }
+    if (hooks == null || !hooks.publishOn(channel)) {
+      PublishCommand cmd = new PublishCommand(channel, data, who.user(), key);
+      // an anonymous publish has no user rate to wait for: one future fewer on every such publish
+      return counted(who.user() == null ? tiers.publish(cmd) : userRate.take(who.user()).compose(v -> tiers.publish(cmd)));
+    }
     Future<Void> admitted = who.user() == null ? Future.succeededFuture() : userRate.take(who.user());
-    return counted(admitted.compose(v -> tiers.publish(new PublishCommand(channel, data, who.user(), key))));
+    return counted(admitted.compose(v -> hooks.publish(who, client, channel, data))
+        .compose(out -> tiers.publish(new PublishCommand(channel, out, who.user(), key))));
+  }
+
+  /** A client's rpc, forwarded to the application's rpc hook; the answer's data as raw JSON text. */
+  public Future<String> rpc(Identity who, String client, String method, String data) {
+    return hooks == null ? Future.failedFuture(io.rtgw.protocol.GatewayException.badRequest("No rpc here."))
+        : hooks.rpc(who, client, method, data);
   }
 
   /** A backend's publish (an API key): the server-side rules of {@code rt.publish}, as its JSON reply. */

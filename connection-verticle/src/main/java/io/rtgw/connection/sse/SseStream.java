@@ -43,7 +43,6 @@ final class SseStream implements Sink, ServerSide {
   private final RawWriter raw;
   private final VertxInternals internals;
   private final List<String> channels;
-  private final Cursor resume;
   private final SseConfig config;
   private final Function<Sink, ClientSession> sessions;
   private final Runnable removed;
@@ -61,7 +60,7 @@ final class SseStream implements Sink, ServerSide {
   private String endReason;
 
   SseStream(Vertx vertx, HttpServerResponse response, RawWriter raw, VertxInternals internals, List<String> channels,
-            Cursor resume, SseConfig config, Function<Sink, ClientSession> sessions, Runnable removed,
+            SseConfig config, Function<Sink, ClientSession> sessions, Runnable removed,
             long closeTimeoutMs, Runnable abort) {
     this.vertx = vertx;
     this.closeTimeoutMs = closeTimeoutMs;
@@ -70,13 +69,13 @@ final class SseStream implements Sink, ServerSide {
     this.raw = raw;
     this.internals = internals;
     this.channels = channels;
-    this.resume = resume;
     this.config = config;
     this.sessions = sessions;
     this.removed = removed;
   }
 
-  void start() {
+  /** Subscribes from {@code resume} (null: from now), which is not kept: the subscriptions hold the positions. */
+  void start(Cursor resume) {
     metrics.connectionOpened(GatewayMetrics.SSE);
     session = sessions.apply(this);
     response.closeHandler(v -> release());

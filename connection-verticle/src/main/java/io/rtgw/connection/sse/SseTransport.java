@@ -48,7 +48,7 @@ public final class SseTransport {
     this.sessions = sessions;
     this.internals = internals;
     this.options = new ClientSession.Options(config.sse().maxChannels(), config.delivery().catchUpPageSize(),
-        true, false);
+        true, false, "sse");
     this.keepAliveTimer = vertx.setPeriodic(config.sse().keepAliveMs(), id -> pingAll());
   }
 
@@ -58,10 +58,13 @@ public final class SseTransport {
    * browser reconnecting keeps the URL it started with.
    */
   public void open(RoutingContext ctx) {
-    Authenticated.then(ctx, auth.authenticateWithGrants(ctx.request()), who -> open(ctx, who));
+    String client = sessions.nextClientId();
+    HttpServerRequest req = ctx.request();
+    Authenticated.then(ctx, auth.authenticateWithGrants(req).compose(who -> sessions.hooks().connect("sse", who,
+        limits.clientIp(req), req.headers(), client)), who -> open(ctx, who, client));
   }
 
-  private void open(RoutingContext ctx, Identity who) {
+  private void open(RoutingContext ctx, Identity who, String client) {
     HttpServerRequest request = ctx.request();
     List<String> channels = Params.channels(request, sessions.rules(), who, config.sse().maxChannels());
     String lastId = request.getHeader(LAST_EVENT_ID);
@@ -75,8 +78,8 @@ public final class SseTransport {
     // HTTP/2 frames its own data: the pre-framed HTTP/1.1 chunks are for HTTP/1.1 only
     RawWriter raw = request.version() == HttpVersion.HTTP_2 ? null : internals.rawWriter(request.connection());
     SseStream[] self = new SseStream[1];
-    SseStream stream = new SseStream(vertx, ctx.response(), raw, internals, channels, resume, config.sse(),
-        sink -> sessions.open(who, sink, options, "sse", (io.rtgw.connection.events.ServerSide) sink), () -> {
+    SseStream stream = new SseStream(vertx, ctx.response(), raw, internals, channels, config.sse(),
+        sink -> sessions.open(client, who, sink, options, "sse", (io.rtgw.connection.events.ServerSide) sink), () -> {
           streams.remove(self[0]);
           limits.release(ip, who.user());
         }, config.websocket().closeTimeoutMs(),
@@ -84,7 +87,7 @@ public final class SseTransport {
         request.version() == HttpVersion.HTTP_2 ? () -> ctx.response().reset() : () -> internals.abort(request.connection()));
     self[0] = stream;
     streams.add(stream);
-    stream.start();
+    stream.start(resume);
     if (who.expiresAt() != null) {
       // the stream ends with its token; the client comes back with a new one and its last id
       stream.endAfter(who.expiresAt() - System.currentTimeMillis());

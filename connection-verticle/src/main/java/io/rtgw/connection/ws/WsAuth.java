@@ -1,5 +1,6 @@
 package io.rtgw.connection.ws;
 
+import io.rtgw.connection.hooks.Hooks;
 import io.rtgw.connection.session.Authenticator;
 import io.rtgw.connection.session.Identity;
 import io.rtgw.protocol.config.AuthConfig;
@@ -30,7 +31,10 @@ final class WsAuth {
     boolean verifying;
   }
 
-  WsAuth(Vertx vertx, Authenticator authenticator, AuthConfig config) {
+  private final Hooks hooks;
+
+  WsAuth(Vertx vertx, Authenticator authenticator, AuthConfig config, Hooks hooks) {
+    this.hooks = hooks;
     this.vertx = vertx;
     this.authenticator = authenticator;
     this.config = config;
@@ -98,6 +102,20 @@ final class WsAuth {
     }
     long now = System.currentTimeMillis();
     long untilExpiry = identity.expiresAt() - now;
+    if (identity.hooked()) {
+      // the connect hook set this expiry: the refresh hook renews it (the client may hold no token at all)
+      if (hooks.refreshOn()) {
+        t.refresh = vertx.setTimer(Math.max(1, untilExpiry - hooks.beforeExpiryMs()), id -> {
+          t.refresh = -1;
+          c.refreshByHook();
+        });
+      }
+      t.expiry = vertx.setTimer(Math.max(1, untilExpiry), id -> {
+        t.expiry = -1;
+        c.close(CloseCodes.POLICY, "connection expired: not renewed by the refresh hook");
+      });
+      return;
+    }
     long untilRefresh = untilExpiry - config.refreshAheadMs();
     if (untilRefresh > 0) {
       t.refresh = vertx.setTimer(untilRefresh, id -> {

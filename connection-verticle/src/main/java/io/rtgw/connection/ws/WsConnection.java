@@ -8,6 +8,7 @@ import io.rtgw.connection.Sink;
 import io.rtgw.connection.events.Reasons;
 import io.rtgw.connection.events.ServerSide;
 import io.rtgw.connection.internal.VertxInternals;
+import io.rtgw.connection.hooks.Hooks;
 import io.rtgw.connection.metrics.GatewayMetrics;
 import io.rtgw.connection.session.ClientSession;
 import io.rtgw.connection.session.Identity;
@@ -44,7 +45,10 @@ final class WsConnection implements Sink, ServerSide {
   private final DeliveryConfig delivery;
   private final Requests requests;
   private final VertxInternals internals;
-  private final BiFunction<Sink, Identity, ClientSession> sessions;
+  private final Opener sessions;
+  private final Hooks hooks;
+  /** True while the connect hook is asked: frames wait, in order, as they do for a token's check. */
+  private boolean hooking;
   private final Runnable removed;
   private final WsAuth auth;
   private final WsLimits limits;
@@ -63,9 +67,15 @@ final class WsConnection implements Sink, ServerSide {
   private long lastSeen;
   private boolean closed;
 
+  /** Opens the session of a settled client: with the id the connect hook was told, or a fresh one (null). */
+  interface Opener {
+    ClientSession open(String clientId, Sink sink, Identity identity);
+  }
+
   WsConnection(Vertx vertx, ServerWebSocket ws, WebSocketConfig config, DeliveryConfig delivery, Requests requests,
-               VertxInternals internals, BiFunction<Sink, Identity, ClientSession> sessions, Runnable removed,
+               VertxInternals internals, Opener sessions, Hooks hooks, Runnable removed,
                WsAuth auth, WsLimits limits, boolean pipelineClosesBreaches, Runnable abort) {
+    this.hooks = hooks;
     this.vertx = vertx;
     this.abort = abort;
     this.pipelineClosesBreaches = pipelineClosesBreaches;
@@ -115,18 +125,45 @@ final class WsConnection implements Sink, ServerSide {
     }
   }
 
-  /** The identity is known: the session opens, {@code connected} goes first, then the automatic subscriptions. */
+  /**
+   * The credentials are checked: the connect hook, if any, has the last word (and may name the user);
+   * then the session opens.
+   */
   void settle(Object id, Identity identity) {
-    if (closed || session != null) {
+    if (closed || session != null || hooking) {
       return;
     }
+    if (!hooks.connectOn()) {
+      open(id, identity, null);
+      return;
+    }
+    hooking = true;
+    String client = hooks.nextClientId();
+    hooks.connect("ws", identity, limits.ip(), ws.headers(), client).onComplete(ar -> {
+      hooking = false;
+      if (closed) {
+        return;
+      }
+      if (ar.failed()) {
+        GatewayException e = GatewayException.from(ar.cause(), "hooks");
+        // a hook that could not answer is the server's trouble, not the client's: 1011, come back later
+        close(e.code() == io.rtgw.protocol.ErrorCode.UNAVAILABLE ? CloseCodes.INTERNAL : CloseCodes.POLICY,
+            e.getMessage());
+        return;
+      }
+      open(id, ar.result(), client);
+    });
+  }
+
+  /** The identity is known: the session opens, {@code connected} goes first, then the automatic subscriptions. */
+  private void open(Object id, Identity identity, String client) {
     try {
       limits.admitUser(identity.user());
     } catch (GatewayException e) {
       close(CloseCodes.TOO_MANY_CONNECTIONS, e.getMessage());
       return;
     }
-    session = sessions.apply(this, identity);
+    session = sessions.open(client, this, identity);
     JsonObject connected = reply(id, "connected").put(Fields.CLIENT, session.clientId());
     if (identity.user() != null) {
       connected.put(Fields.USER, identity.user());
@@ -173,6 +210,27 @@ final class WsConnection implements Sink, ServerSide {
 
   boolean settled() {
     return session != null;
+  }
+
+  /**
+   * The refresh hook renews a connection the connect hook gave an expiry; a refusal closes it with 1008,
+   * as an expired token does.
+   */
+  void refreshByHook() {
+    if (closed || session == null) {
+      return;
+    }
+    hooks.refresh(session.identity(), session.clientId()).onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      if (ar.failed()) {
+        close(CloseCodes.POLICY, "refresh refused: " + ar.cause().getMessage());
+        return;
+      }
+      session.reidentify(ar.result());
+      auth.watchExpiry(this, ar.result());
+    });
   }
 
   /** Asks the client to refresh its token before {@code expiresAt}. */
@@ -326,10 +384,11 @@ final class WsConnection implements Sink, ServerSide {
         case "presence" -> presence(cmd);
         case "ping" -> send(reply(cmd.id(), "pong"));
         case "refresh" -> refresh(cmd);
+        case "rpc" -> rpc(cmd);
         case "connect" -> throw GatewayException.badRequest("This connection is already connected; to renew its "
             + "token send refresh.");
         default -> throw GatewayException.badRequest("Unknown command type '" + cmd.type()
-            + "'; use subscribe, unsubscribe, publish, presence, history, ping or refresh.");
+            + "'; use subscribe, unsubscribe, publish, presence, history, ping, refresh or rpc.");
       }
     } catch (GatewayException e) {
       sendError(cmd.id(), e);
@@ -344,7 +403,7 @@ final class WsConnection implements Sink, ServerSide {
    * as anonymous where allowed (and is then carried out), or closes it where a token is required.
    */
   private void beforeSettled(String text) {
-    if (early == null || auth.verifying(this)) {
+    if (early == null || auth.verifying(this) || hooking) {
       if (early != null && early.size() < WsAuth.MAX_EARLY_COMMANDS) {
         early.add(text);
       } else {
@@ -442,9 +501,22 @@ final class WsConnection implements Sink, ServerSide {
 
   private void publish(Command cmd) {
     String channel = cmd.channel();
-    answer(cmd, "fanout", requests.publish(session.identity(), channel, cmd.data(), cmd.optionalString(Fields.KEY)),
-        r -> reply(cmd.id(), "published").put(Fields.CHANNEL, channel).put(Fields.EPOCH, r.epoch())
-            .put(Fields.OFFSET, r.offset()));
+    requests.publish(session.identity(), session.clientId(), channel, cmd.data(), cmd.optionalString(Fields.KEY))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            sendError(cmd.id(), GatewayException.from(ar.cause(), "fanout"));
+          } else {
+            write(WsReplies.published(cmd.id(), channel, ar.result()));
+          }
+        });
+  }
+
+  /** {@code {"id","type":"rpc","method","data"}} to the application's rpc hook; its data comes back. */
+  private void rpc(Command cmd) {
+    String method = cmd.requiredString(Fields.METHOD);
+    String data = cmd.body().has(Fields.DATA) ? cmd.data() : "null";
+    answer(cmd, "hooks", requests.rpc(session.identity(), session.clientId(), method, data),
+        out -> reply(cmd.id(), "rpc").put(Fields.DATA, io.vertx.core.json.Json.decodeValue(out)));
   }
 
   private void history(Command cmd) {

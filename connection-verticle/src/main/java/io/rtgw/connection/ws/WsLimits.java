@@ -28,6 +28,11 @@ final class WsLimits {
   private long windowStart = System.nanoTime();
   private boolean released;
 
+  /** The client's address (the proxy's forwarded one where the proxy is trusted). */
+  String ip() {
+    return ip;
+  }
+
   WsLimits(Limits limits, String ip) {
     this.limits = limits;
     this.ip = ip;

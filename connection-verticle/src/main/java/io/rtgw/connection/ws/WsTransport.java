@@ -51,7 +51,7 @@ public final class WsTransport {
     this.vertx = vertx;
     this.limits = limits;
     this.authenticator = authenticator;
-    this.auth = new WsAuth(vertx, authenticator, config.auth());
+    this.auth = new WsAuth(vertx, authenticator, config.auth(), sessions.hooks());
     this.config = config;
     this.sessions = sessions;
     this.requests = requests;
@@ -119,7 +119,10 @@ public final class WsTransport {
       boolean pipelineCloses = internals.closeFramesOnBreach(request.connection());
       WsConnection[] self = new WsConnection[1];
       WsConnection c = new WsConnection(vertx, ws, config.websocket(), config.delivery(), requests, internals,
-          (sink, who) -> sessions.open(who, sink, options, "ws", (io.rtgw.connection.events.ServerSide) sink), () -> connections.remove(self[0]), auth,
+          (client, sink, who) -> client == null
+              ? sessions.open(who, sink, options, "ws", (io.rtgw.connection.events.ServerSide) sink)
+              : sessions.open(client, who, sink, options, "ws", (io.rtgw.connection.events.ServerSide) sink),
+          sessions.hooks(), () -> connections.remove(self[0]), auth,
           new WsLimits(limits, ip), pipelineCloses, () -> internals.abort(request.connection()));
       self[0] = c;
       connections.add(c);

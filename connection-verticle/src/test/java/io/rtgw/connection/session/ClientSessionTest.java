@@ -37,7 +37,10 @@ class ClientSessionTest {
   @BeforeAll
   static void start() {
     bus = HistoryOnTheBus.standalone();
-    bus.vertx().eventBus().<PresenceReport>consumer(Addresses.PRESENCE_REPORT, m -> reports.add(m.body()));
+    bus.vertx().eventBus().<PresenceReport>consumer(Addresses.PRESENCE_REPORT, m -> {
+      reports.add(m.body());
+      m.reply(new io.vertx.core.json.JsonObject());
+    });
     GatewayConfig config = bus.config();
     hub = bus.on(() -> Future.succeededFuture(new ChannelHub(bus.vertx(), bus.tiers(), 3_600_000, 100)));
     presence = bus.on(() -> Future.succeededFuture(new PresenceReporter(bus.vertx(), "node-1", config.presence())));

@@ -14,6 +14,10 @@ import io.rtgw.protocol.PresenceEvent;
 import io.rtgw.protocol.PresenceReport;
 import io.rtgw.protocol.PublishCommand;
 import io.rtgw.protocol.PublishResult;
+import io.rtgw.protocol.RouteChanges;
+import io.rtgw.protocol.RouteLease;
+import io.rtgw.protocol.Routes;
+import io.rtgw.protocol.RoutesRead;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import java.util.List;
@@ -27,7 +31,8 @@ public final class Codecs {
   private static final List<Class<? extends Record>> RECORDS = List.of(
       Message.class, PublishCommand.class, PublishResult.class, AppendCommand.class, AppendResult.class,
       HistoryRead.class, HistoryPage.class, PresenceReport.class, PresenceEvent.class, ChangesRead.class,
-      ChannelChanges.class, PositionsRead.class, Positions.class, ConnectionReport.class);
+      ChannelChanges.class, PositionsRead.class, Positions.class, ConnectionReport.class, RouteChanges.class,
+      RouteLease.class, RoutesRead.class, Routes.class);
 
   private Codecs() {
   }

@@ -52,6 +52,7 @@ public final class ConfigLoader {
     }
     ObjectNode merged = Json.MAPPER.valueToTree(GatewayConfig.defaults());
     merge(merged, fileObject);
+    fillNamespaceHooks(merged);
     turnOffUnnamedRoles(merged, fileObject);
     refuseUnknownVariables(merged, env);
     applyEnv(merged, ENV_PREFIX, env);
@@ -136,6 +137,28 @@ public final class ConfigLoader {
       }
       node.set(field, parse(envName, value, child));
     }
+  }
+
+  /**
+   * Every namespace of the file gets every hook setting, at its default (off), under what the file says:
+   * {@code GATEWAY_NAMESPACES_CHAT_HOOKS_SUBSCRIBE_ADDRESS} then names a setting even where the file
+   * leaves the namespace's hooks out.
+   */
+  private static void fillNamespaceHooks(ObjectNode merged) {
+    if (!(merged.get("namespaces") instanceof ObjectNode namespaces)) {
+      return;
+    }
+    namespaces.fields().forEachRemaining(ns -> {
+      if (ns.getValue() instanceof ObjectNode settings) {
+        ObjectNode hooks = Json.MAPPER.valueToTree(NamespaceHooksConfig.OFF);
+        if (settings.get("hooks") instanceof ObjectNode given) {
+          merge(hooks, given);
+        } else if (settings.hasNonNull("hooks")) {
+          return;
+        }
+        settings.set("hooks", hooks);
+      }
+    });
   }
 
   /**

@@ -19,11 +19,17 @@ package io.rtgw.protocol.config;
  * within reach for that long (the tiers are down, or this node was cut off from the cluster) tells its
  * clients to reconnect elsewhere, spread over {@code outageReconnectWindowMs}, rather than leave them
  * connected and unserved; 0 never does.
+ *
+ * <p>Node-routed namespaces ({@link NamespaceConfig#routing}): each connection instance refreshes its
+ * routes' lease in history every {@code routeLeaseMs} (the lease lives {@value #ROUTE_LEASE_INTERVALS}
+ * intervals, so a killed instance's routes are skipped within that), and sends the route changes of its
+ * channels' opens and closes at most every {@code routeBatchMs}, one request at a time.
  */
 public record DeliveryConfig(Integer maxMessageBytes, Long positionCheckMs, Long requestTimeoutMs,
                              Integer catchUpPageSize, Integer changesPageSize, Integer positionBatchSize,
                              Long epochRefreshMs, Integer autoSubscribeAttempts, Long autoSubscribeRetryMs,
-                             Long outageNoticeMs, Long outageReconnectWindowMs) {
+                             Long outageNoticeMs, Long outageReconnectWindowMs, Long routeLeaseMs,
+                             Long routeBatchMs) {
 
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
   public static final long DEFAULT_POSITION_CHECK_MS = 2_000;
@@ -36,6 +42,10 @@ public record DeliveryConfig(Integer maxMessageBytes, Long positionCheckMs, Long
   public static final long DEFAULT_AUTO_SUBSCRIBE_RETRY_MS = 1_000;
   public static final long DEFAULT_OUTAGE_NOTICE_MS = 3_000;
   public static final long DEFAULT_OUTAGE_RECONNECT_WINDOW_MS = 1_000;
+  public static final long DEFAULT_ROUTE_LEASE_MS = 5_000;
+  public static final long DEFAULT_ROUTE_BATCH_MS = 5;
+  /** A lease outlives this many refresh intervals: one late refresh on a busy machine does not end it. */
+  public static final int ROUTE_LEASE_INTERVALS = 3;
 
   public DeliveryConfig {
     maxMessageBytes = maxMessageBytes == null ? DEFAULT_MAX_MESSAGE_BYTES : maxMessageBytes;
@@ -49,6 +59,10 @@ public record DeliveryConfig(Integer maxMessageBytes, Long positionCheckMs, Long
     autoSubscribeRetryMs = autoSubscribeRetryMs == null ? DEFAULT_AUTO_SUBSCRIBE_RETRY_MS : autoSubscribeRetryMs;
     outageNoticeMs = outageNoticeMs == null ? DEFAULT_OUTAGE_NOTICE_MS : outageNoticeMs;
     outageReconnectWindowMs = outageReconnectWindowMs == null ? DEFAULT_OUTAGE_RECONNECT_WINDOW_MS : outageReconnectWindowMs;
+    routeLeaseMs = routeLeaseMs == null ? DEFAULT_ROUTE_LEASE_MS : routeLeaseMs;
+    routeBatchMs = routeBatchMs == null ? DEFAULT_ROUTE_BATCH_MS : routeBatchMs;
+    Check.range("delivery.routeLeaseMs", routeLeaseMs, 100, 600_000);
+    Check.range("delivery.routeBatchMs", routeBatchMs, 1, 10_000);
     Check.range("delivery.outageNoticeMs", outageNoticeMs, 0, 3_600_000);
     Check.range("delivery.outageReconnectWindowMs", outageReconnectWindowMs, 0, 600_000);
     Check.range("delivery.catchUpPageSize", catchUpPageSize, 1, 100_000);
@@ -60,5 +74,10 @@ public record DeliveryConfig(Integer maxMessageBytes, Long positionCheckMs, Long
     Check.range("delivery.epochRefreshMs", epochRefreshMs, 1_000, 1_800_000);
     Check.range("delivery.autoSubscribeAttempts", autoSubscribeAttempts, 1, 100);
     Check.range("delivery.autoSubscribeRetryMs", autoSubscribeRetryMs, 10, 600_000);
+  }
+
+  /** How long a connection instance's lease on its routes lives after a refresh. */
+  public long routeLeaseTtlMs() {
+    return routeLeaseMs * ROUTE_LEASE_INTERVALS;
   }
 }

@@ -32,6 +32,7 @@ public record GatewayConfig(
     MetricsConfig metrics,
     EventsConfig events,
     ControlConfig control,
+    HooksConfig hooks,
     String nodeId) {
 
   static final ObjectMapper STRICT = Json.MAPPER.copy()
@@ -44,7 +45,7 @@ public record GatewayConfig(
     sse = sse == null ? new SseConfig(null, null, null, null) : sse;
     poll = poll == null ? new PollConfig(null, null, null, null) : poll;
     identity = identity == null ? new IdentityConfig(null) : identity;
-    delivery = delivery == null ? new DeliveryConfig(null, null, null, null, null, null, null, null, null, null, null) : delivery;
+    delivery = delivery == null ? new DeliveryConfig(null, null, null, null, null, null, null, null, null, null, null, null, null) : delivery;
     history = history == null ? new HistoryConfig(null, null, null) : history;
     presence = presence == null ? new PresenceConfig(null, null, null, null, null) : presence;
     redis = redis == null ? new RedisConfig(null, null, null, null) : redis;
@@ -66,6 +67,7 @@ public record GatewayConfig(
       throw new ConfigException("control.enabled needs events.enabled: the control API finds connections through "
           + "the connection registry that lifecycle events keep.");
     }
+    hooks = hooks == null ? HooksConfig.defaults() : hooks;
     long longestQuiet = Math.max(Math.round(poll.maxTimeoutMs() * 1.1), Math.max(websocket.pingIntervalMs(),
         sse.keepAliveMs()));
     if (http.idleTimeoutMs() <= longestQuiet) {
@@ -84,13 +86,13 @@ public record GatewayConfig(
    */
   public GatewayConfig withNodeId(String id) {
     return new GatewayConfig(http, websocket, sse, poll, identity, delivery, history, presence, redis, namespaces,
-        cluster, roles, demo, auth, limits, metrics, events, control, id);
+        cluster, roles, demo, auth, limits, metrics, events, control, hooks, id);
   }
 
   /** Every setting at its default. */
   public static GatewayConfig defaults() {
     return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null);
   }
 
   /**

@@ -42,7 +42,7 @@ class ClusterConfigTest {
     assertThat(set.delivery().outageNoticeMs()).isZero();
     assertThat(set.delivery().outageReconnectWindowMs()).isEqualTo(250);
 
-    assertThatThrownBy(() -> new DeliveryConfig(null, null, null, null, null, null, null, null, null, -1L, null))
+    assertThatThrownBy(() -> new DeliveryConfig(null, null, null, null, null, null, null, null, null, -1L, null, null, null))
         .hasMessage("delivery.outageNoticeMs must be between 0 and 3600000, not -1.");
   }
 }
