@@ -9,7 +9,8 @@
 // given; a transport that fails to open, or closes before its first frame, is skipped for the rest of
 // the session. It reconnects with exponential backoff and full jitter, resumes every channel from the
 // last position it delivered (each message reaches the application once, in order), and retries
-// publishes across drops with an idempotency key so each resolves exactly once.
+// publishes across drops with an idempotency key so each resolves exactly once. A server `disconnect`
+// with `reconnect: false` (the application's control API) ends the client as close() does.
 
 /**
  * @typedef {{channel: string, offset: number, epoch: string, data: any, from?: string, ts: number}} Message
@@ -166,15 +167,27 @@ export class Realtime {
 
   /** Closes the client: no more reconnects; pending publishes are rejected. */
   close() {
+    this._stop('closed');
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  _stop(reason, transport) {
     this.closed = true;
     this.transport?.close();
     this.transport = null;
     for (const p of this.publishes.values()) p.reject(new RealtimeError('unavailable', 'client closed'));
     this.publishes.clear();
-    this._setState('disconnected', undefined, 'closed');
+    this._setState('disconnected', transport, reason);
   }
 
-  // ---- internals -------------------------------------------------------------------------------
+  /**
+   * The server's `{"type":"disconnect","code","reason","reconnect"}`: the connection closes next. Told not
+   * to reconnect, the client stops once it has; otherwise it reconnects as after any drop.
+   */
+  _disconnect(f) {
+    if (f.reconnect === false) this.refused = `disconnected by the server (${f.code}): ${f.reason}`;
+  }
 
   _emit(event, value) {
     for (const fn of this.listeners.get(event) ?? []) {
@@ -353,6 +366,10 @@ export class Realtime {
       const outcome = await t.run();
       if (this.closed) return;
       this.transport = null;
+      if (this.refused) {
+        this._stop(this.refused, name);
+        return;
+      }
       if (outcome.opened) {
         this.attempt = 0;
         this._setState('disconnected', name, outcome.reason);
@@ -476,6 +493,7 @@ class WebSocketTransport extends Transport {
       case 'reset': rt._reset(f); break;
       case 'subscribed': if (rt.channels.has(f.channel)) this.subscribed.add(f.channel); break;
       case 'reconnect': rt.hintMs = f.after_ms ?? null; break;
+      case 'disconnect': rt._disconnect(f); break;
       case 'refresh': this._refresh(); break;
       default: break;
     }
@@ -599,6 +617,7 @@ class SseTransport extends Transport {
     else if (type === 'subscribed') for (const c of body.channels ?? []) rt._subscribed(c);
     else if (type === 'reset') rt._reset(body);
     else if (type === 'reconnect') rt.hintMs = body.after_ms ?? null;
+    else if (type === 'disconnect') rt._disconnect(body);
   }
 
   channelsChanged() {

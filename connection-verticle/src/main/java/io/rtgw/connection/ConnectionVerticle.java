@@ -92,7 +92,9 @@ public final class ConnectionVerticle extends VerticleBase {
     // the instances of this deployment are one node: its limits count them together
     String deployment = context.deploymentID();
     nodeLimits = NodeLimits.join(vertx, deployment, config.limits());
-    instances = NodeInstances.join(vertx, deployment, this::counters);
+    // one id per instance: the registry records which instance holds what, and each has a control address
+    String holder = node + "/" + UUID.randomUUID().toString().substring(0, 8);
+    instances = NodeInstances.join(vertx, deployment, holder, this::counters);
     // node-routed channels are delivered to this instance's own address: unique per start, as the
     // node id is (the cluster manager's, or a fresh one)
     hub = new ChannelHub(vertx, tiers, config.delivery(), node + "." + instances.number(vertx), node,
@@ -100,10 +102,8 @@ public final class ConnectionVerticle extends VerticleBase {
     userRate = io.rtgw.connection.session.UserPublishRate.create(vertx, config, nodeLimits);
     hooks = new io.rtgw.connection.hooks.Hooks(vertx, config);
     Requests requests = new Requests(rules, tiers, userRate, hooks);
-    // one id per instance: the registry records which instance holds what, and each has a control address
-    lifecycle = new io.rtgw.connection.events.LifecycleEvents(vertx, config.events(), node,
-        node + "/" + UUID.randomUUID().toString().substring(0, 8));
-    control = new io.rtgw.connection.control.Control(vertx, config, lifecycle);
+    lifecycle = new io.rtgw.connection.events.LifecycleEvents(vertx, config.events(), node, holder);
+    control = new io.rtgw.connection.control.Control(vertx, config, lifecycle, instances::holders);
     Sessions sessions = new Sessions(hub, rules, presence, hooks, lifecycle);
     auth = new Authenticator(vertx, config.auth(), config.identity(), deployment);
     Limits limits = new Limits(config.limits(), config.http().trustedProxies(), nodeLimits);

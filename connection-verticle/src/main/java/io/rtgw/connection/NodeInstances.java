@@ -21,19 +21,22 @@ final class NodeInstances implements Shareable {
 
   private static final String MAP = "rtgw.connection.instances";
 
-  private record Member(Context context, Supplier<JsonObject> counters, int number) {
+  private record Member(Context context, Supplier<JsonObject> counters, int number, String holder) {
   }
 
   private final List<Member> members = new CopyOnWriteArrayList<>();
   private final java.util.concurrent.atomic.AtomicInteger joined = new java.util.concurrent.atomic.AtomicInteger();
 
-  /** Registers the calling instance (on its own context) under its deployment's id. */
-  static NodeInstances join(Vertx vertx, String deployment, Supplier<JsonObject> counters) {
+  /**
+   * Registers the calling instance (on its own context) under its deployment's id; {@code holder} is its
+   * id in the connection registry (its control address).
+   */
+  static NodeInstances join(Vertx vertx, String deployment, String holder, Supplier<JsonObject> counters) {
     LocalMap<String, NodeInstances> map = vertx.sharedData().getLocalMap(MAP);
     Context context = vertx.getOrCreateContext();
     return map.compute(deployment, (k, existing) -> {
       NodeInstances node = existing != null ? existing : new NodeInstances();
-      node.members.add(new Member(context, counters, node.joined.getAndIncrement()));
+      node.members.add(new Member(context, counters, node.joined.getAndIncrement(), holder));
       return node;
     });
   }
@@ -42,6 +45,11 @@ final class NodeInstances implements Shareable {
   int number(Vertx vertx) {
     Context mine = vertx.getOrCreateContext();
     return members.stream().filter(m -> m.context() == mine).mapToInt(Member::number).findFirst().orElse(-1);
+  }
+
+  /** The registry ids of this node's instances (immutable ids: reading them crosses no instance's state). */
+  List<String> holders() {
+    return members.stream().map(Member::holder).toList();
   }
 
   /** Takes the calling instance out; the last one removes the entry. */

@@ -21,10 +21,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The control API of one connection instance. {@code rt.control} (and {@code POST /control}) requests
@@ -41,14 +43,17 @@ public final class Control {
   private final Vertx vertx;
   private final GatewayConfig config;
   private final LifecycleEvents local;
+  private final Supplier<? extends Collection<String>> nodeHolders;
   private final EventBus bus;
   private final DeliveryOptions ask;
   private final ControlMetrics metrics = new ControlMetrics();
 
-  public Control(Vertx vertx, GatewayConfig config, LifecycleEvents local) {
+  /** {@code nodeHolders}: the registry ids of every connection instance of this node, this one's included. */
+  public Control(Vertx vertx, GatewayConfig config, LifecycleEvents local, Supplier<? extends Collection<String>> nodeHolders) {
     this.vertx = vertx;
     this.config = config;
     this.local = local;
+    this.nodeHolders = nodeHolders;
     this.bus = vertx.eventBus();
     this.ask = new DeliveryOptions().setSendTimeout(config.control().timeoutMs());
   }
@@ -115,8 +120,10 @@ public final class Control {
   }
 
   /**
-   * The instances to ask. For a user or client, this instance is always asked too: what opened here in
-   * the last {@code events.batchMs} is not in the registry yet.
+   * The instances to ask. Every connection instance of this node is asked too (a set: none twice): what
+   * opened or subscribed on them in the last {@code events.batchMs} is not in the registry yet, and an
+   * application that acts on a {@code connected} event at once would otherwise miss the connection
+   * whenever its request lands on a sibling instance of the one holding it.
    */
   private Future<Set<String>> holders(ControlRequest r) {
     if (r.op().equals("count")) {
@@ -124,15 +131,32 @@ public final class Control {
       if (r.channel() != null) {
         q.put(Fields.CHANNEL, r.channel());
       }
-      return query(q).map(a -> strings(a.getJsonArray("holders")));
+      return query(q).map(a -> {
+        Set<String> out = new LinkedHashSet<>(nodeHolders.get());
+        out.addAll(strings(a.getJsonArray("holders")));
+        return out;
+      });
     }
-    Future<JsonObject> found = r.client() != null
-        ? query(new JsonObject().put("op", "connection").put(Fields.CLIENT, r.client()))
-            .map(a -> new JsonObject().put("connections", a.getJsonObject("connection") == null ? new JsonArray()
-                : new JsonArray().add(a.getJsonObject("connection"))))
-        : query(new JsonObject().put("op", "connections").put(Fields.USER, r.user()));
+    if (r.client() != null) {
+      return query(new JsonObject().put("op", "connection").put(Fields.CLIENT, r.client())).compose(a -> {
+        Set<String> out = new LinkedHashSet<>(nodeHolders.get());
+        out.add(local.holder());
+        JsonObject c = a.getJsonObject("connection");
+        if (c != null) {
+          out.add(c.getString("holder"));
+          return Future.succeededFuture(out);
+        }
+        // not in the registry (yet: opened within events.batchMs on another node, as when the application
+        // acts on its connected event at once): one client is worth asking every instance the registry knows
+        return query(new JsonObject().put("op", "holders")).map(h -> {
+          out.addAll(strings(h.getJsonArray("holders")));
+          return out;
+        });
+      });
+    }
+    Future<JsonObject> found = query(new JsonObject().put("op", "connections").put(Fields.USER, r.user()));
     return found.map(a -> {
-      Set<String> out = new LinkedHashSet<>();
+      Set<String> out = new LinkedHashSet<>(nodeHolders.get());
       out.add(local.holder());
       for (Object c : a.getJsonArray("connections")) {
         out.add(((JsonObject) c).getString("holder"));
