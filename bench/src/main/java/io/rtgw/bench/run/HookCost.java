@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The publish hook's cost on the server: one WebSocket client publishes to {@code news:} (no hook) and
  * to {@code feed:} (a publish hook that answers allow), namespaces otherwise configured alike, in
- * alternating rounds after a warm-up of both, and the gateway's CPU (user + system, /proc) per publish
- * is compared. The hook is an HTTP server in the bench process, not a bus consumer in a service
+ * alternating rounds after {@link #WARM_ROUNDS} warm-up rounds of both, and the gateway's CPU (user +
+ * system, /proc) per publish is compared, its system part apart (the hook's syscalls). The hook is an HTTP server in the bench process, not a bus consumer in a service
  * process: a bus hook across processes needs the gateway clustered, whose event bus and Hazelcast
  * would change the baseline too; the HTTP hook is the request and answer the gateway pays for per
  * publish either way, plus its HTTP client. The client and the hook server run in the bench process,
@@ -29,6 +29,8 @@ final class HookCost {
 
   /** Publishes in flight on the client's connection: enough to keep the gateway busy, few enough to wait for. */
   static final int WINDOW = 200;
+  /** Rounds of each channel before the measured ones. */
+  static final int WARM_ROUNDS = 2;
   static final String PLAIN = "news:hook-cost";
   static final String HOOKED = "feed:hook-cost";
 
@@ -77,21 +79,27 @@ final class HookCost {
           window[0].done.complete();
         }
       });
-      // the first round of each warms the JIT and the hook's HTTP connections; it is not counted
+      // the first rounds of each warm the JIT and the hook's HTTP connections; they are not counted (one
+      // warm round left the hooked figure still falling by half in the next)
       Map<String, List<Double>> cpu = new LinkedHashMap<>(Map.of(PLAIN, new ArrayList<>(), HOOKED, new ArrayList<>()));
+      Map<String, List<Double>> sys = new LinkedHashMap<>(Map.of(PLAIN, new ArrayList<>(), HOOKED, new ArrayList<>()));
       long hookCalls0 = 0;
-      for (int round = 0; round <= rounds; round++) {
+      for (int round = 1 - WARM_ROUNDS; round <= rounds; round++) {
         for (String channel : List.of(PLAIN, HOOKED)) {
           if (round == 1 && channel.equals(PLAIN)) {
             hookCalls0 = hookCalls.get();
           }
           long cpu0 = gateway.cpuMillis();
+          long[] us0 = DirectProfile.userSys(gateway.pid());
           publish(ws, window, channel, publishes);
           double us = (gateway.cpuMillis() - cpu0) * 1000.0 / publishes;
+          double sysUs = (DirectProfile.userSys(gateway.pid())[1] - us0[1]) * 1_000_000.0 / ServerUnderTest.CLOCK_TICKS / publishes;
           if (round > 0) {
             cpu.get(channel).add(us);
+            sys.get(channel).add(sysUs);
           }
-          Runner.log(String.format("  hooks round %d %s: %.1f us CPU per publish, load %s", round, channel, us, Machine.load()));
+          Runner.log(String.format("  hooks round %d %s: %.1f us CPU per publish (%.1f system), load %s", round, channel,
+              us, sysUs, Machine.load()));
         }
       }
       if (failed.get() > 0) {
@@ -105,6 +113,8 @@ final class HookCost {
       f.put("plain_cpu_us_per_publish", plain);
       f.put("hooked_cpu_us_per_publish", hooked);
       f.put("hook_cpu_us_per_publish", hooked - plain);
+      f.put("plain_system_us_per_publish", median(sys.get(PLAIN)));
+      f.put("hooked_system_us_per_publish", median(sys.get(HOOKED)));
       f.put("plain_cpu_us_min", cpu.get(PLAIN).stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN));
       f.put("hooked_cpu_us_min", cpu.get(HOOKED).stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN));
       // every measured hooked publish asked the hook once, and no plain one did
