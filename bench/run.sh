@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark, one command: bench/run.sh [--quick|--smoke] [--rounds N] [--servers gateway,socketio,nchan,floor]
 #                                        [--scenarios burst,steady,memory,chat,storm,idle-identified,direct]
+#                                        (opt-in: --scenarios stall, hooks)
 # Builds the gateway and bench (never `mvn install`), installs the peers it can (npm ci; Debian's nginx
 # and libnginx-mod-nchan), then runs the scenario runner pinned to the load core. Results:
 # bench/results/<timestamp>.md and .json; logs of every process under bench/target/logs/.

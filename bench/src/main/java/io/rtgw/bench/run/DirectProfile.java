@@ -352,7 +352,8 @@ public final class DirectProfile {
     return n;
   }
 
-  private static long[] userSys(long pid) {
+  /** User and system CPU ticks of {@code pid} (/proc/<pid>/stat), zeros when unreadable. */
+  static long[] userSys(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -173,6 +173,8 @@ public final class Runner {
         case "direct" -> directSteps(sc, steps);
         // opt-in (--scenarios stall), the gateway only: the probe speaks its protocol
         case "stall" -> steps.add(new Step("stall/ws ping probe", "ws", false, sc::stall));
+        // opt-in (--scenarios hooks), the gateway only: it starts its own, with a publish hook configured
+        case "hooks" -> hookSteps(steps);
         default -> throw new IllegalArgumentException("unknown scenario " + name + "; use " + Settings.ALL_SCENARIOS);
       }
     }
@@ -211,6 +213,18 @@ public final class Runner {
     }
   }
 
+  /** Issue 16: CPU per client publish with and without a publish hook (HookCost). */
+  private void hookSteps(List<Step> steps) {
+    int publishes = switch (settings.preset()) {
+      case "smoke" -> 400;
+      case "quick" -> 20_000;
+      default -> 40_000;
+    };
+    int rounds = settings.preset().equals("full") ? 5 : settings.preset().equals("quick") ? 3 : 1;
+    steps.add(new Step("hooks/ws publish, no hook vs an HTTP publish hook", "ws", false,
+        s -> HookCost.run(settings, serverPin, logDir, publishes, rounds), List.of("gateway"), "hooks"));
+  }
+
   private ServerUnderTest startOrNull(String server, Path logDir) {
     try {
       return ServerUnderTest.start(server, settings, serverPin, logDir);
@@ -225,7 +239,8 @@ public final class Runner {
         .put("load", Machine.load());
     String why = !step.servers().isEmpty() && !step.servers().contains(server)
         ? "this scenario runs on " + String.join(", ", step.servers()) + " only"
-        : step.variant().isEmpty() ? unsupported(server, step.transport(), logDir, shared) : RedisServer.unavailable();
+        : step.variant().isEmpty() ? unsupported(server, step.transport(), logDir, shared)
+        : step.variant().equals("hooks") ? null : RedisServer.unavailable();
     if (why != null) {
       return run.put("status", "not available").put("note", why);
     }
@@ -236,7 +251,7 @@ public final class Runner {
       if (shared != null && step.variant().equals("redis") && sharedRedis == null) {
         sharedRedis = ServerUnderTest.start(server, settings, serverPin, logDir, true);
       }
-      s = step.variant().equals("cluster") ? null
+      s = step.variant().equals("cluster") || step.variant().equals("hooks") ? null
           : shared != null && step.variant().isEmpty() ? shared
           : shared != null && step.variant().equals("redis") ? sharedRedis
           : ServerUnderTest.start(server, settings, serverPin, logDir, step.variant().equals("redis"));
