@@ -1,6 +1,7 @@
 package io.rtgw.connection;
 
 import io.rtgw.protocol.Addresses;
+import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.HistoryRead;
 import io.rtgw.protocol.Position;
 import io.rtgw.protocol.config.DeliveryConfig;
@@ -40,6 +41,14 @@ public final class ChannelHub {
   /** Null when no namespace is node-routed here (tests that build a hub alone). */
   private final NodeDelivery nodes;
   private final Predicate<String> nodeRouted;
+  /**
+   * The requests an open may wait on in turn, each bounded by the request timeout: a route batch in
+   * flight, the channel's own batch (or its bus registration), the position read.
+   */
+  static final int OPEN_REQUESTS = 3;
+  /** Leeway past the sum of the request timeouts, so that a request's own timeout answers first. */
+  static final long OPEN_MARGIN_MS = 1_000;
+  private final long openDeadlineMs;
 
   /** With the delivery settings' defaults but the round and the fill page ({@link #ChannelHub(Vertx, Tiers, DeliveryConfig)}). */
   public ChannelHub(Vertx vertx, Tiers tiers, long positionCheckMs, int fillPageSize) {
@@ -65,6 +74,7 @@ public final class ChannelHub {
     this.nodes = instance == null ? null : new NodeDelivery(vertx, instance, node, delivery, channels::get);
     this.vertx = vertx;
     this.fillPageSize = delivery.catchUpPageSize();
+    this.openDeadlineMs = OPEN_REQUESTS * delivery.requestTimeoutMs() + delivery.routeBatchMs() + OPEN_MARGIN_MS;
     this.bus = vertx.eventBus();
     this.tiers = tiers;
     this.checks = new PositionChecks(tiers, metrics, channels, delivery.positionCheckMs(), delivery.changesPageSize(),
@@ -199,6 +209,16 @@ public final class ChannelHub {
     } else {
       ch.open(bus.consumer(Addresses.delivery(name)));
     }
+    // every step of an open is bounded (a route batch waits behind at most one in flight, then the
+    // position read), so one still unsettled at the deadline is stuck: its subscribes get an answer
+    long deadline = vertx.setTimer(openDeadlineMs, id -> {
+      if (!ch.ready().isComplete()) {
+        metrics.openTimedOut();
+        ch.failOpen(new GatewayException(io.rtgw.protocol.ErrorCode.UNAVAILABLE, "Channel '" + name
+            + "' could not be opened within " + openDeadlineMs + " ms; try again."));
+      }
+    });
+    ch.ready().onComplete(ar -> vertx.cancelTimer(deadline));
     checks.opened(ch);
     return ch;
   }

@@ -119,13 +119,26 @@ final class LocalChannel {
     listening
         .compose(v -> tiers.read(new HistoryRead(name, null, 0)))
         .onSuccess(page -> {
+          if (readyPromise.future().isComplete()) {
+            // given up on meanwhile ({@link #failOpen}): the channel is closed, its subscribers answered
+            return;
+          }
           epoch = page.epoch();
           last = page.offset();
           ready = true;
           drainPending();
           readyPromise.complete(this);
         })
-        .onFailure(readyPromise::fail);
+        .onFailure(readyPromise::tryFail);
+  }
+
+  /**
+   * Gives up on an open that has not settled: every subscribe waiting on it is answered with
+   * {@code cause} rather than left waiting on a route or a registration that never answers. Nothing
+   * when the open has settled.
+   */
+  void failOpen(Throwable cause) {
+    readyPromise.tryFail(cause);
   }
 
   Future<Void> close() {

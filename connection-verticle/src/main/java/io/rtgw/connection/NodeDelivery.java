@@ -47,6 +47,7 @@ final class NodeDelivery {
   private final long batchMs;
   private final long leaseTtlMs;
   private final DeliveryOptions options;
+  private final io.rtgw.connection.metrics.GatewayMetrics metrics = io.rtgw.connection.metrics.GatewayMetrics.current();
   private final Function<String, LocalChannel> channels;
   private final MessageConsumer<Object> consumer;
   private final long leaseTimer;
@@ -120,8 +121,10 @@ final class NodeDelivery {
     if (batchTimer != -1) {
       vertx.cancelTimer(batchTimer);
     }
-    toAdd.values().forEach(p -> p.tryFail("the connection tier is stopping"));
+    // failing an open closes its channel, which removes from toAdd: not while iterating it
+    List<Promise<Void>> waiting = new ArrayList<>(toAdd.values());
     toAdd.clear();
+    waiting.forEach(p -> p.tryFail("the connection tier is stopping"));
     // the routes left behind end with the lease, or at the next append to each channel
     return consumer.unregister();
   }
@@ -185,10 +188,20 @@ final class NodeDelivery {
           }
           LOG.warn("Instance {}: could not store {} routes and remove {} in history: {}", instance, adds.size(),
               removes.size(), ar.cause().getMessage());
-          // an open waiting for its route fails (its channel closes and leaves routed); a route being
-          // stored again after the lease lapsed has nobody waiting and must not be forgotten
-          adds.values().forEach(p -> p.tryFail(ar.cause()));
-          adds.keySet().stream().filter(routed::contains).forEach(c -> toAdd.computeIfAbsent(c, x -> Promise.promise()));
+          metrics.routeFailures(adds.size() + removes.size());
+          // an open waiting for its route fails (its channel closes and leaves routed), and so does one
+          // queued while this request waited: it would wait for the next open, close or lease refresh,
+          // past the request timeout its client was promised. A route being stored again after the lease
+          // lapsed has nobody waiting and must not be forgotten.
+          // a channel can be in both (stored again by a lease re-assert while its open was in flight):
+          // both promises fail
+          List<Promise<Void>> failed = new ArrayList<>(adds.values());
+          failed.addAll(toAdd.values());
+          Set<String> again = new LinkedHashSet<>(adds.keySet());
+          again.addAll(toAdd.keySet());
+          toAdd.clear();
+          failed.forEach(p -> p.tryFail(ar.cause()));
+          again.stream().filter(routed::contains).forEach(c -> toAdd.computeIfAbsent(c, x -> Promise.promise()));
           // a route left behind would cost a delivery sent here for nothing
           removes.stream().filter(c -> !routed.contains(c)).forEach(toRemove::add);
           // tried again with the next open or close, or at the next lease refresh: no loop while history is down

@@ -84,6 +84,8 @@ public final class GatewayMetrics {
     }
     counter("rtgw_gap_fills");
     counter("rtgw_gap_fill_messages");
+    counter("rtgw_route_failures");
+    counter("rtgw_channel_open_timeouts");
     counter("rtgw_resumes", "recovered", "true");
     counter("rtgw_resumes", "recovered", "false");
     for (String transport : new String[] {WS, SSE, POLL}) {
@@ -152,6 +154,16 @@ public final class GatewayMetrics {
   public void deliveryLatency(long acceptedAtMs) {
     long ms = System.currentTimeMillis() - acceptedAtMs;
     deliveryLatency.record(Math.max(0, ms), TimeUnit.MILLISECONDS);
+  }
+
+  /** {@code changes}: route adds and removes of node-routed channels that one failed request did not store. */
+  public void routeFailures(int changes) {
+    counter("rtgw_route_failures").increment(changes);
+  }
+
+  /** A channel's open did not settle in time: its waiting subscribes were answered {@code unavailable}. */
+  public void openTimedOut() {
+    counter("rtgw_channel_open_timeouts").increment();
   }
 
   public void gapFilled(int messages) {

@@ -280,6 +280,13 @@ public final class ClientSession {
         subscriptions.remove(channel);
         return Future.failedFuture(GatewayException.from(ar.cause(), "history"));
       }
+      if (ar.result() == null) {
+        // the hub let go of a subscription this session still holds (its channel closed while it
+        // attached): answering nothing would leave the client waiting, and an inbox never tried again
+        subscriptions.remove(channel);
+        return Future.failedFuture(new GatewayException(io.rtgw.protocol.ErrorCode.UNAVAILABLE, "The subscription to '"
+            + channel + "' ended before it was established; try again."));
+      }
       join(channel);
       if (lifecycle != null) {
         lifecycle.subscribed(this, channel);
