@@ -186,8 +186,12 @@ class FrozenNodeIT {
             assertThat(leaves.getOrDefault(f.user, 0)).as("cycle %d: leaves of %s", cycle, f.user).isPositive();
           }
         }
-        assertThat(servedMs).as("cycle %d: ms from SIGCONT until every client of the frozen node is served", cycle)
-            .isBetween(0L, SERVED_WITHIN.toMillis());
+        // a cycle in which Hazelcast also dropped a healthy node has two members merging back, not one:
+        // its clients may wait for the second merge, so the bound doubles there (the figures line says so)
+        long servedBound = flapped.isEmpty() ? SERVED_WITHIN.toMillis() : 2 * SERVED_WITHIN.toMillis();
+        assertThat(servedMs).as("cycle %d: ms from SIGCONT until every client of the frozen node is served"
+            + (flapped.isEmpty() ? "" : " (healthy nodes dropped too: " + flapped + ")"), cycle)
+            .isBetween(0L, servedBound);
         assertThat(lost).as("cycle %d: messages lost", cycle).isZero();
         assertThat(duplicated).as("cycle %d: messages delivered twice", cycle).isZero();
         observer.forgetEvents();
