@@ -53,6 +53,8 @@ final class NodeDelivery {
   private final long leaseTimer;
   /** The channels this instance wants routed: what a re-assert stores again. */
   private final Set<String> routed = new HashSet<>();
+  /** The last route batch's number. */
+  private long lastSeq;
   private final Map<String, Promise<Void>> toAdd = new LinkedHashMap<>();
   private final Set<String> toRemove = new LinkedHashSet<>();
   private boolean leased;
@@ -178,7 +180,8 @@ final class NodeDelivery {
       it.remove();
     }
     inFlight = true;
-    bus.request(Addresses.HISTORY_ROUTES, new RouteChanges(instance, new ArrayList<>(adds.keySet()), removes), options)
+    RouteChanges batch = new RouteChanges(instance, nextSeq(), new ArrayList<>(adds.keySet()), removes);
+    bus.request(Addresses.HISTORY_ROUTES, batch, options)
         .onComplete(ar -> {
           inFlight = false;
           if (ar.succeeded()) {
@@ -206,6 +209,15 @@ final class NodeDelivery {
           removes.stream().filter(c -> !routed.contains(c)).forEach(toRemove::add);
           // tried again with the next open or close, or at the next lease refresh: no loop while history is down
         });
+  }
+
+  /**
+   * From the clock, not from 1: an instance id used again in the same process (a redeploy) must not
+   * start below the batches it sent before. Below 2^52, so the Redis store's score (2 seq + 1) is exact.
+   */
+  private long nextSeq() {
+    lastSeq = Math.max(lastSeq + 1, System.currentTimeMillis() << 10);
+    return lastSeq;
   }
 
   private static List<String> take(Iterator<String> it, int most) {

@@ -46,7 +46,7 @@ class NodeRoutedRedisTest extends NodeRoutedDeliveryContract {
     try (WsClient news = gateway.ws(null); WsClient chat = gateway.ws(null)) {
       long perChannel = measure(news, "news");
       long routed = measure(chat, "chat");
-      // a route costs a SADD and a PEXPIRE in the batch; the position read is the same either way
+      // a route costs a ZADD and a PEXPIRE in the batch; the position read is the same either way
       assertThat(routed).isLessThanOrEqualTo(perChannel + 3L * CHANNELS);
     }
   }

@@ -46,6 +46,8 @@ public final class MemoryHistoryStore implements HistoryStore {
   private final ChangeFeed changes;
   /** Node-routed channels' routes: the instances holding subscribers. */
   private final Map<String, Set<String>> routes = new HashMap<>();
+  /** Each instance's newest route batch applied: an older one arriving late is ignored. */
+  private final Map<String, Long> routeSeqs = new HashMap<>();
   private final Map<String, Lease> leases = new HashMap<>();
   /** Set when a lease ended: the next sweep removes the routes it leaves behind on quiet channels. */
   private boolean leaseEnded;
@@ -97,6 +99,14 @@ public final class MemoryHistoryStore implements HistoryStore {
 
   @Override
   public Future<Void> route(RouteChanges change, Function<String, NamespaceConfig> ns) {
+    // a batch is applied whole here, so one number per instance tells a late one from a newer
+    if (change.seq() > 0) {
+      Long newest = routeSeqs.get(change.instance());
+      if (newest != null && newest >= change.seq()) {
+        return Future.succeededFuture();
+      }
+      routeSeqs.put(change.instance(), change.seq());
+    }
     for (String channel : change.remove()) {
       Set<String> held = routes.get(channel);
       if (held != null && held.remove(change.instance()) && held.isEmpty()) {
@@ -221,6 +231,7 @@ public final class MemoryHistoryStore implements HistoryStore {
       return;
     }
     leaseEnded = false;
+    routeSeqs.keySet().retainAll(leases.keySet());
     routes.values().removeIf(held -> {
       held.removeIf(instance -> !leases.containsKey(instance));
       return held.isEmpty();

@@ -145,16 +145,31 @@ public final class RedisHistoryStore implements HistoryStore {
    * Pipelined on the link, one batch for all: a route set per channel and slot, so not one script. An
    * added route lives as long as the channel's epoch, renewed by appends and by the epoch refresh's
    * position reads, so the routes of a channel nobody holds any more leave Redis with its metadata.
+   *
+   * <p>A route's score is its batch's number, doubled, plus 1 while held; a remove leaves the even score
+   * behind. {@code ZADD GT} changes a score only upward, so a batch carried out late (a frozen history
+   * member thawing after the sender's retry went to another) cannot remove a newer route or bring back
+   * one removed since, channel by channel, without a script spanning slots.
    */
   @Override
   public Future<Void> route(RouteChanges change, Function<String, NamespaceConfig> namespaces) {
-    List<Future<Response>> calls = new ArrayList<>(change.add().size() + change.remove().size());
+    List<Future<Response>> calls = new ArrayList<>(2 * (change.add().size() + change.remove().size()));
+    boolean ordered = change.seq() > 0;
+    String removed = Long.toString(2 * change.seq());
+    String held = Long.toString(2 * change.seq() + 1);
     for (String channel : change.remove()) {
-      calls.add(link.call(Request.cmd(Command.SREM).arg(keys.routes(channel)).arg(change.instance())));
+      String routes = keys.routes(channel);
+      if (ordered) {
+        calls.add(link.call(Request.cmd(Command.ZADD).arg(routes).arg("GT").arg(removed).arg(change.instance())));
+        calls.add(link.call(Request.cmd(Command.PEXPIRE).arg(routes).arg(metaTtlMs(namespaces.apply(channel)))));
+      } else {
+        calls.add(link.call(Request.cmd(Command.ZREM).arg(routes).arg(change.instance())));
+      }
     }
     for (String channel : change.add()) {
       String routes = keys.routes(channel);
-      calls.add(link.call(Request.cmd(Command.SADD).arg(routes).arg(change.instance())));
+      Request add = Request.cmd(Command.ZADD).arg(routes);
+      calls.add(link.call((ordered ? add.arg("GT") : add).arg(held).arg(change.instance())));
       calls.add(link.call(Request.cmd(Command.PEXPIRE).arg(routes).arg(metaTtlMs(namespaces.apply(channel)))));
     }
     return Future.all(calls).mapEmpty();

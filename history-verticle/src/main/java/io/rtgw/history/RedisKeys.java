@@ -10,7 +10,8 @@ package io.rtgw.history;
  * &lt;prefix&gt;history:{&lt;channel&gt;}:log         stream, entry id = offset, fields t (ts), m (message JSON)
  * &lt;prefix&gt;history:{&lt;channel&gt;}:key:&lt;key&gt;   string, the first message published with that idempotency key
  * &lt;prefix&gt;history:changes                 stream, one entry per append {c, e, o}: the connection nodes' feed
- * &lt;prefix&gt;history:{&lt;channel&gt;}:routes      set of connection instance ids (node-routed namespaces)
+ * &lt;prefix&gt;history:{&lt;channel&gt;}:route       sorted set of connection instance ids (node-routed
+ *                                          namespaces), scored 2 x batch number + 1 held, + 0 removed
  * &lt;prefix&gt;history:lease:&lt;instance&gt;        string, the instance's node id; the instance's lease, with its TTL
  * &lt;prefix&gt;history:node:&lt;node&gt;            set of the instance ids of one node, to end its leases at once
  * </pre>
@@ -33,7 +34,8 @@ record RedisKeys(String prefix) {
   }
 
   String routes(String channel) {
-    return base(channel) + ":routes";
+    // not ":routes", the plain set of earlier versions: a running Redis may still hold those
+    return base(channel) + ":route";
   }
 
   /** Lease keys are this and the instance id: append.lua checks a route's lease with it. */

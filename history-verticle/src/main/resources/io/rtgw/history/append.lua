@@ -11,7 +11,7 @@
 -- ARGV[4] ts, ARGV[5] history size, ARGV[6] history age ms (the log's TTL), ARGV[7] the meta's TTL ms,
 -- ARGV[8] the idempotency window ms, ARGV[9] the channel, ARGV[10] how many changes the feed keeps
 -- (about), ARGV[11] the feed's TTL ms
--- ARGV[12] the channel's route set, only for a node-routed namespace; ARGV[13] the lease keys' prefix
+-- ARGV[12] the channel's routes (a sorted set: odd score held, even removed), only for a node-routed namespace; ARGV[13] the lease keys' prefix
 -- Returns {0, epoch, offset} for a new message, {1, first message JSON} for a key seen within the window;
 -- a node-routed channel's new message adds the instances with a live route after the offset.
 
@@ -49,11 +49,14 @@ local result = {0, epoch, offset}
 -- routes: read in the same step that sequenced the message, so a route stored before it gets the delivery
 -- and one stored after finds the message in history; a route whose instance has no live lease is dropped
 if ARGV[12] then
-  for _, instance in ipairs(redis.call('SMEMBERS', ARGV[12])) do
-    if redis.call('EXISTS', ARGV[13] .. instance) == 1 then
+  -- an odd score is a held route, an even one a removed route kept so a late batch cannot bring it back
+  local scored = redis.call('ZRANGE', ARGV[12], 0, -1, 'WITHSCORES')
+  for i = 1, #scored, 2 do
+    local instance = scored[i]
+    if redis.call('EXISTS', ARGV[13] .. instance) == 0 then
+      redis.call('ZREM', ARGV[12], instance)
+    elseif tonumber(scored[i + 1]) % 2 == 1 then
       result[#result + 1] = instance
-    else
-      redis.call('SREM', ARGV[12], instance)
     end
   end
   redis.call('PEXPIRE', ARGV[12], ARGV[7])

@@ -388,8 +388,49 @@ abstract class HistoryStoreContract {
     return await(() -> store.lease(new io.rtgw.protocol.RouteLease(instance, node, ttlMs)));
   }
 
+  /** The contract's batches are numbered as a connection instance numbers them: each above the last. */
+  private long routeSeq = System.currentTimeMillis() << 10;
+
   private void route(String instance, List<String> add, List<String> remove) {
-    await(() -> store.route(new io.rtgw.protocol.RouteChanges(instance, add, remove), c -> ROUTED));
+    route(instance, ++routeSeq, add, remove);
+  }
+
+  private void route(String instance, long seq, List<String> add, List<String> remove) {
+    await(() -> store.route(new io.rtgw.protocol.RouteChanges(instance, seq, add, remove), c -> ROUTED));
+  }
+
+  @Test
+  void a_route_batch_carried_out_after_a_newer_one_of_its_instance_changes_nothing() {
+    String kept = channel();
+    String left = channel() + "-left";
+    String instance = "late." + kept;
+    lease(instance, "node-late", LEASE_MS);
+    // the instance removed kept's route, timed out, then added it again in the next batch, and dropped left
+    long timedOut = ++routeSeq;
+    route(instance, List.of(left), List.of());
+    long newer = ++routeSeq;
+    route(instance, newer, List.of(kept), List.of(left));
+    // the timed-out batch is carried out last (a history member that was frozen thawing)
+    route(instance, timedOut, List.of(left), List.of(kept));
+
+    assertThat(append(kept, "1", null, ROUTED).routes()).as("a late remove undid a newer add").containsExactly(instance);
+    assertThat(append(left, "1", null, ROUTED).routes()).as("a late add brought back a newer remove").isEmpty();
+    assertThat(await(() -> store.routes(kept))).containsExactly(instance);
+    // and the instance's next batch still applies
+    route(instance, List.of(left), List.of(kept));
+    assertThat(append(kept, "2", null, ROUTED).routes()).isEmpty();
+    assertThat(append(left, "2", null, ROUTED).routes()).containsExactly(instance);
+  }
+
+  @Test
+  void an_unnumbered_route_batch_is_applied_as_it_comes() {
+    String channel = channel();
+    String instance = "unnumbered." + channel;
+    lease(instance, "node-unnumbered", LEASE_MS);
+    route(instance, 0, List.of(channel), List.of());
+    assertThat(append(channel, "1", null, ROUTED).routes()).containsExactly(instance);
+    route(instance, 0, List.of(), List.of(channel));
+    assertThat(append(channel, "2", null, ROUTED).routes()).isEmpty();
   }
 
   @Test
