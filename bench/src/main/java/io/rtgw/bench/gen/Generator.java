@@ -147,8 +147,10 @@ public final class Generator {
 
   /** Opens {@code count} subscribers, the i-th on {@code channels[i % n]}, a bounded number at a time. */
   private Future<JsonObject> open(JsonObject cmd) {
-    current = transport(cmd.getString("server"), cmd.getString("transport"), cmd.getString("host", "127.0.0.1"),
+    // opens to several servers at once (the cluster scenario's processes) each keep their own
+    Transport to = transport(cmd.getString("server"), cmd.getString("transport"), cmd.getString("host", "127.0.0.1"),
         cmd.getInteger("port"));
+    current = to;
     JsonArray channels = cmd.getJsonArray("channels");
     int count = cmd.getInteger("count");
     boolean track = cmd.getBoolean("track", false);
@@ -161,10 +163,16 @@ public final class Generator {
       String user = userBase == null ? null : userBase + "-" + (userFrom + i);
       Sub s = new Sub(personal ? "user:" + user : channels.getString(i % channels.size()), tally, track, false);
       s.user = user;
+      s.transport = to;
       fresh.add(s);
     }
     subs.addAll(fresh);
     return connectAll(fresh, false);
+  }
+
+  /** The transport a subscriber was opened with. */
+  private Transport via(Sub s) {
+    return s.transport != null ? s.transport : current;
   }
 
   private Future<JsonObject> connectAll(List<Sub> list, boolean resume) {
@@ -180,7 +188,7 @@ public final class Generator {
         return;
       }
       Sub s = list.get(next[0]++);
-      current.open(s, resume).onComplete(ar -> {
+      via(s).open(s, resume).onComplete(ar -> {
         if (ar.failed()) {
           failed[0]++;
           if (firstError[0] == null) {
@@ -318,7 +326,7 @@ public final class Generator {
         if (http != null) {
           http.publish(s.channel, payload);
         } else {
-          current.publish(s, payload);
+          via(s).publish(s, payload);
         }
       }
       if (sent[0] >= total) {
@@ -334,7 +342,7 @@ public final class Generator {
   private Future<JsonObject> storm() {
     long start = System.nanoTime();
     for (Sub s : subs) {
-      current.drop(s);
+      via(s).drop(s);
     }
     return connectAll(subs, true).map(r -> r.put("ms", (System.nanoTime() - start) / 1_000_000.0));
   }
@@ -400,7 +408,7 @@ public final class Generator {
   private Future<JsonObject> close() {
     for (Sub s : subs) {
       s.closed = true;
-      current.drop(s);
+      via(s).drop(s);
     }
     int n = subs.size();
     subs.clear();

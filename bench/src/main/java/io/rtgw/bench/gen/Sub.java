@@ -53,6 +53,8 @@ final class Sub {
 
   /** The user this connection identifies as ({@code ?user=}), or null for an anonymous one. */
   String user;
+  /** The server connection this subscriber was opened to (a generator may hold several at once). */
+  Transport transport;
   /** The gateway subscribed an identified connection to {@code user:<id>} (a {@code subscribed} without id). */
   boolean inboxSubscribed;
   /** The channel this subscriber tracks was confirmed subscribed. */

@@ -178,6 +178,11 @@ public final class Runner {
         default -> throw new IllegalArgumentException("unknown scenario " + name + "; use " + Settings.ALL_SCENARIOS);
       }
     }
+    // by hand, one step of a scenario again (e.g. BENCH_ONLY=cluster): the steps whose name holds it
+    String only = System.getenv("BENCH_ONLY");
+    if (only != null && !only.isBlank()) {
+      steps.removeIf(step -> !step.key().contains(only));
+    }
     return steps;
   }
 
