@@ -5,6 +5,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
@@ -15,10 +18,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether this clustered connection node can reach the tiers its clients need: a history instance
- * that answers on the bus, and a fanout instance registered in the cluster. When neither comes back
- * for {@code noticeMs} (the tiers are down, or this node was cut off from the cluster: frozen,
- * partitioned), it calls {@code onOutage} once, so the clients are told to go elsewhere rather than
- * stay connected and unserved; it calls it again only after the tiers were back in between.
+ * that answers on the bus, and a fanout instance registered in the cluster. When they stay out of reach
+ * (the tiers are down, or this node was cut off from the cluster: frozen, partitioned), it calls
+ * {@code onOutage} once, so the clients are told to go elsewhere rather than stay connected and unserved;
+ * it calls it again only after the tiers were back in between.
+ *
+ * <p>Out of reach is told apart from slow. Only <em>gone</em> moves clients: no member of this node's
+ * cluster serves history or fanout (this node was cut off, or the cluster dropped the tier's members) for
+ * {@code noticeMs}, counted from when the tiers stopped answering. A history that is registered but does
+ * not answer its pings is <em>silent</em>: logged, but the clients stay. A core swamped by a connection
+ * storm answers seconds late, every connection node shares it, so sending every client elsewhere at once
+ * gains nothing and adds a reconnect storm (the bench's 57,000 connections over 3 processes did exactly
+ * that). A frozen core is dropped by the cluster's failure detection ({@code cluster.maxNoHeartbeatSeconds})
+ * and is gone from then. Pings overlap, one per tick, a late answer counting.
  *
  * <p>A history store that is down (Redis) does not count: history still answers, publishes fail fast
  * with {@code unavailable} and live delivery goes on, and every node shares that store, so moving the
@@ -28,25 +40,38 @@ final class OutageWatch {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutageWatch.class);
 
+  /** How long a ping may wait, in notice windows: long enough for a late answer to count. */
+  private static final int PING_WAIT_FACTOR = 4;
+
   private final Vertx vertx;
   private final ClusterManager manager;
   private final long noticeMs;
+  private final long every;
   private final Runnable onOutage;
   private final DeliveryOptions ping;
   private final long timer;
-  /** When the tiers were last seen within reach, or -1 while they are and nothing is due. */
+  /** When the tiers were first seen out of reach, or -1 while they are within it. */
   private long unreachableSince = -1;
+  /**
+   * When the oldest ping sent since history last answered went out, or -1 when none waits: silence is
+   * counted from a ping sent, so a node thawing from a freeze does not count its own freeze as silence.
+   */
+  private long waitingSince = -1;
+  /** The newest ping that has an outcome failed because no member serves history. */
+  private boolean historyGone;
+  private long pingsSent;
+  private long newestOutcome;
   private boolean noticed;
-  private boolean checking;
+  private boolean lookingUpFanout;
 
   OutageWatch(Vertx vertx, long noticeMs, Runnable onOutage) {
     this.vertx = vertx;
     this.manager = ((VertxInternal) vertx).clusterManager();
     this.noticeMs = noticeMs;
     this.onOutage = onOutage;
-    // checked a few times within the notice window, each check bounded by the time between two
-    long every = Math.max(100, noticeMs / 4);
-    this.ping = new DeliveryOptions().setSendTimeout(every);
+    // checked a few times within the notice window
+    this.every = Math.max(100, noticeMs / 4);
+    this.ping = new DeliveryOptions().setSendTimeout(noticeMs * PING_WAIT_FACTOR);
     this.timer = vertx.setPeriodic(every, id -> check());
   }
 
@@ -57,32 +82,14 @@ final class OutageWatch {
 
   /** Checks now, e.g. when a member left, instead of at the next tick. */
   void check() {
-    if (checking) {
+    pingHistory();
+    if (lookingUpFanout) {
       return;
     }
-    checking = true;
-    reachable().onComplete(ar -> {
-      checking = false;
-      long now = System.currentTimeMillis();
-      if (ar.succeeded() && ar.result()) {
-        if (unreachableSince >= 0) {
-          LOG.info("History and fanout are within reach again after {} ms", now - unreachableSince);
-        }
-        unreachableSince = -1;
-        noticed = false;
-        return;
-      }
-      if (unreachableSince < 0) {
-        unreachableSince = now;
-        // a moment without them is common (a member restarting, a probe timing out under load): the line
-        // that matters is the notice itself
-        LOG.info("No history or no fanout member within reach; clients are told to reconnect elsewhere in {} ms "
-            + "unless they come back", noticeMs);
-      }
-      if (!noticed && now - unreachableSince >= noticeMs) {
-        noticed = true;
-        onOutage.run();
-      }
+    lookingUpFanout = true;
+    fanoutRegistered().onComplete(ar -> {
+      lookingUpFanout = false;
+      judge(ar.succeeded() && ar.result());
     });
   }
 
@@ -90,14 +97,54 @@ final class OutageWatch {
     vertx.cancelTimer(timer);
   }
 
-  private Future<Boolean> reachable() {
-    Future<Boolean> history = vertx.eventBus().<JsonObject>request(Addresses.HISTORY_HEALTH, new JsonObject(), ping)
-        .map(reply -> true)
-        .otherwise(false);
+  private void pingHistory() {
+    long id = ++pingsSent;
+    if (waitingSince < 0) {
+      waitingSince = System.currentTimeMillis();
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.HISTORY_HEALTH, new JsonObject(), ping).onComplete(ar -> {
+      if (ar.succeeded()) {
+        waitingSince = -1;
+      }
+      // pings overlap: an old one timing out must not hide that a newer one found nobody
+      if (id < newestOutcome) {
+        return;
+      }
+      newestOutcome = id;
+      historyGone = ar.failed() && ar.cause() instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS;
+    });
+  }
+
+  private void judge(boolean fanout) {
+    long now = System.currentTimeMillis();
+    boolean gone = historyGone || !fanout;
+    long silentFor = waitingSince < 0 ? 0 : now - waitingSince;
+    // an answer is due about once a tick: overdue by two, and history is not within reach for now
+    if (!gone && silentFor <= 2 * every) {
+      if (unreachableSince >= 0) {
+        LOG.info("History and fanout are within reach again after {} ms", now - unreachableSince);
+      }
+      unreachableSince = -1;
+      noticed = false;
+      return;
+    }
+    if (unreachableSince < 0) {
+      unreachableSince = now;
+      // a moment without them is common (a member restarting, a core slow under a burst): the line that
+      // matters is the notice itself
+      LOG.info("History or fanout not answering ({}); clients are told to reconnect elsewhere if no member serves "
+          + "them for {} ms", gone ? "no member serves them" : "history silent", noticeMs);
+    }
+    if (!noticed && gone && now - unreachableSince >= noticeMs) {
+      noticed = true;
+      onOutage.run();
+    }
+  }
+
+  private Future<Boolean> fanoutRegistered() {
     // completed on the cluster manager's thread; its callbacks must run on this verticle's
-    Promise<List<RegistrationInfo>> fanout = ((io.vertx.core.internal.ContextInternal) vertx.getOrCreateContext()).promise();
+    Promise<List<RegistrationInfo>> fanout = ((ContextInternal) vertx.getOrCreateContext()).promise();
     manager.getRegistrations(Addresses.CLIENT_PUBLISH, fanout);
-    Future<Boolean> registered = fanout.future().map(list -> PendingRequests.servedByAMember(manager, list)).otherwise(false);
-    return Future.all(history, registered).map(all -> history.result() && registered.result());
+    return fanout.future().map(list -> PendingRequests.servedByAMember(manager, list)).otherwise(false);
   }
 }
