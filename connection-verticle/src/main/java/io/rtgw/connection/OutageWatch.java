@@ -23,14 +23,14 @@ import org.slf4j.LoggerFactory;
  * {@code onOutage} once, so the clients are told to go elsewhere rather than stay connected and unserved;
  * it calls it again only after the tiers were back in between.
  *
- * <p>Out of reach is told apart from slow. Only <em>gone</em> moves clients: no member of this node's
- * cluster serves history or fanout (this node was cut off, or the cluster dropped the tier's members) for
- * {@code noticeMs}, counted from when the tiers stopped answering. A history that is registered but does
- * not answer its pings is <em>silent</em>: logged, but the clients stay. A core swamped by a connection
- * storm answers seconds late, every connection node shares it, so sending every client elsewhere at once
- * gains nothing and adds a reconnect storm (the bench's 57,000 connections over 3 processes did exactly
- * that). A frozen core is dropped by the cluster's failure detection ({@code cluster.maxNoHeartbeatSeconds})
- * and is gone from then. Pings overlap, one per tick, a late answer counting.
+ * <p>Out of reach is told apart from slow. <em>Gone</em> (no member of this node's cluster serves history
+ * or fanout: this node was cut off, or the cluster dropped the tier's members) moves the clients once the
+ * tiers have not answered for {@code noticeMs}. A history that is registered but does not answer its pings
+ * is <em>silent</em>, and moves them only after {@link #SILENT_FACTOR} times that: a core swamped by a
+ * connection storm answers seconds late, every connection node shares it, so sending every client
+ * elsewhere at once gains nothing and adds a reconnect storm (the bench's 57,000 connections over 3
+ * processes did exactly that at 3 s). A frozen core is still told within the silent window, or sooner
+ * once the cluster's failure detection drops it. Pings overlap, one per tick, a late answer counting.
  *
  * <p>A history store that is down (Redis) does not count: history still answers, publishes fail fast
  * with {@code unavailable} and live delivery goes on, and every node shares that store, so moving the
@@ -40,6 +40,8 @@ final class OutageWatch {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutageWatch.class);
 
+  /** How many notice windows a registered history may stay silent before its clients are moved. */
+  static final int SILENT_FACTOR = 3;
   /** How long a ping may wait, in notice windows: long enough for a late answer to count. */
   private static final int PING_WAIT_FACTOR = 4;
 
@@ -133,9 +135,11 @@ final class OutageWatch {
       // a moment without them is common (a member restarting, a core slow under a burst): the line that
       // matters is the notice itself
       LOG.info("History or fanout not answering ({}); clients are told to reconnect elsewhere if no member serves "
-          + "them for {} ms", gone ? "no member serves them" : "history silent", noticeMs);
+          + "them for {} ms, or history stays silent for {} ms", gone ? "no member serves them" : "history silent",
+          noticeMs, SILENT_FACTOR * noticeMs);
     }
-    if (!noticed && gone && now - unreachableSince >= noticeMs) {
+    boolean due = gone ? now - unreachableSince >= noticeMs : silentFor >= SILENT_FACTOR * noticeMs;
+    if (!noticed && due) {
       noticed = true;
       onOutage.run();
     }
