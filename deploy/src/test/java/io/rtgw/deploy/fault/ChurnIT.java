@@ -59,7 +59,7 @@ class ChurnIT {
         publishers.add(new KeyedPublisher("feed:churn-" + c, "churn", null, ports, 100, Duration.ofSeconds(10)).start(MESSAGES, RATE));
       }
       for (KeyedPublisher p : publishers) {
-        assertThat(p.await(Duration.ofSeconds(180))).as("every publish acknowledged").isTrue();
+        p.assertAcknowledged(Duration.ofSeconds(180), cluster);
       }
       long publishedMs = System.currentTimeMillis() - t0;
       churning = false;

@@ -93,7 +93,7 @@ class ConnectionNodeKillIT {
             w, survivors.get(w), USERS, first, latest[w]);
       }
 
-      assertThat(publisher.await(Duration.ofSeconds(60))).as("every publish acknowledged").isTrue();
+      publisher.assertAcknowledged(Duration.ofSeconds(60), cluster);
       long last = publisher.acks().values().stream().mapToLong(a -> a.getLong("offset")).max().orElseThrow();
       assertThat(last).isEqualTo(MESSAGES);
       List<Subscriber> all = new ArrayList<>(users);

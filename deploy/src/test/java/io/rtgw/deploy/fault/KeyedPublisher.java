@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class KeyedPublisher implements AutoCloseable {
 
-  /** One failed attempt: when, how long it took to fail, and what it got. */
-  record Failure(long atMs, long tookMs, int status, String code) {
+  /** One failed attempt: when, how long it took to fail, and what it got (the error's code and sentence). */
+  record Failure(long atMs, long tookMs, int status, String code, String message) {
   }
 
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -98,6 +98,16 @@ final class KeyedPublisher implements AutoCloseable {
     return true;
   }
 
+  /**
+   * {@link #await}, failing the test when the time runs out; the message counts the failed attempts by
+   * their sentence and carries the processes' last warnings, since a CI summary may keep nothing else.
+   */
+  void assertAcknowledged(Duration within, ProcessCluster cluster) throws InterruptedException {
+    boolean acknowledged = await(within);
+    org.assertj.core.api.Assertions.assertThat(acknowledged).as("every publish to " + channel + " acknowledged; " + acks.size()
+        + " of " + cap + " were; failed attempts " + failuresByMessage() + "; " + cluster.warnings(15)).isTrue();
+  }
+
   private void attempt(int i, int portIndex) {
     int index = portIndex % ports.size();
     for (int k = 0; k < ports.size() && skip.contains(ports.get(index)); k++) {
@@ -118,17 +128,18 @@ final class KeyedPublisher implements AutoCloseable {
         return;
       }
       Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-      String code = cause != null ? cause.getClass().getSimpleName() : codeOf(r.body());
+      String code = cause != null ? cause.getClass().getSimpleName() : field(r.body(), "code");
+      String message = cause != null ? String.valueOf(cause.getMessage()) : field(r.body(), "message");
       synchronized (failures) {
-        failures.add(new Failure(System.currentTimeMillis(), took, e != null ? 0 : r.statusCode(), code));
+        failures.add(new Failure(System.currentTimeMillis(), took, e != null ? 0 : r.statusCode(), code, message));
       }
       timer.schedule(() -> attempt(i, nextIndex), retryDelayMs, TimeUnit.MILLISECONDS);
     });
   }
 
-  private static String codeOf(String body) {
+  private static String field(String body, String name) {
     try {
-      return new JsonObject(body).getString("code", "?");
+      return new JsonObject(body).getString(name, "?");
     } catch (RuntimeException e) {
       return "not json";
     }
@@ -137,6 +148,15 @@ final class KeyedPublisher implements AutoCloseable {
   /** Acknowledged replies by message number. */
   Map<Integer, JsonObject> acks() {
     return new TreeMap<>(acks);
+  }
+
+  /** The failed attempts counted by status, code and sentence: what a failing assertion should show. */
+  Map<String, Long> failuresByMessage() {
+    Map<String, Long> by = new TreeMap<>();
+    for (Failure f : failures()) {
+      by.merge(f.status() + " " + f.code() + ": " + f.message(), 1L, Long::sum);
+    }
+    return by;
   }
 
   List<Failure> failures() {

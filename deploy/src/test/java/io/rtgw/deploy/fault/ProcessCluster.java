@@ -156,6 +156,11 @@ public final class ProcessCluster implements AutoCloseable {
             n.env.put("GATEWAY_HTTP_HOST", "127.0.0.1");
             n.env.put("GATEWAY_HTTP_PORT", String.valueOf(n.httpPort));
           }
+          // 8 s rather than the default 5: on a 2-core machine shared with other test runs, the work that
+          // follows a member's removal (partition migration, every node's subscription cleanup) or a few
+          // seconds of steal time delayed healthy members' heartbeats by 5-6 s now and then, and the cluster
+          // dropped one of them; what a test is about then drowns in a merge
+          n.env.put("GATEWAY_CLUSTER_MAX_NO_HEARTBEAT_SECONDS", "8");
           n.env.putAll(env);
           n.env.putAll(roleEnv.getOrDefault(n.role, Map.of()));
           cluster.nodes.put(n.name, n);
@@ -470,6 +475,25 @@ public final class ProcessCluster implements AutoCloseable {
     for (Node n : nodes.values()) {
       System.out.printf("----- %s, last %d lines of %s%n%s%n", n, lines, n.log, tail(n.logText(), lines));
     }
+  }
+
+  /**
+   * The last {@code max} WARN and ERROR lines of all processes, in time order, each after its process's
+   * name: a digest short enough for an assertion's message, which is often all a CI summary keeps.
+   */
+  public String warnings(int max) {
+    List<String> lines = new ArrayList<>();
+    for (Node n : nodes.values()) {
+      for (String line : n.logText().split("\n")) {
+        if (line.contains(" WARN ") || line.contains(" ERROR ")) {
+          // ISO timestamps first on every line: sorting the lines sorts them in time
+          lines.add((line.length() > 300 ? line.substring(0, 300) + "..." : line) + "  <" + n.name() + ">");
+        }
+      }
+    }
+    java.util.Collections.sort(lines);
+    List<String> last = lines.subList(Math.max(0, lines.size() - max), lines.size());
+    return last.isEmpty() ? "(no process logged a warning)" : lines.size() + " warnings, the last " + last.size() + ":\n" + String.join("\n", last);
   }
 
   /** Removes the log directory: for a run whose logs nobody needs (see {@link ClusterExtension}). */

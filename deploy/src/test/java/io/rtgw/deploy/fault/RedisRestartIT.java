@@ -56,7 +56,7 @@ class RedisRestartIT {
            KeyedPublisher publisher = new KeyedPublisher(CHANNEL, "before", null, ports, 100, Duration.ofSeconds(10))) {
         stream.await(e -> e.type().equals("subscribed"));
         publisher.start(BEFORE, 25);
-        assertThat(publisher.await(Duration.ofSeconds(60))).isTrue();
+        publisher.assertAcknowledged(Duration.ofSeconds(60), cluster);
         oldEpoch = publisher.acks().get(1).getString("epoch");
         stream.awaitMessages(BEFORE);
         sseCursor = stream.lastId();

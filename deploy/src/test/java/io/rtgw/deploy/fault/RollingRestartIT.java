@@ -59,7 +59,7 @@ class RollingRestartIT {
         Thread.sleep(1_000);
       }
       int published = publisher.finish();
-      assertThat(publisher.await(Duration.ofSeconds(60))).as("every publish acknowledged").isTrue();
+      publisher.assertAcknowledged(Duration.ofSeconds(60), cluster);
       List<Long> offsets = publisher.acks().values().stream().map(a -> a.getLong("offset")).sorted().toList();
       assertThat(Tally.of(offsets, 1, published).clean()).as("acknowledged offsets are 1.." + published).isTrue();
 
