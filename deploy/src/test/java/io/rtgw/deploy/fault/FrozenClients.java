@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -188,9 +187,8 @@ final class FrozenClients {
     final int home;
     private final List<Integer> ports;
     private final WebSocketClient client;
-    private final Map<String, Integer> leaves = new ConcurrentHashMap<>();
-    private final List<long[]> leaveTimes = new CopyOnWriteArrayList<>();
-    private final List<String> leaveUsers = new CopyOnWriteArrayList<>();
+    /** The presence events of the channel this client saw: when, whose, "join" or "leave". */
+    private final List<PresenceEvent> events = new CopyOnWriteArrayList<>();
     private int index;
     private ClientWebSocket ws;
     private String epoch;
@@ -275,9 +273,9 @@ final class FrozenClients {
 
     Map<String, Integer> leavesSince(long since) {
       Map<String, Integer> out = new TreeMap<>();
-      for (int i = 0; i < leaveTimes.size(); i++) {
-        if (leaveTimes.get(i)[0] >= since) {
-          out.merge(leaveUsers.get(i), 1, Integer::sum);
+      for (PresenceEvent e : events) {
+        if (e.at() >= since && e.leave()) {
+          out.merge(e.user(), 1, Integer::sum);
         }
       }
       return out;
@@ -285,17 +283,25 @@ final class FrozenClients {
 
     long lastLeaveSince(long since, String prefix) {
       long at = -1;
-      for (int i = 0; i < leaveTimes.size(); i++) {
-        if (leaveTimes.get(i)[0] >= since && leaveUsers.get(i).startsWith(prefix)) {
-          at = Math.max(at, leaveTimes.get(i)[0]);
+      for (PresenceEvent e : events) {
+        if (e.at() >= since && e.leave() && e.user().startsWith(prefix)) {
+          at = Math.max(at, e.at());
         }
       }
       return at;
     }
 
+    /**
+     * {@code user}'s joins and leaves since {@code since}, in order, as "join leave ...": a stale departure
+     * shows as two leaves with no join between them.
+     */
+    String presenceOf(String user, long since) {
+      return events.stream().filter(e -> e.at() >= since && e.user().equals(user)).map(PresenceEvent::type)
+          .collect(java.util.stream.Collectors.joining(" "));
+    }
+
     void forgetEvents() {
-      leaveTimes.clear();
-      leaveUsers.clear();
+      events.clear();
     }
 
     private synchronized void connect() {
@@ -356,9 +362,8 @@ final class FrozenClients {
           gaps += offset - last - 1;
         }
         last = offset;
-      } else if ("leave".equals(type) && CHANNEL.equals(f.getString("channel"))) {
-        leaveTimes.add(new long[] {System.currentTimeMillis()});
-        leaveUsers.add(f.getString("user"));
+      } else if (("leave".equals(type) || "join".equals(type)) && CHANNEL.equals(f.getString("channel"))) {
+        events.add(new PresenceEvent(System.currentTimeMillis(), f.getString("user"), type));
       } else if ("reset".equals(type) && CHANNEL.equals(f.getString("channel"))) {
         resets++;
       } else if ("reconnect".equals(type)) {
@@ -406,6 +411,13 @@ final class FrozenClients {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** One presence event a follower saw. */
+  record PresenceEvent(long at, String user, String type) {
+    boolean leave() {
+      return type.equals("leave");
     }
   }
 }
