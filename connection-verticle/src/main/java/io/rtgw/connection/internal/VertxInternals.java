@@ -119,16 +119,26 @@ public final class VertxInternals {
    * until the peer reads or goes, or TCP gives up on it.
    */
   public void abort(HttpConnection connection) {
+    aborter(connection).run();
+  }
+
+  /**
+   * What {@link #abort} does to {@code connection}, to run later. With the internals it holds only Netty's
+   * channel, which the open WebSocket holds anyway: the connection a WebSocket was upgraded from keeps its
+   * HTTP request, response and their headers (about 2 KB), and a WebSocket lives for hours.
+   */
+  public Runnable aborter(HttpConnection connection) {
     if (on && connection instanceof ConnectionBase base) {
       io.netty.channel.Channel channel = base.channelHandlerContext().channel();
-      if (channel.isOpen()) {
-        channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
-        // below the pipeline: Vert.x's handler turns a pipeline close into a write queued behind the rest
-        channel.unsafe().close(channel.voidPromise());
-      }
-      return;
+      return () -> {
+        if (channel.isOpen()) {
+          channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+          // below the pipeline: Vert.x's handler turns a pipeline close into a write queued behind the rest
+          channel.unsafe().close(channel.voidPromise());
+        }
+      };
     }
-    connection.close();
+    return connection::close;
   }
 
   /** A text frame over UTF-8 bytes shared by many connections: wrapped, not copied or re-encoded. */

@@ -84,7 +84,8 @@ public final class SseTransport {
           limits.release(ip, who.user());
         }, config.websocket().closeTimeoutMs(),
         // an HTTP/2 connection carries other streams: only this one is reset
-        request.version() == HttpVersion.HTTP_2 ? () -> ctx.response().reset() : () -> internals.abort(request.connection()));
+        // neither holds the routing context or the request wrapper, which a long stream would keep alive
+        request.version() == HttpVersion.HTTP_2 ? resetter(ctx.response()) : internals.aborter(request.connection()));
     self[0] = stream;
     streams.add(stream);
     stream.start(resume);
@@ -118,5 +119,9 @@ public final class SseTransport {
     for (SseStream s : new ArrayList<>(streams)) {
       s.ping();
     }
+  }
+
+  private static Runnable resetter(io.vertx.core.http.HttpServerResponse response) {
+    return () -> response.reset();
   }
 }

@@ -123,7 +123,7 @@ public final class WsTransport {
               ? sessions.open(who, sink, options, "ws", (io.rtgw.connection.events.ServerSide) sink)
               : sessions.open(client, who, sink, options, "ws", (io.rtgw.connection.events.ServerSide) sink),
           sessions.hooks(), () -> connections.remove(self[0]), auth,
-          new WsLimits(limits, ip), pipelineCloses, () -> internals.abort(request.connection()));
+          new WsLimits(limits, ip), pipelineCloses, internals.aborter(request.connection()));
       self[0] = c;
       connections.add(c);
       pingOrder.addLast(c);
