@@ -427,6 +427,8 @@ class WebSocketTransport extends Transport {
     this.nextId = 1;
     this.pending = new Map();
     this.subscribed = new Set();
+    /** Channel -> failed subscribe attempts in a row, for the back-off of a retried subscribe. */
+    this.retries = new Map();
     let ws;
     try {
       ws = new WebSocket(params.length ? url + '?' + params.join('&') : url);
@@ -514,10 +516,19 @@ class WebSocketTransport extends Transport {
       if (at) cmd.since = at;
       this._send(cmd, f => {
         if (f.type === 'subscribed') {
+          this.retries.delete(channel);
           rt._subscribed(f);
         } else if (f.type === 'error') {
           this.subscribed.delete(channel);
           console.warn(`subscribe ${channel}: ${f.code}: ${f.message}`);
+          // a tier that did not answer in time (a core swamped by a burst of connects) is passing: try
+          // again, backing off, rather than stay connected without the channel; a refusal is final
+          if (f.code === 'unavailable' || f.code === 'internal') {
+            const attempt = (this.retries.get(channel) || 0) + 1;
+            this.retries.set(channel, attempt);
+            const delay = Math.min(5000, 250 * 2 ** attempt) * (0.5 + Math.random() / 2);
+            setTimeout(() => this.channelsChanged(), delay);
+          }
         }
       });
     }
