@@ -247,9 +247,8 @@ public final class ConnectionVerticle extends VerticleBase {
       return;
     }
     long window = config.delivery().outageReconnectWindowMs();
-    LOG.warn("No history or fanout within reach for {} ms: telling {} WebSocket clients, {} SSE streams and {} "
-        + "held polls to reconnect elsewhere within {} ms", config.delivery().outageNoticeMs(), ws.size(), sse.size(),
-        polls.size(), window);
+    LOG.warn("History or fanout out of reach: telling {} WebSocket clients, {} SSE streams and {} held polls to "
+        + "reconnect elsewhere within {} ms", ws.size(), sse.size(), polls.size(), window);
     io.rtgw.connection.metrics.GatewayMetrics.current().outageNotice();
     ws.drain(window);
     sse.drain(window);

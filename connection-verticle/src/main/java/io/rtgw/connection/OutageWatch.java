@@ -28,9 +28,12 @@ import org.slf4j.LoggerFactory;
  * tiers have not answered for {@code noticeMs}. A history that is registered but does not answer its pings
  * is <em>silent</em>, and moves them only after {@link #SILENT_FACTOR} times that: a core swamped by a
  * connection storm answers seconds late, every connection node shares it, so sending every client
- * elsewhere at once gains nothing and adds a reconnect storm (the bench's 57,000 connections over 3
- * processes did exactly that at 3 s). A frozen core is still told within the silent window, or sooner
- * once the cluster's failure detection drops it. Pings overlap, one per tick, a late answer counting.
+ * elsewhere gains nothing and adds a reconnect storm (the bench's 57,000 connections over 3 processes
+ * did exactly that at 3 s, and again at 9 s: the core was silent for 13.6 s while they opened). A frozen
+ * core stops its heartbeats, so the cluster's failure detection drops it and it is gone, silence
+ * counted from before: its clients are told at once then. The silent window is the last resort for a
+ * history that keeps its membership and answers nothing. Pings overlap, one per tick, a late answer
+ * counting.
  *
  * <p>A history store that is down (Redis) does not count: history still answers, publishes fail fast
  * with {@code unavailable} and live delivery goes on, and every node shares that store, so moving the
@@ -41,7 +44,7 @@ final class OutageWatch {
   private static final Logger LOG = LoggerFactory.getLogger(OutageWatch.class);
 
   /** How many notice windows a registered history may stay silent before its clients are moved. */
-  static final int SILENT_FACTOR = 3;
+  static final int SILENT_FACTOR = 10;
   /** How long a ping may wait, in notice windows: long enough for a late answer to count. */
   private static final int PING_WAIT_FACTOR = 4;
 
@@ -141,6 +144,7 @@ final class OutageWatch {
     boolean due = gone ? now - unreachableSince >= noticeMs : silentFor >= SILENT_FACTOR * noticeMs;
     if (!noticed && due) {
       noticed = true;
+      LOG.warn(gone ? "No member serves history or fanout for {} ms" : "History silent for {} ms", gone ? now - unreachableSince : silentFor);
       onOutage.run();
     }
   }
