@@ -31,6 +31,8 @@ public final class Generator {
 
   /** Connection attempts in flight at once: more only overflows the server's accept backlog. */
   static final int CONNECT_WINDOW = 500;
+  /** How long an open may go without one subscriber finishing before it answers with what is pending. */
+  private static final long STALL_MS = 60_000;
   /** Most connections one process may hold (the box allows 20,000 open files per process). */
   public static final int MAX_CONNECTIONS = 5000;
   private static final long TICK_MS = 1;
@@ -182,6 +184,18 @@ public final class Generator {
     int[] finished = {0};
     int[] failed = {0};
     String[] firstError = {null};
+    long[] lastFinish = {System.nanoTime()};
+    // an open that never completes (a subscribe answered with an error the client does not retry, a
+    // frame lost) would hold the whole step until the runner's timeout with nothing to say why: past a
+    // minute without progress the answer comes with what each pending subscriber still waits for
+    long watchdog = vertx.setPeriodic(STALL_MS, STALL_MS, t -> {
+      if (!done.future().isComplete() && System.nanoTime() - lastFinish[0] > STALL_MS * 1_000_000L) {
+        done.tryComplete(new JsonObject().put("opened", finished[0] - failed[0]).put("failed", failed[0])
+            .put("pending", list.size() - finished[0]).put("pendingStates", pendingStates(list))
+            .put("ms", (System.nanoTime() - start) / 1_000_000.0).put("error", firstError[0]));
+      }
+    });
+    done.future().onComplete(ar -> vertx.cancelTimer(watchdog));
     Runnable[] launch = new Runnable[1];
     launch[0] = () -> {
       if (next[0] >= list.size()) {
@@ -189,6 +203,7 @@ public final class Generator {
       }
       Sub s = list.get(next[0]++);
       via(s).open(s, resume).onComplete(ar -> {
+        lastFinish[0] = System.nanoTime();
         if (ar.failed()) {
           failed[0]++;
           if (firstError[0] == null) {
@@ -212,6 +227,23 @@ public final class Generator {
       launch[0].run();
     }
     return done.future();
+  }
+
+  /** How the subscribers whose open has not completed stand, counted: connected, subscribed, errors seen. */
+  private static JsonObject pendingStates(List<Sub> list) {
+    java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+    for (Sub s : list) {
+      if (!s.ready.future().isComplete()) {
+        String state = (s.ws == null && s.request == null ? "not connected" : "connected")
+            + (s.user == null ? "" : s.inboxSubscribed ? ", inbox subscribed" : ", no inbox")
+            + (s.personal() ? "" : s.channelSubscribed ? ", channel subscribed" : ", channel not subscribed")
+            + (s.errorFrames > 0 ? ", error frames" : "") + (s.serverCloses > 0 ? ", closed by the server" : "");
+        counts.merge(state, 1, Integer::sum);
+      }
+    }
+    JsonObject o = new JsonObject();
+    counts.forEach(o::put);
+    return o;
   }
 
   /**

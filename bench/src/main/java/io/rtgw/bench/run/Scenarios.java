@@ -316,13 +316,16 @@ final class Scenarios {
         }
       }
       long opened = 0;
+      long pending = 0;
       for (CompletableFuture<JsonObject> o : opening) {
         JsonObject r = o.orTimeout(900, java.util.concurrent.TimeUnit.SECONDS).join();
         opened += r.getLong("opened");
+        pending += reportPending(r);
       }
       Map<String, Double> f = new LinkedHashMap<>();
       f.put("connections", (double) opened);
       f.put("failed_connections", (double) (total - opened));
+      f.put("opens_never_completed", (double) pending);
       ServerUnderTest.sleep(pastTheOpening(sh));
       long cpu = c.cpuMillis();
       long commands = c.redis.commandsProcessed();
@@ -579,10 +582,22 @@ final class Scenarios {
       if (r.getString("error") != null) {
         error = r.getString("error");
       }
+      if (reportPending(r) > 0) {
+        error = "pending " + r.getJsonObject("pendingStates").encode() + (error == null ? "" : "; " + error);
+      }
     }
     if (opened < expected) {
       throw new IllegalStateException("opened " + opened + " of " + expected + " subscribers: " + error);
     }
+  }
+
+  /** The opens a generator gave up waiting for (see Generator.connectAll), logged with their states; how many. */
+  private static long reportPending(JsonObject opened) {
+    long pending = opened.getLong("pending", 0L);
+    if (pending > 0) {
+      System.err.println("bench: " + pending + " opens never completed: " + opened.getJsonObject("pendingStates").encode());
+    }
+    return pending;
   }
 
   /** nchan acknowledges no subscription: wait until its own counts show {@code total} on these channels (bounded). */
