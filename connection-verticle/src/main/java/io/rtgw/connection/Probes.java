@@ -107,8 +107,9 @@ final class Probes {
     }
     Future.all(answered)
         .timeout(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .onSuccess(v -> promise.complete(Status.OK(new JsonObject().put("checked", answered.size()))))
-        .onFailure(e -> promise.complete(Status.KO(new JsonObject()
+        // try, as in tier(): the procedure's own timeout may have completed it
+        .onSuccess(v -> promise.tryComplete(Status.OK(new JsonObject().put("checked", answered.size()))))
+        .onFailure(e -> promise.tryComplete(Status.KO(new JsonObject()
             .put("checked", answered.size())
             .put("answered", answered.stream().filter(Future::succeeded).count()))));
   }
@@ -141,13 +142,15 @@ final class Probes {
   /** Up when the tier answers and says its store is reachable; the store's name as data. */
   private void tier(String address, Promise<Status> promise) {
     vertx.eventBus().<JsonObject>request(address, new JsonObject(), busOptions).onComplete(ar -> {
+      // try: the health checks time a procedure out themselves, and a reply (or our own timeout) later
+      // than theirs found the promise complete and threw on the event loop
       if (ar.failed()) {
-        promise.complete(Status.KO(new JsonObject().put("reachable", false)));
+        promise.tryComplete(Status.KO(new JsonObject().put("reachable", false)));
         return;
       }
       JsonObject body = ar.result().body();
       boolean healthy = body.getBoolean("healthy", false);
-      promise.complete(new Status().setOk(healthy)
+      promise.tryComplete(new Status().setOk(healthy)
           .setData(new JsonObject().put("reachable", true).put("store", body.getString("store"))));
     });
   }

@@ -128,6 +128,16 @@ abstract class WsDialect {
         readyOnceBoth(s);
       } else if (Payload.indexOf(frame, ERROR, 0) >= 0) {
         s.errorFrames++;
+        // as realtime.js does: a refused subscribe of its own (id 1) is tried again after a moment, the
+        // error still counted; the inbox is the gateway's to retry
+        if (Payload.indexOf(frame, ID_1, 0) >= 0 && !s.channelSubscribed && !s.personal()) {
+          int generation = s.generation;
+          io.vertx.core.Vertx.currentContext().owner().setTimer(500 + (long) (Math.random() * 1500), t -> {
+            if (generation == s.generation && !ws.isClosed() && !s.channelSubscribed) {
+              onOpen(s, ws, s.epoch != null);
+            }
+          });
+        }
       } else if (Payload.indexOf(frame, RESET, 0) >= 0) {
         s.resets++;
       }
