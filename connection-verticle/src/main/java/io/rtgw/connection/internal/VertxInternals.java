@@ -78,20 +78,24 @@ public final class VertxInternals {
     }
   }
 
-  /**
-   * For the server's connection handler: a connection that has just opened gets a small outbound queue,
-   * before its first request is read (the one point where no write can be under way on it).
-   */
-  public void opened(HttpConnection connection) {
-    if (on) {
-      OutboundQueues.shrink(connection);
-    }
-  }
-
   /** Gives an upgraded WebSocket (and the connection it came from, unless already done) small outbound queues. */
   public void shrinkQueues(ServerWebSocket ws, HttpConnection upgradedFrom) {
     if (on) {
       OutboundQueues.shrink(ws, upgradedFrom);
+    }
+  }
+
+  /** After the upgrade, on the WebSocket's loop: Vert.x lets go of the upgraded request ({@link UpgradeLeftovers}). */
+  public void releaseUpgradeRequest(ServerWebSocket ws) {
+    if (on) {
+      UpgradeLeftovers.releaseRequest(ws);
+    }
+  }
+
+  /** Once nothing reads the upgrade's headers any more: the WebSocket's copy goes ({@link UpgradeLeftovers}). */
+  public void releaseUpgradeHeaders(ServerWebSocket ws) {
+    if (on) {
+      UpgradeLeftovers.releaseHeaders(ws);
     }
   }
 

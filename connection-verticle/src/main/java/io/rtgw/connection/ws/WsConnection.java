@@ -166,6 +166,8 @@ final class WsConnection implements Sink, ServerSide {
       return;
     }
     session = sessions.open(client, this, identity);
+    // the connect hook has read the headers, or there is none: nothing reads them from here on
+    internals.releaseUpgradeHeaders(ws);
     JsonObject connected = reply(id, "connected").put(Fields.CLIENT, session.clientId());
     if (identity.user() != null) {
       connected.put(Fields.USER, identity.user());

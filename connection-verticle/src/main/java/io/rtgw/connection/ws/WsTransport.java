@@ -125,6 +125,8 @@ public final class WsTransport {
           sessions.hooks(), () -> connections.remove(self[0]), auth,
           new WsLimits(limits, ip), pipelineCloses, internals.aborter(request.connection()));
       self[0] = c;
+      // everything above has taken what it needs of the request
+      internals.releaseUpgradeRequest(ws);
       connections.add(c);
       pingOrder.addLast(c);
       io.rtgw.connection.metrics.GatewayMetrics.current().connectionOpened(io.rtgw.connection.metrics.GatewayMetrics.WS);
