@@ -40,7 +40,11 @@ class PingPongTest {
           if (end < 0) {
             return;
           }
-          assertThat(text).startsWith("HTTP/1.1 101");
+          if (!text.startsWith("HTTP/1.1 101")) {
+            // thrown in a handler it would be swallowed, and the test would only time out waiting for a ping
+            pinged.completeExceptionally(new AssertionError("the upgrade was answered: " + text.substring(0, end)));
+            return;
+          }
           upgraded[0] = true;
           frames.appendBuffer(head.getBuffer(end + 4, head.length()));
         }
@@ -49,7 +53,14 @@ class PingPongTest {
       silent.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
           + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
 
-      WsClient.await(pinged);
+      // the first ping is due within one interval (150 ms); a failure here says what the client had seen
+      long sent = System.currentTimeMillis();
+      try {
+        WsClient.await(pinged);
+      } catch (AssertionError | RuntimeException e) {
+        throw new AssertionError("no ping after " + (System.currentTimeMillis() - sent) + " ms; upgraded: " + upgraded[0]
+            + ", bytes read before the upgrade's end: " + head.length() + ", after it: " + frames.length(), e);
+      }
       long start = System.currentTimeMillis();
       assertThat(WsClient.await(closeCode)).isEqualTo(1000);
       assertThat(System.currentTimeMillis() - start).isLessThan(5_000);
