@@ -60,6 +60,7 @@ public final class Gateway {
       return Future.failedFuture(e);
     }
     VertxOptions options = new VertxOptions();
+    stallReports(options);
     if (config.metrics().enabled()) {
       options.setMetricsOptions(metricsOptions());
     }
@@ -238,5 +239,21 @@ public final class Gateway {
       ids.add(id);
       return null;
     });
+  }
+
+  /**
+   * {@code -Drtgw.stallReportMs=N}: Vert.x's blocked-thread checker logs, with its stack, any event-loop
+   * task running longer than N ms; it looks every N/5 ms, so a task is reported once it passes 1.2 N.
+   * For finding what stalls a loop (docs/SCALING.md). Off by default: the default (2 s) is for blocking.
+   */
+  private static void stallReports(VertxOptions options) {
+    String ms = System.getProperty("rtgw.stallReportMs");
+    if (ms == null || ms.isBlank()) {
+      return;
+    }
+    long n = Long.parseLong(ms.trim());
+    options.setBlockedThreadCheckInterval(Math.max(1, n / 5)).setBlockedThreadCheckIntervalUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+        .setMaxEventLoopExecuteTime(n).setMaxEventLoopExecuteTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+        .setWarningExceptionTime(n).setWarningExceptionTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 }

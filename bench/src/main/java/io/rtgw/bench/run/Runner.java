@@ -172,7 +172,7 @@ public final class Runner {
         case "idle-identified" -> idleIdentifiedSteps(sc, steps);
         case "direct" -> directSteps(sc, steps);
         // opt-in (--scenarios stall), the gateway only: the probe speaks its protocol
-        case "stall" -> steps.add(new Step("stall/ws ping probe", "ws", false, sc::stall));
+        case "stall" -> steps.add(new Step("stall/ws ping probe", "ws", false, sc::stall, List.of("gateway"), "shipped"));
         // opt-in (--scenarios hooks), the gateway only: it starts its own, with a publish hook configured
         case "hooks" -> hookSteps(steps);
         default -> throw new IllegalArgumentException("unknown scenario " + name + "; use " + Settings.ALL_SCENARIOS);
@@ -245,7 +245,7 @@ public final class Runner {
     String why = !step.servers().isEmpty() && !step.servers().contains(server)
         ? "this scenario runs on " + String.join(", ", step.servers()) + " only"
         : step.variant().isEmpty() ? unsupported(server, step.transport(), logDir, shared)
-        : step.variant().equals("hooks") ? null : RedisServer.unavailable();
+        : step.variant().equals("hooks") || step.variant().equals("shipped") ? null : RedisServer.unavailable();
     if (why != null) {
       return run.put("status", "not available").put("note", why);
     }
@@ -259,6 +259,7 @@ public final class Runner {
       s = step.variant().equals("cluster") || step.variant().equals("hooks") ? null
           : shared != null && step.variant().isEmpty() ? shared
           : shared != null && step.variant().equals("redis") ? sharedRedis
+          : step.variant().equals("shipped") ? ServerUnderTest.startAsShipped(server, settings, serverPin, logDir)
           : ServerUnderTest.start(server, settings, serverPin, logDir, step.variant().equals("redis"));
       Map<String, Double> figures = step.body().run(s);
       JsonObject f = new JsonObject();

@@ -215,9 +215,11 @@ final class Scenarios {
 
   /**
    * Event-loop stalls: the largest memory count of idle identified WebSockets held on the gateway while a
-   * probe pings every 5 ms for a minute (two WebSocket ping intervals, thirty position-check rounds);
-   * the worst answer is the longest task the connection event loop ran. Gateway only: it speaks the
-   * gateway's protocol (user=, ping/pong).
+   * probe pings every 5 ms for a minute (two WebSocket ping intervals, thirty position-check rounds).
+   * Gateway only: it speaks the gateway's protocol (user=, ping/pong). The gateway runs as shipped
+   * ({@link ServerUnderTest#startAsShipped}) and reports its own event-loop tasks over 10 ms; the probe
+   * runs in a small JVM of its own. Both JVMs log their safepoints, so a slow answer is laid beside
+   * what stopped either JVM, and what no pause explains is the event loop's or the scheduler's.
    */
   Map<String, Double> stall(ServerUnderTest s) {
     if (!s.name.equals("gateway")) {
@@ -225,10 +227,10 @@ final class Scenarios {
     }
     int idle = settings.memoryCounts().get(settings.memoryCounts().size() - 1);
     double seconds = "smoke".equals(settings.preset()) ? 2 : io.rtgw.bench.probe.StallProbe.DEFAULT_SECONDS;
+    java.nio.file.Path probePauses = settings.logDir().resolve("stall-probe-safepoints-" + System.currentTimeMillis() + ".log");
     JsonObject r;
     try {
-      r = io.rtgw.bench.probe.StallProbe.run(ServerUnderTest.HOST, s.port, idle, seconds,
-          io.rtgw.bench.probe.StallProbe.DEFAULT_INTERVAL_MS);
+      r = probeProcess(s.port, idle, seconds, probePauses);
     } catch (Exception e) {
       throw new IllegalStateException("the stall probe failed: " + e.getMessage(), e);
     }
@@ -236,6 +238,121 @@ final class Scenarios {
     for (String key : List.of("max_ms", "p99_ms", "p99.9_ms", "over_10ms", "idle", "idle_failed", "pings", "pongs")) {
       f.put(key, r.getValue(key) instanceof Number n ? n.doubleValue() : Double.NaN);
     }
+    if (s.safepointLog != null) {
+      f.putAll(stallsBesidePauses(r, s.safepointLog, probePauses));
+      f.putAll(longTasks(s.log, r.getLong("from_epoch_ms"), r.getLong("to_epoch_ms")));
+    }
+    return f;
+  }
+
+  /** StallProbe in a JVM of its own (on the load core, as this one): its heap and pauses are not the runner's. */
+  private static JsonObject probeProcess(int port, int idle, double seconds, java.nio.file.Path safepoints)
+      throws java.io.IOException, InterruptedException {
+    Process p = new ProcessBuilder(GeneratorProcess.javaBin(), "-Xmx256m", "-XX:+UseSerialGC",
+        "-Xlog:safepoint:file=" + safepoints + ":timemillis", "-cp", System.getProperty("java.class.path"),
+        io.rtgw.bench.probe.StallProbe.class.getName(), ServerUnderTest.HOST, String.valueOf(port),
+        String.valueOf(idle), String.valueOf(seconds), String.valueOf(io.rtgw.bench.probe.StallProbe.DEFAULT_INTERVAL_MS))
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String last = null;
+    try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+        java.nio.charset.StandardCharsets.UTF_8))) {
+      for (String line; (line = out.readLine()) != null; ) {
+        last = line;
+      }
+    }
+    if (!p.waitFor((long) seconds + 180, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("the stall probe did not end");
+    }
+    if (p.exitValue() != 0 || last == null || !last.startsWith("{")) {
+      throw new IllegalStateException("the stall probe ended with " + p.exitValue() + ": " + last);
+    }
+    return new JsonObject(last);
+  }
+
+  /** The probe's window laid beside the server's and the probe's own safepoints. */
+  static Map<String, Double> stallsBesidePauses(JsonObject probe, java.nio.file.Path serverPauses,
+                                                java.nio.file.Path probePauses) {
+    List<io.rtgw.bench.probe.SafepointLog.Pause> server;
+    List<io.rtgw.bench.probe.SafepointLog.Pause> both = new ArrayList<>();
+    try {
+      server = io.rtgw.bench.probe.SafepointLog.read(serverPauses);
+      both.addAll(server);
+      both.addAll(io.rtgw.bench.probe.SafepointLog.read(probePauses));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("a safepoint log could not be read: " + e.getMessage(), e);
+    }
+    long from = probe.getLong("from_epoch_ms");
+    long to = probe.getLong("to_epoch_ms");
+    double worstPause = 0;
+    int pausesOver10 = 0;
+    for (var p : server) {
+      if (p.toEpochMs() >= from && p.fromEpochMs() <= to) {
+        worstPause = Math.max(worstPause, p.ms());
+        pausesOver10 += p.ms() > 10 ? 1 : 0;
+      }
+    }
+    int outside = 0;
+    double worstOutside = 0;
+    for (Object o : probe.getJsonArray("slow")) {
+      JsonArray slow = (JsonArray) o;
+      double sent = slow.getLong(0);
+      double ms = slow.getDouble(1);
+      double rest = ms - io.rtgw.bench.probe.SafepointLog.overlapMs(both, sent, sent + ms);
+      worstOutside = Math.max(worstOutside, rest);
+      outside += rest > 10 ? 1 : 0;
+    }
+    Map<String, Double> f = new LinkedHashMap<>();
+    f.put("server_safepoint_max_ms", worstPause);
+    f.put("server_safepoints_over_10ms", (double) pausesOver10);
+    // of the answers over 10 ms: how many stay over 10 ms once either JVM's pauses within them are taken out
+    f.put("over_10ms_beside_no_pause", (double) outside);
+    f.put("max_ms_beside_no_pause", worstOutside);
+    return f;
+  }
+
+  private static final java.util.regex.Pattern BLOCKED = java.util.regex.Pattern.compile(
+      "^(\\S+) .*Thread (\\S+) has been blocked for (\\d+) ms");
+
+  /**
+   * The gateway's event-loop tasks that ran past {@link ServerUnderTest#LONG_TASK_MS} within the window,
+   * from its blocked-thread warnings: one task warns at every check while it runs, so warnings of one
+   * thread with a growing figure are one task, and its last figure is about its length.
+   */
+  static Map<String, Double> longTasks(java.nio.file.Path log, long from, long to) {
+    int tasks = 0;
+    long longest = 0;
+    String thread = null;
+    long last = 0;
+    try (var lines = java.nio.file.Files.lines(log)) {
+      for (String line : (Iterable<String>) lines::iterator) {
+        java.util.regex.Matcher m = BLOCKED.matcher(line);
+        if (!m.find()) {
+          continue;
+        }
+        long at;
+        try {
+          at = java.time.Instant.parse(m.group(1)).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+          continue;
+        }
+        if (at < from || at > to) {
+          continue;
+        }
+        long ms = Long.parseLong(m.group(3));
+        if (!m.group(2).equals(thread) || ms <= last) {
+          tasks++;
+        }
+        thread = m.group(2);
+        last = ms;
+        longest = Math.max(longest, ms);
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("the gateway's log could not be read: " + e.getMessage(), e);
+    }
+    Map<String, Double> f = new LinkedHashMap<>();
+    f.put("loop_tasks_over_10ms", (double) tasks);
+    f.put("loop_task_max_ms", (double) longest);
     return f;
   }
 

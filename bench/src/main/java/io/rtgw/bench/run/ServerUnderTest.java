@@ -31,6 +31,12 @@ final class ServerUnderTest implements AutoCloseable {
   private final boolean jvm;
   /** The gateway's redis-server when it runs on the Redis stores, else null. */
   private RedisServer redis;
+  /** Where its JVM logs safepoints, when {@link #startAsShipped} started it; else null. */
+  Path safepointLog;
+  /** Its standard output and error. */
+  Path log;
+  /** What {@link #startAsShipped} has the gateway report as a long event-loop task. */
+  static final long LONG_TASK_MS = 10;
 
   private ServerUnderTest(String name, int port, Process process, boolean jvm) {
     this.name = name;
@@ -85,6 +91,28 @@ final class ServerUnderTest implements AutoCloseable {
   static ServerUnderTest start(String name, Settings settings, List<String> pin, Path logDir, boolean redisStores,
                                Map<String, String> extraEnv)
       throws IOException {
+    return start(name, settings, pin, logDir, redisStores, extraEnv, settings.serverJvmFlags());
+  }
+
+  /**
+   * The gateway as it is shipped ({@link Settings#PRODUCTION_JVM_FLAGS}: the Dockerfile's flags, the pod's
+   * heap) instead of the memory scenario's shrinking heap, with its JVM logging every safepoint (epoch-ms
+   * stamps) to {@link #safepointLog}: the stall probe lays its slow answers beside them.
+   */
+  static ServerUnderTest startAsShipped(String name, Settings settings, List<String> pin, Path logDir) throws IOException {
+    Path safepoints = logDir.resolve(name + "-safepoints-" + System.currentTimeMillis() + ".log");
+    List<String> flags = new ArrayList<>(Settings.PRODUCTION_JVM_FLAGS);
+    flags.add("-Xlog:safepoint:file=" + safepoints + ":timemillis");
+    // Vert.x's checker logs every event-loop task past 10 ms, with its stack (Gateway.stallReports)
+    flags.add("-Drtgw.stallReportMs=" + LONG_TASK_MS);
+    ServerUnderTest s = start(name, settings, pin, logDir, false, Map.of(), flags);
+    s.safepointLog = safepoints;
+    return s;
+  }
+
+  private static ServerUnderTest start(String name, Settings settings, List<String> pin, Path logDir, boolean redisStores,
+                                       Map<String, String> extraEnv, List<String> jvmFlags)
+      throws IOException {
     int port = freePort();
     RedisServer redis = redisStores ? RedisServer.start(pin, logDir) : null;
     List<String> cmd = new ArrayList<>(pin);
@@ -94,7 +122,7 @@ final class ServerUnderTest implements AutoCloseable {
     switch (name) {
       case "gateway" -> {
         cmd.add(GeneratorProcess.javaBin());
-        cmd.addAll(settings.serverJvmFlags());
+        cmd.addAll(jvmFlags);
         cmd.addAll(settings.gatewayLaunch());
         Map<String, String> env = pb.environment();
         env.put("GATEWAY_HTTP_HOST", HOST);
@@ -130,6 +158,7 @@ final class ServerUnderTest implements AutoCloseable {
     Process p = pb.command(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     ServerUnderTest s = new ServerUnderTest(name, port, p, jvm);
     s.redis = redis;
+    s.log = log;
     RUNNING.add(s);
     s.awaitListening(Duration.ofSeconds(60), log);
     return s;

@@ -67,6 +67,14 @@ public record Settings(
   public static final List<String> JVM_FLAGS = List.of("-Xms64m", "-Xmx2g", "-XX:+UseG1GC",
       "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20");
 
+  /**
+   * The gateway as deploy/Dockerfile and deploy/k8s ship it: its {@code JAVA_TOOL_OPTIONS}, with the heap
+   * the pod's 1 GiB limit gives ({@code MaxRAMPercentage=75}), stated outright since this machine is not
+   * that pod. The stall probe runs on these: a real-time node is run for latency, not for the least RSS.
+   */
+  public static final List<String> PRODUCTION_JVM_FLAGS = List.of("-Xmx768m", "-XX:+UseG1GC",
+      "-XX:MaxGCPauseMillis=10", "-XX:+ExitOnOutOfMemoryError");
+
   public static Settings full() {
     return new Settings("full", 3, 4, ALL_SERVERS, ALL_SCENARIOS, 1000, 1000,
         List.of(new int[] {1000, 100}, new int[] {10_000, 10}), 2, 8, List.of(1000, 10_000, 19_000),
