@@ -53,6 +53,24 @@ public final class Generator {
     this.vertx = vertx;
     this.source = source;
     this.context = vertx.getOrCreateContext();
+    context.runOnContext(v -> watchLag());
+  }
+
+  /** How late this generator's own event loop ran a timer, at worst since the last reset (ms). */
+  private long lagMaxNanos;
+  private static final long LAG_TICK_MS = 100;
+
+  /**
+   * A timer due every {@link #LAG_TICK_MS}: how late it runs is how far the loop is behind, so a server's
+   * pong-timeout close can be told apart from a generator too busy to answer the ping in time.
+   */
+  private void watchLag() {
+    long[] due = {System.nanoTime() + LAG_TICK_MS * 1_000_000};
+    vertx.setPeriodic(LAG_TICK_MS, id -> {
+      long now = System.nanoTime();
+      lagMaxNanos = Math.max(lagMaxNanos, now - due[0]);
+      due[0] = now + LAG_TICK_MS * 1_000_000;
+    });
   }
 
   public static void main(String[] args) throws Exception {
@@ -80,6 +98,7 @@ public final class Generator {
         case "open" -> open(cmd);
         case "reset" -> {
           tally.reset(cmd.getBoolean("latencyOnly", false));
+          lagMaxNanos = 0;
           yield Future.succeededFuture(new JsonObject());
         }
         case "publish" -> publish(cmd);
@@ -383,6 +402,8 @@ public final class Generator {
     long lost = 0;
     long dups = 0;
     long serverCloses = 0;
+    long firstCloseAt = 0;
+    long lastCloseAt = 0;
     JsonObject closeCodes = new JsonObject();
     long min = Long.MAX_VALUE;
     long max = 0;
@@ -403,6 +424,8 @@ public final class Generator {
       if (s.serverCloses > 0) {
         String code = String.valueOf(s.lastCloseCode);
         closeCodes.put(code, closeCodes.getInteger(code, 0) + 1);
+        firstCloseAt = firstCloseAt == 0 ? s.lastServerCloseAt : Math.min(firstCloseAt, s.lastServerCloseAt);
+        lastCloseAt = Math.max(lastCloseAt, s.lastServerCloseAt);
       }
       if (s.seen != null) {
         long expected = published.getLong(s.channel, 0L);
@@ -418,6 +441,8 @@ public final class Generator {
         .put("minPerSub", subs.isEmpty() ? 0 : min).put("maxPerSub", max)
         .put("lost", lost).put("lossyClients", lossyClients).put("lossSamples", lossSamples).put("duplicates", dups).put("deflated", deflated).put("errorFrames", errorFrames)
         .put("withoutInbox", withoutInbox).put("serverCloses", serverCloses).put("closeCodes", closeCodes)
+        .put("firstServerCloseAt", firstCloseAt).put("lastServerCloseAt", lastCloseAt)
+        .put("loopLagMaxMs", lagMaxNanos / 1e6)
         .put("publishErrors", publishers.stream().mapToLong(Publisher::errors).sum())
         .put("publishAcks", publishers.stream().mapToLong(Publisher::acks).sum()).put("histogram", tally.encodedHistogram());
   }

@@ -124,6 +124,7 @@ final class SocketIoPollTransport implements Transport {
     s.ready.tryFail("session closed by the server before ready");
     s.serverCloses++;
     s.lastCloseCode = code;
+    s.lastServerCloseAt = System.currentTimeMillis();
   }
 
   private Future<Reply> get(Sub s, String uri) {

@@ -28,6 +28,8 @@ final class Sub {
   /** Times the server closed this subscriber's live connection (not a drop or close of ours), and the last code. */
   int serverCloses;
   short lastCloseCode;
+  /** When the server last closed it (epoch ms). */
+  long lastServerCloseAt;
   /** Publishes the server refused or failed (a publisher's error replies). */
   long publishErrors;
   /** Publishes the server confirmed (where it confirms them). */

@@ -61,6 +61,7 @@ final class WsTransport implements Transport {
         if (generation == s.generation && !s.closed) {
           s.serverCloses++;
           s.lastCloseCode = ws.closeStatusCode() == null ? -1 : ws.closeStatusCode();
+          s.lastServerCloseAt = System.currentTimeMillis();
         }
       });
       dialect.onOpen(s, ws, resume);

@@ -421,6 +421,7 @@ final class Scenarios {
     }
     try (ClusterUnderTest c = ClusterUnderTest.start(sh.clusterProcesses(), settings, pin, logDir)) {
       broadcast(gens, new JsonObject().put("cmd", "reset"));
+      long stepStart = System.currentTimeMillis();
       // every generator holds a share of every process's connections: node k gets users k, k+n, ...
       List<CompletableFuture<JsonObject>> opening = new ArrayList<>();
       for (int k = 0; k < c.ports.size(); k++) {
@@ -453,6 +454,13 @@ final class Scenarios {
       f.put("idle_cpu_pct", (c.cpuMillis() - cpu) / 10.0 / seconds);
       f.put("redis_commands_per_s_idle", (c.redis.commandsProcessed() - commands) / seconds);
       perCommand(calls, c.redis.commandCalls(), seconds, "_idle", f);
+      // how far behind the generators' loops fell while opening and idle: a late pong is theirs if it is past the timeout
+      List<JsonObject> beforeStream = new ArrayList<>();
+      for (GeneratorProcess g : gens) {
+        beforeStream.add(g.call(new JsonObject().put("cmd", "stats"), 120));
+      }
+      f.put("generator_loop_lag_max_ms_opening_idle", beforeStream.stream().mapToDouble(o -> o.getDouble("loopLagMaxMs", 0.0)).max().orElse(0));
+      long streamStart = System.currentTimeMillis();
       // the stream: one shared channel, from a publisher on the first process; its subscribers are on all
       broadcast(gens, new JsonObject().put("cmd", "reset"));
       String streamed = channels.get(0);
@@ -476,6 +484,15 @@ final class Scenarios {
       f.put("stream_delivered_pct", 100.0 * sum(stats, "received") / Math.max(1, perChannel * subscribersOfStream));
       f.put("server_closes", (double) sum(stats, "serverCloses"));
       closeCodes(stats, f);
+      f.put("generator_loop_lag_max_ms_streaming", stats.stream().mapToDouble(o -> o.getDouble("loopLagMaxMs", 0.0)).max().orElse(0));
+      // when the closes came, in s since the step's start (the stream began at stream_started_s)
+      f.put("stream_started_s", (streamStart - stepStart) / 1000.0);
+      long first = stats.stream().mapToLong(o -> o.getLong("firstServerCloseAt", 0L)).filter(t -> t > 0).min().orElse(0);
+      long last = stats.stream().mapToLong(o -> o.getLong("lastServerCloseAt", 0L)).max().orElse(0);
+      if (first > 0) {
+        f.put("server_closes_first_s", (first - stepStart) / 1000.0);
+        f.put("server_closes_last_s", (last - stepStart) / 1000.0);
+      }
       f.put("error_frames", (double) sum(stats, "errorFrames"));
       f.put("without_inbox", (double) sum(stats, "withoutInbox"));
       if (transport.equals("ws+deflate")) {
