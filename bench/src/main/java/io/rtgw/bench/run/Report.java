@@ -73,7 +73,25 @@ final class Report {
         || figure.equals("lost") || figure.equals("duplicates") || figure.equals("failed_reconnects")
         || figure.equals("lossy_clients") || figure.equals("publish_errors") || figure.startsWith("server_closes")
         || figure.contains("kb_per_conn") || figure.startsWith("redis_") || figure.startsWith("failed")
-        || figure.equals("error_frames") || figure.equals("without_inbox");
+        || figure.equals("error_frames") || figure.equals("without_inbox")
+        // counts of things that went wrong or late, and lags: fewer and shorter are better
+        || figure.contains("over_10ms") || figure.contains("_ms_") || figure.startsWith("opens_never")
+        || figure.equals("idle_failed");
+  }
+
+  /**
+   * {@code Report <results.json>}: summarizes a results file again and rewrites its markdown beside it,
+   * e.g. after a figure's better direction was corrected.
+   */
+  public static void main(String[] args) throws java.io.IOException {
+    java.nio.file.Path json = java.nio.file.Path.of(args[0]);
+    JsonObject results = new JsonObject(java.nio.file.Files.readString(json));
+    List<String> servers = results.getJsonObject("settings").getJsonArray("servers").stream().map(String::valueOf).toList();
+    summarize(results, servers);
+    java.nio.file.Files.writeString(json, results.encodePrettily());
+    java.nio.file.Path md = json.resolveSibling(json.getFileName().toString().replaceFirst("\\.json$", ".md"));
+    java.nio.file.Files.writeString(md, markdown(results));
+    System.out.println(md);
   }
 
   private static double median(List<Double> sorted) {
