@@ -2,17 +2,12 @@ package io.rtgw.connection;
 
 import io.rtgw.protocol.Addresses;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.spi.cluster.ClusterManager;
-import io.vertx.core.spi.cluster.RegistrationInfo;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +44,7 @@ final class OutageWatch {
   private static final int PING_WAIT_FACTOR = 4;
 
   private final Vertx vertx;
-  private final ClusterManager manager;
+  private final Registrations registrations;
   private final long noticeMs;
   private final long every;
   private final Runnable onOutage;
@@ -71,7 +66,7 @@ final class OutageWatch {
 
   OutageWatch(Vertx vertx, long noticeMs, Runnable onOutage) {
     this.vertx = vertx;
-    this.manager = ((VertxInternal) vertx).clusterManager();
+    this.registrations = new Registrations(vertx, ((VertxInternal) vertx).clusterManager());
     this.noticeMs = noticeMs;
     this.onOutage = onOutage;
     // checked a few times within the notice window
@@ -150,9 +145,6 @@ final class OutageWatch {
   }
 
   private Future<Boolean> fanoutRegistered() {
-    // completed on the cluster manager's thread; its callbacks must run on this verticle's
-    Promise<List<RegistrationInfo>> fanout = ((ContextInternal) vertx.getOrCreateContext()).promise();
-    manager.getRegistrations(Addresses.CLIENT_PUBLISH, fanout);
-    return fanout.future().map(list -> PendingRequests.servedByAMember(manager, list)).otherwise(false);
+    return registrations.served(Addresses.CLIENT_PUBLISH).otherwise(false);
   }
 }

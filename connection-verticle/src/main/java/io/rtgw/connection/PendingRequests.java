@@ -7,11 +7,9 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
-import io.vertx.core.spi.cluster.RegistrationInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,13 +22,18 @@ import java.util.Set;
  */
 final class PendingRequests {
 
-  private final Vertx vertx;
   private final ClusterManager manager;
+  private final Registrations registrations;
   private final Map<String, Set<Promise<?>>> byAddress = new HashMap<>();
 
   PendingRequests(Vertx vertx) {
-    this.vertx = vertx;
-    this.manager = vertx.isClustered() && vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
+    this(vertx, vertx.isClustered() && vertx instanceof VertxInternal internal ? internal.clusterManager() : null,
+        Registrations.PATIENCE_MS);
+  }
+
+  PendingRequests(Vertx vertx, ClusterManager manager, long patienceMs) {
+    this.manager = manager;
+    this.registrations = manager == null ? null : new Registrations(vertx, manager, patienceMs);
   }
 
   /** {@code sent}'s outcome, unless a departure fails it first. */
@@ -38,6 +41,8 @@ final class PendingRequests {
     if (manager == null) {
       return sent;
     }
+    // what the registry says of the address is remembered, for a departure when the registry is slow
+    registrations.warm(address);
     Promise<T> answer = Promise.promise();
     Set<Promise<?>> pending = byAddress.computeIfAbsent(address, a -> new LinkedHashSet<>());
     pending.add(answer);
@@ -60,29 +65,16 @@ final class PendingRequests {
   }
 
   /**
-   * Whether one of {@code registrations} belongs to a current member. The departed member's own entries
-   * linger in the cluster's subscription map until a survivor has removed them, which happens after the
-   * departure is announced: counting them would keep a request to a dead tier waiting.
+   * A member left: fails what waits on an address no member serves any more, as the registry says or,
+   * when it is slow to say, as it said last ({@link Registrations}).
    */
-  static boolean servedByAMember(ClusterManager manager, List<RegistrationInfo> registrations) {
-    if (registrations.isEmpty()) {
-      return false;
-    }
-    List<String> members = manager.getNodes();
-    return registrations.stream().anyMatch(r -> members.contains(r.nodeId()));
-  }
-
-  /** A member left: fails what waits on an address no member serves any more. */
   void memberLeft() {
     if (manager == null) {
       return;
     }
     for (String address : new ArrayList<>(byAddress.keySet())) {
-      // completed on the cluster manager's thread; its callbacks must run on this verticle's
-      Promise<List<RegistrationInfo>> registrations = ((io.vertx.core.internal.ContextInternal) vertx.getOrCreateContext()).promise();
-      manager.getRegistrations(address, registrations);
-      registrations.future().onSuccess(list -> {
-        if (servedByAMember(manager, list)) {
+      registrations.served(address).onSuccess(served -> {
+        if (served) {
           return;
         }
         Set<Promise<?>> pending = byAddress.remove(address);
