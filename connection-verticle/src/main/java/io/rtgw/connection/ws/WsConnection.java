@@ -253,12 +253,17 @@ final class WsConnection implements Sink, ServerSide {
     if (closed) {
       return;
     }
-    if (pingedAt > lastSeen && now - pingedAt > config.pongTimeoutMs()) {
-      close(CloseCodes.NORMAL, "pong timeout");
-    } else {
-      ws.writePing(Buffer.buffer());
-      pingedAt = now;
+    if (pingedAt > lastSeen) {
+      // unanswered: its deadline runs from that ping. A new ping here would move the deadline, and with
+      // a pong timeout of one ping interval or more a silent client was never closed (each turn pinged
+      // again before the timeout was past)
+      if (now - pingedAt > config.pongTimeoutMs()) {
+        close(CloseCodes.NORMAL, "pong timeout");
+      }
+      return;
     }
+    ws.writePing(Buffer.buffer());
+    pingedAt = now;
   }
 
   /** Asks the client to reconnect (to any node) after {@code afterMs}; used while the node drains. */
