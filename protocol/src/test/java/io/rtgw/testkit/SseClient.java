@@ -146,6 +146,15 @@ public final class SseClient implements AutoCloseable {
     return messages();
   }
 
+  /**
+   * Waits for {@code n} {@code message} events in all, or for the server to end the stream short of them
+   * (a slow reader ended at its bound); returns the messages received, in order.
+   */
+  public List<Event> awaitMessagesOrEnd(int n) {
+    awaitState(() -> messages().size() >= n || ended.isDone() ? Boolean.TRUE : null);
+    return messages();
+  }
+
   /** Waits for {@code n} comment lines (keep-alives) in all. */
   public List<String> awaitComments(int n) {
     awaitState(() -> comments.size() >= n ? Boolean.TRUE : null);
