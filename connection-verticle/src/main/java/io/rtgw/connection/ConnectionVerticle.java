@@ -284,6 +284,11 @@ public final class ConnectionVerticle extends VerticleBase {
         .setPerMessageWebSocketCompressionSupported(config.websocket().compression())
         .setPerFrameWebSocketCompressionSupported(config.websocket().compression())
         .setTcpNoDelay(true)
+        // Every write to a client comes from the connection's own event loop (its verticle's context), so
+        // Vert.x can write HTTP/1.1 connections straight to Netty: no outbound message queue per connection,
+        // whose first chunk alone is 4.5 KB of every SSE stream and held poll. A write from another thread
+        // would now throw instead of being queued; none exists.
+        .setStrictThreadMode(true)
         .setIdleTimeout((int) (long) config.http().idleTimeoutMs())
         .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
         .setHttp2ClearTextEnabled(config.http().h2c());

@@ -25,12 +25,13 @@ import org.slf4j.LoggerFactory;
  * the drain depth are 0 on the connection's event loop, which is the queue's idle state; a burst of 2 MB
  * past the socket's buffers still arrives whole (OutboundQueuesTest).
  *
- * <p>Plain HTTP connections are no longer swapped. Swapped as they opened, before their first request,
- * a keep-alive connection answering 400 KB chunked responses one after another hung 2 of 10 runs with
- * a response stranded in the queue and both event loops idle: the cause was not found, and a poll or
- * an SSE stream that never completes costs more than the 4 KB. If the classes ever change shape the
- * startup self-check of {@link VertxInternals} fails and the gateway works as before, with bigger
- * connections.
+ * <p>Plain HTTP connections are not swapped: the client server runs Vert.x's strict thread mode
+ * ({@code HttpServerOptions.setStrictThreadMode}), in which an HTTP/1.1 connection has no outbound message
+ * queue at all and writes go straight to Netty; only the WebSocket's own connection still gets one. (Swapped
+ * as they opened, before their first request, a keep-alive connection answering 400 KB chunked responses one
+ * after another once hung 2 of 10 runs with a response stranded in the queue; the cause was not found.) If
+ * the classes ever change shape the startup self-check of {@link VertxInternals} fails and the gateway works
+ * as before, with bigger connections.
  */
 final class OutboundQueues {
 
@@ -89,6 +90,11 @@ final class OutboundQueues {
       LOG.debug("Could not shrink an HTTP connection's outbound queue", e);
       return false;
     }
+  }
+
+  /** True when the connection writes through a Vert.x outbound message queue (strict thread mode gives it none). */
+  static boolean queued(HttpConnection connection) throws ReflectiveOperationException {
+    return MESSAGE_QUEUE.getDeclaringClass().isInstance(CONNECTION_QUEUE.get(connection));
   }
 
   /** Shrinks the queues of {@code ws} and of the HTTP connection it was upgraded from; true if both are. */

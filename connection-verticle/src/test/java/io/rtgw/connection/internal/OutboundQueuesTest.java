@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -28,6 +29,44 @@ class OutboundQueuesTest {
   @AfterEach
   void close() {
     vertx.close().await();
+  }
+
+  @Test
+  void a_server_in_strict_thread_mode_writes_http_connections_without_a_message_queue() throws Exception {
+    CompletableFuture<Boolean> strict = new CompletableFuture<>();
+    CompletableFuture<Boolean> plain = new CompletableFuture<>();
+    HttpServer strictServer = vertx.createHttpServer(new HttpServerOptions().setStrictThreadMode(true))
+        .requestHandler(req -> {
+          strict.complete(queuedOrFail(req.connection()));
+          // many chunks past the socket's buffers: written straight to Netty, all of them arrive
+          HttpServerResponse response = req.response().setChunked(true);
+          for (int i = 0; i < 200; i++) {
+            response.write("chunk " + i + " " + "x".repeat(2_000) + "\n");
+          }
+          response.end("end");
+        }).listen(0, "127.0.0.1").await();
+    HttpServer plainServer = vertx.createHttpServer()
+        .requestHandler(req -> {
+          plain.complete(queuedOrFail(req.connection()));
+          req.response().end();
+        }).listen(0, "127.0.0.1").await();
+    HttpClient client = vertx.createHttpClient();
+    for (int i = 0; i < 5; i++) {
+      String body = client.request(HttpMethod.GET, strictServer.actualPort(), "127.0.0.1", "/")
+          .compose(r -> r.send()).compose(HttpClientResponse::body).await().toString();
+      assertThat(body).startsWith("chunk 0 ").contains("chunk 199 ").endsWith("end");
+    }
+    client.request(HttpMethod.GET, plainServer.actualPort(), "127.0.0.1", "/").compose(r -> r.send()).await();
+    assertThat(strict.get(10, TimeUnit.SECONDS)).as("strict thread mode: no queue").isFalse();
+    assertThat(plain.get(10, TimeUnit.SECONDS)).as("the default: a queue").isTrue();
+  }
+
+  private static boolean queuedOrFail(io.vertx.core.http.HttpConnection connection) {
+    try {
+      return OutboundQueues.queued(connection);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
