@@ -94,7 +94,10 @@ public final class ChannelHub {
 
   /** A subscription of {@code sink} to {@code channel}, not attached yet: see {@link #resume}. */
   public Subscription subscription(String channel, Sink sink) {
-    return new Subscription(channel, sink);
+    LocalChannel open = channels.get(channel);
+    // the open channel's name: one string per channel, not a copy per subscriber (each frame or request
+    // decodes its own)
+    return new Subscription(open != null ? open.name() : channel, sink);
   }
 
   /**

@@ -31,8 +31,10 @@ final class LocalChannel {
   private final int pageSize;
   private final io.rtgw.connection.metrics.GatewayMetrics metrics;
   private final Promise<LocalChannel> readyPromise = Promise.promise();
-  private final List<Subscription> subscriptions = new ArrayList<>();
-  private final TreeMap<Long, Message> pending = new TreeMap<>();
+  /** Sized for one: a node holds one channel per identified user, most with a single subscriber. */
+  private final List<Subscription> subscriptions = new ArrayList<>(1);
+  /** Deliveries ahead of the position, by offset; created by the first one (most channels never need it). */
+  private TreeMap<Long, Message> pending;
   private final List<Subscription> detachedWhileDelivering = new ArrayList<>();
   private MessageConsumer<Object> consumer;
   private String epoch;
@@ -144,7 +146,7 @@ final class LocalChannel {
   Future<Void> close() {
     subscriptions.forEach(Subscription::markDetached);
     subscriptions.clear();
-    pending.clear();
+    pending = null;
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
@@ -163,7 +165,7 @@ final class LocalChannel {
 
   void onDelivery(Message m) {
     if (!ready) {
-      pending.put(m.offset(), m);
+      pending().put(m.offset(), m);
       return;
     }
     if (!m.epoch().equals(epoch)) {
@@ -177,7 +179,7 @@ final class LocalChannel {
       deliver(m);
       drainPending();
     } else {
-      pending.put(m.offset(), m);
+      pending().put(m.offset(), m);
       fill();
     }
   }
@@ -234,8 +236,15 @@ final class LocalChannel {
     });
   }
 
+  private TreeMap<Long, Message> pending() {
+    if (pending == null) {
+      pending = new TreeMap<>();
+    }
+    return pending;
+  }
+
   private void drainPending() {
-    while (!pending.isEmpty()) {
+    while (pending != null && !pending.isEmpty()) {
       Map.Entry<Long, Message> first = pending.firstEntry();
       Message m = first.getValue();
       if (!m.epoch().equals(epoch) || m.offset() <= last) {
@@ -255,7 +264,7 @@ final class LocalChannel {
       return;
     }
     filling = true;
-    long wanted = pending.isEmpty() ? pageSize : Math.min(pageSize, pending.firstKey() - last - 1);
+    long wanted = pending == null || pending.isEmpty() ? pageSize : Math.min(pageSize, pending.firstKey() - last - 1);
     long before = last;
     tiers.read(new HistoryRead(name, new Position(epoch, last), (int) Math.max(1, wanted)))
         .onComplete(ar -> {

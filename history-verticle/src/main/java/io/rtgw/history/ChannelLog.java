@@ -15,7 +15,10 @@ final class ChannelLog {
 
   private final String channel;
   private final String epoch;
-  private final ArrayDeque<Message> messages = new ArrayDeque<>();
+  /** Allocated by the first append: most personal channels are read (subscribed) far more than written. */
+  private ArrayDeque<Message> messages = EMPTY;
+  /** Shared by every log that has never held a message; never added to. */
+  private static final ArrayDeque<Message> EMPTY = new ArrayDeque<>(0);
   private long lastOffset;
   private long touchedAt;
 
@@ -27,6 +30,9 @@ final class ChannelLog {
 
   Message append(String data, String from, long ts, NamespaceConfig ns) {
     Message m = new Message(channel, ++lastOffset, epoch, data, from, ts);
+    if (messages == EMPTY) {
+      messages = new ArrayDeque<>();
+    }
     messages.addLast(m);
     touchedAt = ts;
     trim(ns, ts);

@@ -44,8 +44,12 @@ public final class MemoryHistoryStore implements HistoryStore {
   private final LongSupplier clock;
   private final Function<String, NamespaceConfig> namespaces;
   private final ChangeFeed changes;
-  /** Node-routed channels' routes: the instances holding subscribers. */
-  private final Map<String, Set<String>> routes = new HashMap<>();
+  /**
+   * Node-routed channels' routes: the instances holding subscribers, as small immutable lists (nearly
+   * always one instance: a user's personal channel on the node it is connected to), replaced on change.
+   * A set per channel cost about 150 bytes more for each of the node's users.
+   */
+  private final Map<String, List<String>> routes = new HashMap<>();
   /** Each instance's newest route batch applied: an older one arriving late is ignored. */
   private final Map<String, Long> routeSeqs = new HashMap<>();
   private final Map<String, Lease> leases = new HashMap<>();
@@ -107,16 +111,46 @@ public final class MemoryHistoryStore implements HistoryStore {
       }
       routeSeqs.put(change.instance(), change.seq());
     }
+    String instance = change.instance();
     for (String channel : change.remove()) {
-      Set<String> held = routes.get(channel);
-      if (held != null && held.remove(change.instance()) && held.isEmpty()) {
-        routes.remove(channel);
+      List<String> held = routes.get(channel);
+      if (held != null && held.contains(instance)) {
+        List<String> rest = without(held, instance::equals);
+        if (rest.isEmpty()) {
+          routes.remove(channel);
+        } else {
+          routes.put(channel, rest);
+        }
       }
     }
     for (String channel : change.add()) {
-      routes.computeIfAbsent(channel, c -> new LinkedHashSet<>(2)).add(change.instance());
+      List<String> held = routes.get(channel);
+      if (held == null) {
+        routes.put(channel, List.of(instance));
+      } else if (!held.contains(instance)) {
+        List<String> more = new ArrayList<>(held.size() + 1);
+        more.addAll(held);
+        more.add(instance);
+        routes.put(channel, List.copyOf(more));
+      }
     }
     return Future.succeededFuture();
+  }
+
+  /** {@code held} without the instances {@code gone} picks, as an immutable list ({@code held} itself if none). */
+  private static List<String> without(List<String> held, java.util.function.Predicate<String> gone) {
+    List<String> rest = null;
+    for (int i = 0; i < held.size(); i++) {
+      String instance = held.get(i);
+      if (gone.test(instance)) {
+        if (rest == null) {
+          rest = new ArrayList<>(held.subList(0, i));
+        }
+      } else if (rest != null) {
+        rest.add(instance);
+      }
+    }
+    return rest == null ? held : List.copyOf(rest);
   }
 
   @Override
@@ -139,23 +173,18 @@ public final class MemoryHistoryStore implements HistoryStore {
 
   /** The channel's routes with a live lease; routes of instances without one are removed on the way. */
   private List<String> liveRoutes(String channel, long now) {
-    Set<String> held = routes.get(channel);
+    List<String> held = routes.get(channel);
     if (held == null) {
       return List.of();
     }
-    List<String> live = new ArrayList<>(held.size());
-    Iterator<String> it = held.iterator();
-    while (it.hasNext()) {
-      String instance = it.next();
+    List<String> live = without(held, instance -> {
       Lease lease = leases.get(instance);
-      if (lease != null && lease.expiresAt > now) {
-        live.add(instance);
-      } else {
-        it.remove();
-      }
-    }
-    if (held.isEmpty()) {
+      return lease == null || lease.expiresAt <= now;
+    });
+    if (live.isEmpty()) {
       routes.remove(channel);
+    } else if (live != held) {
+      routes.put(channel, live);
     }
     return live;
   }
@@ -232,14 +261,12 @@ public final class MemoryHistoryStore implements HistoryStore {
     }
     leaseEnded = false;
     routeSeqs.keySet().retainAll(leases.keySet());
-    routes.values().removeIf(held -> {
-      held.removeIf(instance -> !leases.containsKey(instance));
-      return held.isEmpty();
-    });
+    routes.replaceAll((channel, held) -> without(held, instance -> !leases.containsKey(instance)));
+    routes.values().removeIf(List::isEmpty);
   }
 
   int routeCount() {
-    return routes.values().stream().mapToInt(Set::size).sum();
+    return routes.values().stream().mapToInt(List::size).sum();
   }
 
   int channelCount() {

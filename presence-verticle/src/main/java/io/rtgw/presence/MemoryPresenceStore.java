@@ -142,8 +142,10 @@ public final class MemoryPresenceStore implements PresenceStore {
 
   /** Adds an entry, or moves it to this holder (a poll client may poll on another node now). */
   private void put(PresenceEntry e, String holder, List<PresenceEvent> events) {
-    Map<String, Map<String, String>> users = channels.computeIfAbsent(e.channel(), c -> new HashMap<>());
-    Map<String, String> clients = users.computeIfAbsent(e.user(), u -> new HashMap<>());
+    // sized for one: most channels with presence are a user's own, and most users have one client;
+    // the default sixteen slots cost 2 x 56 bytes per user for nothing (both grow when they must)
+    Map<String, Map<String, String>> users = channels.computeIfAbsent(e.channel(), c -> new HashMap<>(2));
+    Map<String, String> clients = users.computeIfAbsent(e.user(), u -> new HashMap<>(2));
     if (clients.isEmpty()) {
       events.add(PresenceEvent.join(e));
     }

@@ -48,25 +48,26 @@ public final class AccessLog implements Handler<RoutingContext> {
     HttpServerRequest request = ctx.request();
     String ip = clientIp.apply(request);
     boolean[] logged = {false};
+    // read now: a request held open lets go of its headers once the gateway has read them (HeldRequests)
+    String auth = request.headers().contains(HttpHeaders.AUTHORIZATION) ? " auth=" + REDACTED : "";
     // the routing context's end handlers, not the response's one slot, which another route may take
-    ctx.addEndHandler(ar -> log(request, ip, startedAt, logged));
+    ctx.addEndHandler(ar -> log(request, ip, startedAt, logged, auth));
     if (isUpgrade(request) && request.connection() instanceof ConnectionBase base) {
       // an accepted upgrade never ends the response: Vert.x writes the 101 itself and hands the socket to
       // the WebSocket, whose close is then the end of the exchange (the HTTP connection's close handler is
       // not called after an upgrade, so the socket's own close is what is listened to; it completes on
       // the connection's event loop, like the rest of this exchange)
-      base.channel().closeFuture().addListener(f -> log(request, ip, startedAt, logged));
+      base.channel().closeFuture().addListener(f -> log(request, ip, startedAt, logged, auth));
     }
     ctx.next();
   }
 
-  private void log(HttpServerRequest request, String ip, long startedAt, boolean[] logged) {
+  private void log(HttpServerRequest request, String ip, long startedAt, boolean[] logged, String auth) {
     if (logged[0]) {
       return;
     }
     logged[0] = true;
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
-    String auth = request.headers().contains(HttpHeaders.AUTHORIZATION) ? " auth=" + REDACTED : "";
     LOG.info("{} \"{} {} {}\" {} {} bytes {} ms{}", ip, request.method().name(), redact(request.uri()),
         version(request), request.response().getStatusCode(), request.response().bytesWritten(), ms, auth);
   }

@@ -3,6 +3,7 @@ package io.rtgw.connection.poll;
 import io.rtgw.connection.Cursor;
 import io.rtgw.connection.PresenceReporter;
 import io.rtgw.connection.Tiers;
+import io.rtgw.connection.http.HeldRequests;
 import io.rtgw.connection.http.JsonReplies;
 import io.rtgw.connection.http.Params;
 import io.rtgw.connection.session.ClientSession;
@@ -118,6 +119,7 @@ public final class PollTransport {
         });
     self[0] = p;
     held.add(p);
+    HeldRequests.forgetRequest(request);
     long wait = withJitter(timeoutMs, ThreadLocalRandom.current().nextDouble());
     if (who.expiresAt() != null) {
       // a held poll ends with its token: answered then, the client polls again with a new one

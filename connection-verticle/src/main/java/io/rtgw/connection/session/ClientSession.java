@@ -31,7 +31,8 @@ public final class ClientSession {
   private final Options options;
   /** Null where the transport has no connection to tell of (polls). */
   private final io.rtgw.connection.events.LifecycleEvents lifecycle;
-  private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+  /** Sized for the usual few (a personal channel and one or two more), not the default sixteen slots. */
+  private final Map<String, Subscription> subscriptions = new LinkedHashMap<>(4);
   private final Hooks hooks;
   /** Channels whose subscribe hook has not answered yet: they count against the limit, and once only. */
   private final java.util.Set<String> asking = new java.util.HashSet<>();
@@ -268,7 +269,7 @@ public final class ClientSession {
       return Future.succeededFuture();
     }
     Subscription s = hub.subscription(channel, sink);
-    subscriptions.put(channel, s);
+    subscriptions.put(s.channel(), s);
     return hub.resume(s, since, options.pageSize()).transform(ar -> {
       if (closed || subscriptions.get(channel) != s) {
         if (ar.succeeded() && ar.result() != null) {

@@ -7,6 +7,7 @@ import io.rtgw.connection.Resume;
 import io.rtgw.connection.Sink;
 import io.rtgw.connection.events.Reasons;
 import io.rtgw.connection.events.ServerSide;
+import io.rtgw.connection.http.HeldRequests;
 import io.rtgw.connection.http.JsonReplies;
 import io.rtgw.connection.internal.RawWriter;
 import io.rtgw.connection.internal.VertxInternals;
@@ -20,6 +21,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -42,7 +44,9 @@ final class SseStream implements Sink, ServerSide {
   /** Writes pre-framed chunks below Vert.x's HTTP encoder; null where that is not possible. */
   private final RawWriter raw;
   private final VertxInternals internals;
-  private final List<String> channels;
+  /** The request's channels until they are subscribed; then only whether there is one is kept. */
+  private List<String> channels;
+  private final boolean single;
   private final SseConfig config;
   private final Function<Sink, ClientSession> sessions;
   private final Runnable removed;
@@ -69,6 +73,7 @@ final class SseStream implements Sink, ServerSide {
     this.raw = raw;
     this.internals = internals;
     this.channels = channels;
+    this.single = channels.size() == 1;
     this.config = config;
     this.sessions = sessions;
     this.removed = removed;
@@ -84,6 +89,7 @@ final class SseStream implements Sink, ServerSide {
     for (String channel : channels) {
       resuming.add(session.subscribe(channel, resume == null ? null : resume.positionOf(channel)));
     }
+    channels = null;
     Future.all(resuming).onComplete(ar -> {
       if (closed) {
         return;
@@ -191,9 +197,9 @@ final class SseStream implements Sink, ServerSide {
       return;
     }
     metrics.delivered(GatewayMetrics.SSE);
-    if (channels.size() == 1 && raw != null) {
+    if (single && raw != null) {
       writeChunk(out.encoded(SseEncoding.SINGLE_CHANNEL_CHUNK));
-    } else if (channels.size() == 1) {
+    } else if (single) {
       write(internals.shared(out.encoded(SseEncoding.SINGLE_CHANNEL_EVENT)));
     } else {
       write(SseEvents.event("message", Cursor.encode(session.positions()), out.encoded(SseEncoding.DATA)));
@@ -244,6 +250,9 @@ final class SseStream implements Sink, ServerSide {
         .appendBuffer(SseEvents.event("subscribed", Cursor.encode(session.positions()),
             new JsonObject().put(Fields.CHANNELS, subscribed).encode()));
     write(first);
+    if (raw != null) {
+      HeldRequests.forgetResponseHead(response, HttpVersion.HTTP_1_1);
+    }
     for (Resume r : resumes) {
       if (closed) {
         return;

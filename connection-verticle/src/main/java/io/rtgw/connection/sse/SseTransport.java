@@ -2,6 +2,7 @@ package io.rtgw.connection.sse;
 
 import io.rtgw.connection.Cursor;
 import io.rtgw.connection.http.Params;
+import io.rtgw.connection.http.HeldRequests;
 import io.rtgw.connection.internal.RawWriter;
 import io.rtgw.connection.internal.VertxInternals;
 import io.rtgw.connection.session.ClientSession;
@@ -88,6 +89,7 @@ public final class SseTransport {
         request.version() == HttpVersion.HTTP_2 ? resetter(ctx.response()) : internals.aborter(request.connection()));
     self[0] = stream;
     streams.add(stream);
+    HeldRequests.forgetRequest(request);
     stream.start(resume);
     if (who.expiresAt() != null) {
       // the stream ends with its token; the client comes back with a new one and its last id
