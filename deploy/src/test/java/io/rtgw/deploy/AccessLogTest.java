@@ -52,6 +52,19 @@ class AccessLogTest {
         }
       }
       Eventually.eventually(Duration.ofSeconds(20), () -> assertThat(access(lines)).hasSize(3));
+      // a stream lets go of its request's headers and parameters once open: its line is still whole
+      io.vertx.core.http.HttpClient http = clients.createHttpClient();
+      String token = WsClient.await(http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1",
+          "/demo/token?user=bob").compose(r -> r.send()).compose(r -> r.body())).toJsonObject().getString("token");
+      io.vertx.core.http.HttpClientResponse stream = WsClient.await(http.request(io.vertx.core.http.HttpMethod.GET,
+          port, "127.0.0.1", "/sse?channel=chat:log").compose(r -> r.putHeader("Authorization", "Bearer "
+          + token).send()));
+      assertThat(stream.statusCode()).isEqualTo(200);
+      CompletableFuture<Void> firstEvent = new CompletableFuture<>();
+      stream.handler(b -> firstEvent.complete(null));
+      firstEvent.get(20, TimeUnit.SECONDS);
+      WsClient.await(stream.request().connection().close());
+      Eventually.eventually(Duration.ofSeconds(20), () -> assertThat(access(lines)).hasSize(5));
     } finally {
       WsClient.await(clients.close());
       launcher.toHandle().destroy();
@@ -63,6 +76,9 @@ class AccessLogTest {
     assertThat(access.get(1)).matches(".* rtgw\\.access - 127\\.0\\.0\\.1 \"GET /nowhere HTTP/1\\.1\" 404 \\d+ bytes \\d+ ms$");
     assertThat(access.get(2)).matches(".* rtgw\\.access - 127\\.0\\.0\\.1 \"GET /ws\\?user=alice&channel_token=\\[redacted\\]"
         + " HTTP/1\\.1\" 101 0 bytes \\d+ ms$");
+    assertThat(access.get(3)).contains("\"GET /demo/token?user=bob HTTP/1.1\" 200");
+    assertThat(access.get(4)).matches(".* rtgw\\.access - 127\\.0\\.0\\.1 \"GET /sse\\?channel=chat:log HTTP/1\\.1\" 200"
+        + " [1-9]\\d* bytes \\d+ ms auth=\\[redacted\\]$");
     synchronized (lines) {
       assertThat(lines).noneSatisfy(l -> assertThat(l).containsAnyOf(QUERY_SECRET, CHANNEL_SECRET, HEADER_SECRET));
     }
