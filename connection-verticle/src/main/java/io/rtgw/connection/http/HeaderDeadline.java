@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -31,9 +32,23 @@ public final class HeaderDeadline {
     this.timeoutMs = timeoutMs;
   }
 
-  /** For {@code HttpServer.connectionHandler}: the clock starts. */
+  /**
+   * For {@code HttpServer.connectionHandler}: the clock starts. A connection that closes is forgotten at
+   * once: its entry would hold it (its channel, request, response, an event stream's session) until its
+   * timer ran out, 30 s of every closed connection's memory under churn.
+   */
   public void opened(HttpConnection connection) {
     arm(connection);
+    if (connection instanceof ConnectionBase base) {
+      base.channel().closeFuture().addListener(f -> forget(connection));
+    }
+  }
+
+  private void forget(HttpConnection connection) {
+    Long timer = waiting.remove(connection);
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
   }
 
   /** The first route: the headers are in; on HTTP/1.1 the clock starts again when the response has ended. */
@@ -45,7 +60,12 @@ public final class HeaderDeadline {
     }
     boolean http1 = ctx.request().version() != HttpVersion.HTTP_2;
     if (http1 && !ctx.request().headers().contains(HttpHeaders.UPGRADE)) {
-      ctx.addEndHandler(ar -> arm(connection));
+      // only a response that ended starts the clock again: a close (an event stream's client going) fails it
+      ctx.addEndHandler(ar -> {
+        if (ar.succeeded()) {
+          arm(connection);
+        }
+      });
     }
     ctx.next();
   }
