@@ -1,5 +1,6 @@
 package io.rtgw.connection.http;
 
+import io.netty.channel.Channel;
 import io.rtgw.connection.metrics.GatewayMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -24,8 +25,12 @@ public final class HeaderDeadline {
   private final Vertx vertx;
   private final long timeoutMs;
   private final GatewayMetrics metrics = GatewayMetrics.current();
-  /** Connections waiting for headers, with their timer; an entry outlives its connection by at most the timeout. */
-  private final Map<HttpConnection, Long> waiting = new IdentityHashMap<>();
+  /**
+   * Connections waiting for headers, with their timer, by Netty channel where there is one (every
+   * connection Vert.x makes): the close listener then holds only the channel, which lives as long, and
+   * not the HTTP connection a WebSocket upgrade leaves behind.
+   */
+  private final Map<Object, Long> waiting = new IdentityHashMap<>();
 
   public HeaderDeadline(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
@@ -40,24 +45,26 @@ public final class HeaderDeadline {
   public void opened(HttpConnection connection) {
     arm(connection);
     if (connection instanceof ConnectionBase base) {
-      base.channel().closeFuture().addListener(f -> forget(connection));
+      Channel channel = base.channel();
+      channel.closeFuture().addListener(f -> forget(channel));
     }
   }
 
-  private void forget(HttpConnection connection) {
-    Long timer = waiting.remove(connection);
+  private void forget(Object key) {
+    Long timer = waiting.remove(key);
     if (timer != null) {
       vertx.cancelTimer(timer);
     }
+  }
+
+  private static Object keyOf(HttpConnection connection) {
+    return connection instanceof ConnectionBase base ? base.channel() : connection;
   }
 
   /** The first route: the headers are in; on HTTP/1.1 the clock starts again when the response has ended. */
   public void handle(RoutingContext ctx) {
     HttpConnection connection = ctx.request().connection();
-    Long timer = waiting.remove(connection);
-    if (timer != null) {
-      vertx.cancelTimer(timer);
-    }
+    forget(keyOf(connection));
     boolean http1 = ctx.request().version() != HttpVersion.HTTP_2;
     if (http1 && !ctx.request().headers().contains(HttpHeaders.UPGRADE)) {
       // only a response that ended starts the clock again: a close (an event stream's client going) fails it
@@ -71,8 +78,9 @@ public final class HeaderDeadline {
   }
 
   private void arm(HttpConnection connection) {
-    Long previous = waiting.put(connection, vertx.setTimer(timeoutMs, id -> {
-      if (waiting.remove(connection, id)) {
+    Object key = keyOf(connection);
+    Long previous = waiting.put(key, vertx.setTimer(timeoutMs, id -> {
+      if (waiting.remove(key, id)) {
         metrics.refused("header_timeout");
         connection.close();
       }

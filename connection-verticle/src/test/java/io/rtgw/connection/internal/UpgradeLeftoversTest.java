@@ -37,8 +37,12 @@ class UpgradeLeftoversTest {
     Promise<ServerWebSocket> opened = Promise.promise();
     // through the web router, as the gateway upgrades: its request and WebSocket are wrappers
     io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+    // and behind the header deadline, whose close listener must not hold the connection either
+    io.rtgw.connection.http.HeaderDeadline deadline = new io.rtgw.connection.http.HeaderDeadline(vertx, 600_000);
+    router.route().handler(deadline::handle);
     router.get("/ws").handler(ctx -> upgrade(ctx.request(), upgraded, opened));
-    HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+    HttpServer server = vertx.createHttpServer().connectionHandler(deadline::opened).requestHandler(router)
+        .listen(0, "127.0.0.1").await();
     WebSocketClient client = vertx.createWebSocketClient();
     WebSocket ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.actualPort())
         .setURI("/ws").addHeader("X-Probe", "1")).await();
