@@ -184,12 +184,27 @@ class TlsGatewayTest {
   }
 
   private static JsonObject send(HttpClientAgent client, HttpMethod method, String uri, JsonObject body) {
-    return WsClient.await(client.request(new RequestOptions().setMethod(method).setURI(uri)
-            .putHeader("Content-Type", "application/json"))
-        .compose(r -> body == null ? r.send() : r.send(body.toBuffer()))
-        .compose(r -> r.body().map(b -> {
-          assertThat(r.statusCode()).as(method + " " + uri + ": " + b).isEqualTo(200);
-          return b.toJsonObject();
-        })));
+    // where an exchange stopped, for a failure that says more than a timeout (one request over HTTP/2
+    // after twenty streams once waited past 20 s on a loaded machine, cause unknown)
+    java.util.concurrent.atomic.AtomicReference<String> reached = new java.util.concurrent.atomic.AtomicReference<>(
+        "no stream yet");
+    try {
+      return WsClient.await(client.request(new RequestOptions().setMethod(method).setURI(uri)
+              .putHeader("Content-Type", "application/json"))
+          .compose(r -> {
+            reached.set("request created, not yet sent (no stream yet)");
+            return body == null ? r.send() : r.send(body.toBuffer());
+          })
+          .compose(r -> {
+            reached.set("response head " + r.statusCode() + " on stream " + r.request().streamId()
+                + ", body not yet complete");
+            return r.body().map(b -> {
+              assertThat(r.statusCode()).as(method + " " + uri + ": " + b).isEqualTo(200);
+              return b.toJsonObject();
+            });
+          }));
+    } catch (AssertionError e) {
+      throw new AssertionError(method + " " + uri + " over " + client + ": " + reached.get(), e);
+    }
   }
 }
