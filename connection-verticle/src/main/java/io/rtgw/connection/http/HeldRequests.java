@@ -28,9 +28,12 @@ public final class HeldRequests {
     request.params().clear();
   }
 
-  /** Empties the response's headers once its head is on the wire: Vert.x reads them only to write the head. */
-  public static void forgetResponseHead(HttpServerResponse response, HttpVersion version) {
-    if (version != HttpVersion.HTTP_2 && response.headWritten()) {
+  /**
+   * Empties an HTTP/1.x response's headers once its head is on the wire: Vert.x reads them only to write
+   * the head. The caller knows the version (HTTP/2 keeps its own).
+   */
+  public static void forgetResponseHead(HttpServerResponse response) {
+    if (response.headWritten()) {
       response.headers().clear();
     }
   }

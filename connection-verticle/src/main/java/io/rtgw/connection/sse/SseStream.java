@@ -21,7 +21,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -251,7 +250,8 @@ final class SseStream implements Sink, ServerSide {
             new JsonObject().put(Fields.CHANNELS, subscribed).encode()));
     write(first);
     if (raw != null) {
-      HeldRequests.forgetResponseHead(response, HttpVersion.HTTP_1_1);
+      // raw writes exist on HTTP/1.1 only
+      HeldRequests.forgetResponseHead(response);
     }
     for (Resume r : resumes) {
       if (closed) {
