@@ -97,6 +97,34 @@ final class OutboundQueues {
     return MESSAGE_QUEUE.getDeclaringClass().isInstance(CONNECTION_QUEUE.get(connection));
   }
 
+  /**
+   * The WebSocket's own outbound queue and its message queue, for {@link #idleQuietly}; null when the
+   * WebSocket's connection has no such queue.
+   */
+  static Object[] queueOf(ServerWebSocket ws) throws ReflectiveOperationException {
+    if (QUEUE == null) {
+      return null;
+    }
+    Object connection = WS_CONNECTION.get(unwrapped(ws));
+    if (!CONNECTION_QUEUE.getDeclaringClass().isInstance(connection)) {
+      return null;
+    }
+    Object outbound = CONNECTION_QUEUE.get(connection);
+    if (!MESSAGE_QUEUE.getDeclaringClass().isInstance(outbound)) {
+      return null;
+    }
+    return new Object[] {outbound, MESSAGE_QUEUE.get(outbound)};
+  }
+
+  /** {@link #idle}, false where the fields cannot be read (they were read once already, so never). */
+  static boolean idleQuietly(Object outbound, Object messages) {
+    try {
+      return idle(outbound, messages);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** Shrinks the queues of {@code ws} and of the HTTP connection it was upgraded from; true if both are. */
   static boolean shrink(ServerWebSocket ws, HttpConnection upgradedFrom) {
     if (QUEUE == null) {

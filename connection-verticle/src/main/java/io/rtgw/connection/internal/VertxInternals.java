@@ -108,6 +108,14 @@ public final class VertxInternals {
   }
 
   /**
+   * A writer of whole text frames below Vert.x's WebSocket ({@link WebSocketWire}), or null: internals
+   * off, TLS, a compression extension, or a connection not {@link #tune tuned}. Call after the upgrade.
+   */
+  public WebSocketWire webSocketWire(ServerWebSocket ws, HttpConnection upgradedFrom) {
+    return on ? WebSocketWire.of(ws, upgradedFrom) : null;
+  }
+
+  /**
    * Makes a refused frame answer with its close frame from inside the pipeline (see {@link BreachCloser});
    * false where that is not done (internals off), and the connection sends it itself, best effort.
    */

@@ -8,6 +8,7 @@ import io.rtgw.connection.Sink;
 import io.rtgw.connection.events.Reasons;
 import io.rtgw.connection.events.ServerSide;
 import io.rtgw.connection.internal.VertxInternals;
+import io.rtgw.connection.internal.WebSocketWire;
 import io.rtgw.connection.hooks.Hooks;
 import io.rtgw.connection.metrics.GatewayMetrics;
 import io.rtgw.connection.session.ClientSession;
@@ -56,6 +57,8 @@ final class WsConnection implements Sink, ServerSide {
   private final boolean pipelineClosesBreaches;
   /** Drops the socket at once, with what it still holds unsent. */
   private final Runnable abort;
+  /** Writes whole frames below Vert.x where it can; null where it cannot (TLS, compression, internals off). */
+  private final WebSocketWire wire;
   private final GatewayMetrics metrics = GatewayMetrics.current();
   /** The close code this side sent, for the metrics; null when the client closed. */
   private Short closedWith;
@@ -76,7 +79,8 @@ final class WsConnection implements Sink, ServerSide {
 
   WsConnection(Vertx vertx, ServerWebSocket ws, WebSocketConfig config, DeliveryConfig delivery, Requests requests,
                VertxInternals internals, Opener sessions, Hooks hooks, Runnable removed,
-               WsAuth auth, WsLimits limits, boolean pipelineClosesBreaches, Runnable abort) {
+               WsAuth auth, WsLimits limits, boolean pipelineClosesBreaches, Runnable abort, WebSocketWire wire) {
+    this.wire = wire;
     this.hooks = hooks;
     this.vertx = vertx;
     this.abort = abort;
@@ -325,12 +329,19 @@ final class WsConnection implements Sink, ServerSide {
   @Override
   public void message(Outbound message) {
     metrics.delivered(GatewayMetrics.WS);
-    write(message.encoded(WsEncoding.FRAME));
+    deliver(message);
   }
 
   @Override
   public void presence(Outbound event) {
-    write(event.encoded(WsEncoding.FRAME));
+    deliver(event);
+  }
+
+  /** A delivery's frame, framed once per node: whole below Vert.x where it can be, else through it. */
+  private void deliver(Outbound out) {
+    if (writable() && (wire == null || !wire.write(out.encoded(WsEncoding.WIRE)))) {
+      ws.writeFrame(internals.textFrame(out.encoded(WsEncoding.FRAME)));
+    }
   }
 
   @Override
@@ -581,9 +592,16 @@ final class WsConnection implements Sink, ServerSide {
    * enough, and it is closed with 4000 so it resumes from its last position instead of growing our heap.
    */
   private void write(byte[] frame) {
+    if (writable() && (wire == null || !wire.write(WebSocketWire.textFrame(frame)))) {
+      ws.writeFrame(internals.textFrame(frame));
+    }
+  }
+
+  /** False when nothing may be written: closed, or now closed as a slow consumer. */
+  private boolean writable() {
     // the socket can be closed before its close handler has run: check it too, since Vert.x then throws
     if (closed || ws.isClosed()) {
-      return;
+      return false;
     }
     if (ws.writeQueueFull()) {
       LOG.debug("Closing slow consumer {}", ws.remoteAddress());
@@ -592,9 +610,9 @@ final class WsConnection implements Sink, ServerSide {
       // the close frame waits behind what the peer does not read, so its handshake may never end and
       // Vert.x's closing timeout, which starts once the frame is written, never starts
       vertx.setTimer(config.closeTimeoutMs(), id -> abort.run());
-      return;
+      return false;
     }
-    ws.writeFrame(internals.textFrame(frame));
+    return true;
   }
 
   private void release() {

@@ -2,6 +2,7 @@ package io.rtgw.connection.ws;
 
 import io.rtgw.connection.Encoding;
 import io.rtgw.connection.Outbound;
+import io.rtgw.connection.internal.WebSocketWire;
 import io.rtgw.protocol.MessageJson;
 import java.nio.charset.StandardCharsets;
 
@@ -9,6 +10,14 @@ import java.nio.charset.StandardCharsets;
 final class WsEncoding extends Encoding<byte[]> {
 
   static final WsEncoding FRAME = new WsEncoding();
+
+  /** The whole frame, header included, for connections written below Vert.x ({@link WebSocketWire}). */
+  static final Encoding<byte[]> WIRE = new Encoding<>() {
+    @Override
+    protected byte[] encode(Outbound delivery) {
+      return WebSocketWire.textFrame(FRAME.encode(delivery));
+    }
+  };
 
   private WsEncoding() {
   }

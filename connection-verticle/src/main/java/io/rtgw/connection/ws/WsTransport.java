@@ -123,7 +123,8 @@ public final class WsTransport {
               ? sessions.open(who, sink, options, "ws", (io.rtgw.connection.events.ServerSide) sink)
               : sessions.open(client, who, sink, options, "ws", (io.rtgw.connection.events.ServerSide) sink),
           sessions.hooks(), () -> connections.remove(self[0]), auth,
-          new WsLimits(limits, ip), pipelineCloses, internals.aborter(request.connection()));
+          new WsLimits(limits, ip), pipelineCloses, internals.aborter(request.connection()),
+          internals.webSocketWire(ws, request.connection()));
       self[0] = c;
       // everything above has taken what it needs of the request
       internals.releaseUpgradeRequest(ws);

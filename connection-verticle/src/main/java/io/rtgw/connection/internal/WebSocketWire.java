@@ -1,0 +1,128 @@
+package io.rtgw.connection.internal;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.impl.ConnectionBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes whole WebSocket text frames, header included, below Vert.x's WebSocket and Netty's frame encoder.
+ * A delivery is framed once per node and the same bytes go to every subscriber; through Vert.x each write
+ * wraps the bytes in a frame object, copies them into a buffer of its own and has the encoder copy them
+ * again behind a header it allocates (about a fifth of the event loop's time for a direct message).
+ *
+ * <p>Only on plain connections without a compression extension (those must pass the extension's encoder),
+ * and only when Vert.x holds nothing back: a write is raw while the channel is writable and the WebSocket's
+ * outbound queue is empty with no drain under way, so it lands after everything Vert.x has written and
+ * before anything it writes next; otherwise {@link #write} declines and the caller writes through Vert.x,
+ * behind what Vert.x holds. Vert.x's own writes (pings, close frames) are untouched. The writes bypass the
+ * idle-timeout handler, as pre-framed SSE chunks do: the pings the connection sends count for it.
+ */
+public final class WebSocketWire {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebSocketWire.class);
+
+  private final ChannelHandlerContext ctx;
+  private final FlushConsolidationHandler coalescing;
+  private final Object outbound;
+  private final Object messages;
+  private static final byte UNKNOWN = 0;
+  private static final byte NONE = 1;
+  private static final byte NEGOTIATED = 2;
+  /** Whether a compression extension runs on the connection ({@link #plain}). */
+  private byte extensions = UNKNOWN;
+
+  private WebSocketWire(ChannelHandlerContext ctx, Object outbound, Object messages) {
+    this.ctx = ctx;
+    this.coalescing = (FlushConsolidationHandler) ctx.handler();
+    this.outbound = outbound;
+    this.messages = messages;
+  }
+
+  /**
+   * The wire of an upgraded WebSocket, or null: TLS, a connection not tuned by
+   * {@link FlushCoalescing}, or Vert.x classes not of the expected shape.
+   */
+  static WebSocketWire of(ServerWebSocket ws, HttpConnection upgradedFrom) {
+    if (!(upgradedFrom instanceof ConnectionBase base) || upgradedFrom.isSsl()) {
+      return null;
+    }
+    ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
+    ChannelHandlerContext ctx = pipeline.context(FlushCoalescing.NAME);
+    if (ctx == null || pipeline.get(SslHandler.class) != null) {
+      return null;
+    }
+    try {
+      Object[] queue = OutboundQueues.queueOf(ws);
+      return queue == null ? null : new WebSocketWire(ctx, queue[0], queue[1]);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.debug("No raw frames for a WebSocket: {}", e.toString());
+      return null;
+    }
+  }
+
+  /**
+   * Writes {@code frame} (a whole unmasked frame, see {@link #textFrame}) and asks for a coalesced flush;
+   * false, with nothing written, when Vert.x holds something back or the channel is not writable or gone.
+   * Called on the connection's event loop.
+   */
+  public boolean write(byte[] frame) {
+    if (!plain() || !ctx.channel().isWritable() || !OutboundQueues.idleQuietly(outbound, messages)) {
+      return false;
+    }
+    ctx.write(Unpooled.wrappedBuffer(frame), ctx.voidPromise());
+    try {
+      coalescing.flush(ctx);
+    } catch (Exception e) {
+      ctx.flush();
+    }
+    return true;
+  }
+
+  /**
+   * True once the connection is known to run without an extension. Netty's extension handler adds the
+   * negotiated extension's encoder only once the 101 response is written, which can be after the upgrade
+   * completes: while the handler is still there nothing is known and frames go through Vert.x.
+   */
+  private boolean plain() {
+    if (extensions == UNKNOWN) {
+      ChannelPipeline pipeline = ctx.pipeline();
+      if (pipeline.get(WebSocketServerExtensionHandler.class) != null) {
+        return false;
+      }
+      extensions = pipeline.get(WebSocketExtensionEncoder.class) == null ? NONE : NEGOTIATED;
+    }
+    return extensions == NONE;
+  }
+
+  /** A final, unmasked text frame (RFC 6455 5.2) around {@code payload}: the header, then the bytes. */
+  public static byte[] textFrame(byte[] payload) {
+    int n = payload.length;
+    int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
+    byte[] frame = new byte[header + n];
+    frame[0] = (byte) 0x81;
+    if (n < 126) {
+      frame[1] = (byte) n;
+    } else if (n <= 0xFFFF) {
+      frame[1] = 126;
+      frame[2] = (byte) (n >>> 8);
+      frame[3] = (byte) n;
+    } else {
+      frame[1] = 127;
+      long len = n;
+      for (int i = 0; i < 8; i++) {
+        frame[2 + i] = (byte) (len >>> (56 - 8 * i));
+      }
+    }
+    System.arraycopy(payload, 0, frame, header, n);
+    return frame;
+  }
+}
