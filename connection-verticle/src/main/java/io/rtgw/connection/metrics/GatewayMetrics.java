@@ -36,8 +36,12 @@ public final class GatewayMetrics {
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Timer deliveryLatency;
   private final Map<String, Timer> hookLatency = new ConcurrentHashMap<>();
-  /** Built once: counted per delivery and subscriber, the hot path allocates nothing to find them. */
-  private final Map<String, Counter> deliveries;
+  /** Built once: counted per delivery and subscriber, the hot path neither allocates nor hashes to find them. */
+  private final Counter wsDeliveries;
+  private final Counter sseDeliveries;
+  private final Counter pollDeliveries;
+  /** Counted per publish: the other results go through {@link #counter}, which builds a key. */
+  private final Counter publishedOk;
   private final AtomicLong draining;
 
   private GatewayMetrics(MeterRegistry registry) {
@@ -53,10 +57,9 @@ public final class GatewayMetrics {
         .description("Channels with local subscribers on this node").register(registry);
     draining = LIVE.computeIfAbsent("draining", k -> new AtomicLong());
     Gauge.builder("rtgw_draining", draining, AtomicLong::get).description("1 while the node drains").register(registry);
-    deliveries = Map.of(
-        WS, Counter.builder("rtgw_deliveries").tag("transport", WS).register(registry),
-        SSE, Counter.builder("rtgw_deliveries").tag("transport", SSE).register(registry),
-        POLL, Counter.builder("rtgw_deliveries").tag("transport", POLL).register(registry));
+    wsDeliveries = Counter.builder("rtgw_deliveries").tag("transport", WS).register(registry);
+    sseDeliveries = Counter.builder("rtgw_deliveries").tag("transport", SSE).register(registry);
+    pollDeliveries = Counter.builder("rtgw_deliveries").tag("transport", POLL).register(registry);
     deliveryLatency = Timer.builder("rtgw_delivery_latency")
         .description("From a message's acceptance to its fan-out on this node")
         // a dozen fixed buckets, from the 1 ms of a healthy node to the seconds of a stalled one
@@ -65,6 +68,7 @@ public final class GatewayMetrics {
             Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10))
         .register(registry);
     preRegister();
+    publishedOk = counter("rtgw_publishes", "result", "ok");
   }
 
   /** The limits that refuse, as {@link #refused} names them. */
@@ -144,11 +148,12 @@ public final class GatewayMetrics {
 
   /** {@code result}: "ok", or the protocol's error code. */
   public void published(String result) {
-    counter("rtgw_publishes", "result", result).increment();
+    ("ok".equals(result) ? publishedOk : counter("rtgw_publishes", "result", result)).increment();
   }
 
+  /** {@code transport}: {@link #WS}, {@link #SSE} or {@link #POLL}. */
   public void delivered(String transport) {
-    deliveries.get(transport).increment();
+    (WS.equals(transport) ? wsDeliveries : SSE.equals(transport) ? sseDeliveries : pollDeliveries).increment();
   }
 
   public void deliveryLatency(long acceptedAtMs) {

@@ -541,7 +541,7 @@ final class WsConnection implements Sink, ServerSide {
   /** {@code {"id","type":"rpc","method","data"}} to the application's rpc hook; its data comes back. */
   private void rpc(Command cmd) {
     String method = cmd.requiredString(Fields.METHOD);
-    String data = cmd.body().has(Fields.DATA) ? cmd.data() : "null";
+    String data = cmd.hasData() ? cmd.data() : "null";
     answer(cmd, "hooks", requests.rpc(session.identity(), session.clientId(), method, data),
         out -> reply(cmd.id(), "rpc").put(Fields.DATA, io.vertx.core.json.Json.decodeValue(out)));
   }
