@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -16,31 +14,88 @@ import java.util.function.Function;
  * latest append, so it holds at most one entry per channel and at most {@code retained} in all. A cursor
  * is this feed's random name and a sequence number; a cursor of another feed (the history process
  * restarted) or older than what was dropped is answered with {@code complete = false}. One owner.
+ *
+ * <p>Every append is on the publish path, so it costs an array slot and, for a channel seen before, no
+ * allocation: appends go to the end of two parallel arrays in sequence order, and a channel's earlier
+ * entry is left in place, stale (its sequence number is no longer the channel's latest), and skipped by
+ * readers. Stale entries are compacted away once they outnumber the live ones, so the arrays stay within
+ * about twice the channels kept. A read finds its cursor by binary search.
  */
 final class ChangeFeed {
 
   private final String name = Epochs.next();
   private final int retained;
-  private final TreeMap<Long, String> bySeq = new TreeMap<>();
-  private final Map<String, Long> seqOf = new HashMap<>();
+  /** The latest sequence number of each channel kept. */
+  private final Map<String, Latest> latest = new HashMap<>();
+  private long[] seqs = new long[16];
+  private String[] channels = new String[16];
+  /** The entries are {@code [head, tail)}, in increasing sequence order, live and stale. */
+  private int head;
+  private int tail;
   private long seq;
   /** Changes up to this sequence number may have been dropped. */
   private long droppedUpTo;
+
+  private static final class Latest {
+    long seq;
+  }
 
   ChangeFeed(int retained) {
     this.retained = retained;
   }
 
   void appended(String channel) {
-    Long before = seqOf.put(channel, ++seq);
-    if (before != null) {
-      bySeq.remove(before);
+    Latest l = latest.get(channel);
+    if (l == null) {
+      l = new Latest();
+      latest.put(channel, l);
     }
-    bySeq.put(seq, channel);
-    while (bySeq.size() > retained) {
-      Map.Entry<Long, String> oldest = bySeq.pollFirstEntry();
-      seqOf.remove(oldest.getValue());
-      droppedUpTo = oldest.getKey();
+    l.seq = ++seq;
+    if (tail == seqs.length) {
+      makeRoom();
+    }
+    seqs[tail] = seq;
+    channels[tail++] = channel;
+    while (latest.size() > retained) {
+      dropOldest();
+    }
+  }
+
+  private boolean live(int i) {
+    Latest l = latest.get(channels[i]);
+    return l != null && l.seq == seqs[i];
+  }
+
+  /** Drops the oldest live entry, and the stale ones before it. */
+  private void dropOldest() {
+    while (head < tail) {
+      int i = head++;
+      boolean wasLive = live(i);
+      String channel = channels[i];
+      channels[i] = null;
+      if (wasLive) {
+        latest.remove(channel);
+        droppedUpTo = seqs[i];
+        return;
+      }
+    }
+  }
+
+  /** At the end of the arrays: the live entries move to the front, and the arrays grow if they are most of it. */
+  private void makeRoom() {
+    int n = 0;
+    for (int i = head; i < tail; i++) {
+      if (live(i)) {
+        seqs[n] = seqs[i];
+        channels[n++] = channels[i];
+      }
+    }
+    java.util.Arrays.fill(channels, n, tail, null);
+    head = 0;
+    tail = n;
+    if (n > seqs.length / 2) {
+      seqs = java.util.Arrays.copyOf(seqs, seqs.length * 2);
+      channels = java.util.Arrays.copyOf(channels, channels.length * 2);
     }
   }
 
@@ -53,18 +108,35 @@ final class ChangeFeed {
     int limit = Math.max(1, read.limit());
     List<ChannelPosition> out = new ArrayList<>();
     long last = from;
-    NavigableMap<Long, String> tail = bySeq.tailMap(from, false);
-    for (Map.Entry<Long, String> e : tail.entrySet()) {
+    for (int i = firstAfter(from); i < tail; i++) {
+      if (!live(i)) {
+        continue;
+      }
       if (out.size() == limit) {
         return new ChannelChanges(cursor(last), true, true, out);
       }
-      last = e.getKey();
-      ChannelPosition p = position.apply(e.getValue());
+      last = seqs[i];
+      ChannelPosition p = position.apply(channels[i]);
       if (p != null) {
         out.add(p);
       }
     }
     return new ChannelChanges(cursor(last), true, false, out);
+  }
+
+  /** The index of the first entry with a sequence number above {@code from}. */
+  private int firstAfter(long from) {
+    int lo = head;
+    int hi = tail;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (seqs[mid] <= from) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   private String cursor(long at) {
