@@ -4,6 +4,7 @@ import io.rtgw.protocol.ChangesRead;
 import io.rtgw.protocol.ChannelChanges;
 import io.rtgw.protocol.ChannelPosition;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,12 +91,12 @@ final class ChangeFeed {
         channels[n++] = channels[i];
       }
     }
-    java.util.Arrays.fill(channels, n, tail, null);
+    Arrays.fill(channels, n, tail, null);
     head = 0;
     tail = n;
     if (n > seqs.length / 2) {
-      seqs = java.util.Arrays.copyOf(seqs, seqs.length * 2);
-      channels = java.util.Arrays.copyOf(channels, channels.length * 2);
+      seqs = Arrays.copyOf(seqs, seqs.length * 2);
+      channels = Arrays.copyOf(channels, channels.length * 2);
     }
   }
 

@@ -24,7 +24,7 @@ final class FlushCoalescing {
 
   /** 16 frames per write already cut the write calls of a burst sixteenfold; more only adds latency. */
   static final int MAX_PENDING_FLUSHES = 16;
-  static final String NAME = "rtgw-flush-coalescing";
+  private static final String NAME = "rtgw-flush-coalescing";
 
   private FlushCoalescing() {
   }

@@ -2,6 +2,7 @@ package io.rtgw.connection.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
@@ -25,6 +26,11 @@ public final class RawWriter {
    */
   public boolean full() {
     return !ctx.channel().isWritable();
+  }
+
+  /** The pipeline written to, for what a caller must know of its handlers. */
+  ChannelPipeline pipeline() {
+    return ctx.pipeline();
   }
 
   /** Writes {@code framed} (released by Netty once written) and asks for a coalesced flush. */

@@ -109,7 +109,8 @@ public final class VertxInternals {
 
   /**
    * A writer of whole text frames below Vert.x's WebSocket ({@link WebSocketWire}), or null: internals
-   * off, TLS, a compression extension, or a connection not {@link #tune tuned}. Call after the upgrade.
+   * off, TLS, or a connection not {@link #tune tuned}. It declines frames on a connection that negotiated
+   * a compression extension. Call after the upgrade.
    */
   public WebSocketWire webSocketWire(ServerWebSocket ws, HttpConnection upgradedFrom) {
     return on ? WebSocketWire.of(ws, upgradedFrom) : null;

@@ -1,15 +1,11 @@
 package io.rtgw.connection.internal;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
-import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.net.impl.ConnectionBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +26,7 @@ public final class WebSocketWire {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketWire.class);
 
-  private final ChannelHandlerContext ctx;
-  private final FlushConsolidationHandler coalescing;
+  private final RawWriter raw;
   private final Object outbound;
   private final Object messages;
   private static final byte UNKNOWN = 0;
@@ -40,29 +35,24 @@ public final class WebSocketWire {
   /** Whether a compression extension runs on the connection ({@link #plain}). */
   private byte extensions = UNKNOWN;
 
-  private WebSocketWire(ChannelHandlerContext ctx, Object outbound, Object messages) {
-    this.ctx = ctx;
-    this.coalescing = (FlushConsolidationHandler) ctx.handler();
+  private WebSocketWire(RawWriter raw, Object outbound, Object messages) {
+    this.raw = raw;
     this.outbound = outbound;
     this.messages = messages;
   }
 
   /**
-   * The wire of an upgraded WebSocket, or null: TLS, a connection not tuned by
-   * {@link FlushCoalescing}, or Vert.x classes not of the expected shape.
+   * The wire of an upgraded WebSocket, or null: no {@link FlushCoalescing#rawWriter raw writer} for the
+   * connection it was upgraded from (TLS, not tuned), or Vert.x classes not of the expected shape.
    */
   static WebSocketWire of(ServerWebSocket ws, HttpConnection upgradedFrom) {
-    if (!(upgradedFrom instanceof ConnectionBase base) || upgradedFrom.isSsl()) {
-      return null;
-    }
-    ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
-    ChannelHandlerContext ctx = pipeline.context(FlushCoalescing.NAME);
-    if (ctx == null || pipeline.get(SslHandler.class) != null) {
+    RawWriter raw = FlushCoalescing.rawWriter(upgradedFrom);
+    if (raw == null) {
       return null;
     }
     try {
       Object[] queue = OutboundQueues.queueOf(ws);
-      return queue == null ? null : new WebSocketWire(ctx, queue[0], queue[1]);
+      return queue == null ? null : new WebSocketWire(raw, queue[0], queue[1]);
     } catch (ReflectiveOperationException | RuntimeException e) {
       LOG.debug("No raw frames for a WebSocket: {}", e.toString());
       return null;
@@ -71,19 +61,14 @@ public final class WebSocketWire {
 
   /**
    * Writes {@code frame} (a whole unmasked frame, see {@link #textFrame}) and asks for a coalesced flush;
-   * false, with nothing written, when Vert.x holds something back or the channel is not writable or gone.
+   * false, with nothing written, when Vert.x holds something back or the channel is not writable.
    * Called on the connection's event loop.
    */
   public boolean write(byte[] frame) {
-    if (!plain() || !ctx.channel().isWritable() || !OutboundQueues.idleQuietly(outbound, messages)) {
+    if (!plain() || raw.full() || !OutboundQueues.idleQuietly(outbound, messages)) {
       return false;
     }
-    ctx.write(Unpooled.wrappedBuffer(frame), ctx.voidPromise());
-    try {
-      coalescing.flush(ctx);
-    } catch (Exception e) {
-      ctx.flush();
-    }
+    raw.write(Unpooled.wrappedBuffer(frame));
     return true;
   }
 
@@ -94,7 +79,7 @@ public final class WebSocketWire {
    */
   private boolean plain() {
     if (extensions == UNKNOWN) {
-      ChannelPipeline pipeline = ctx.pipeline();
+      ChannelPipeline pipeline = raw.pipeline();
       if (pipeline.get(WebSocketServerExtensionHandler.class) != null) {
         return false;
       }

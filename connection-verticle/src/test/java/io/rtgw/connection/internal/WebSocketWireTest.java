@@ -67,6 +67,8 @@ class WebSocketWireTest {
     String pad = new String(padding, StandardCharsets.US_ASCII);
     AtomicInteger raw = new AtomicInteger();
     AtomicInteger declined = new AtomicInteger();
+    // the client reads again once the wire has had to decline (or everything is written, and the test fails)
+    CompletableFuture<Void> heldBack = new CompletableFuture<>();
     Promise<WebSocketWire> wired = Promise.promise();
     HttpServer server = vertx.createHttpServer().requestHandler(req -> {
       FlushCoalescing.install(req.connection());
@@ -89,11 +91,13 @@ class WebSocketWireTest {
               raw.incrementAndGet();
             } else {
               declined.incrementAndGet();
+              heldBack.complete(null);
               ws.writeTextMessage(text);
             }
           }
           if (next[0] >= batches * perBatch) {
             vertx.cancelTimer(id);
+            heldBack.complete(null);
           }
         });
       });
@@ -115,7 +119,7 @@ class WebSocketWireTest {
         .as("a plain connection gets a wire").isNotNull();
     // stop reading until the server's socket and queues are full, then read everything
     ws.pause();
-    Thread.sleep(400);
+    heldBack.get(30, TimeUnit.SECONDS);
     ws.resume();
     all.get(30, TimeUnit.SECONDS);
 
