@@ -54,8 +54,9 @@ class AccessLogTest {
       Eventually.eventually(Duration.ofSeconds(20), () -> assertThat(access(lines)).hasSize(3));
       // a stream lets go of its request's headers and parameters once open: its line is still whole
       io.vertx.core.http.HttpClient http = clients.createHttpClient();
-      String token = WsClient.await(http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1",
-          "/demo/token?user=bob").compose(r -> r.send()).compose(r -> r.body())).toJsonObject().getString("token");
+      String token = WsClient.await(io.rtgw.testkit.ClientContext.on(clients, () -> http.request(
+          io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/demo/token?user=bob")
+          .compose(r -> r.send()).compose(r -> r.body()))).toJsonObject().getString("token");
       io.vertx.core.http.HttpClientResponse stream = WsClient.await(http.request(io.vertx.core.http.HttpMethod.GET,
           port, "127.0.0.1", "/sse?channel=chat:log").compose(r -> r.putHeader("Authorization", "Bearer "
           + token).send()));

@@ -2,6 +2,7 @@ package io.rtgw.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtgw.testkit.ClientContext;
 import io.rtgw.testkit.SseClient;
 import io.rtgw.testkit.WsClient;
 import io.vertx.core.Future;
@@ -93,12 +94,13 @@ class TlsGatewayTest {
       assertThat(send(h2, HttpMethod.GET, "/health/ready", null).getString("status")).isEqualTo("UP");
       // HEAD over HTTP/2: status and headers, no body (a body would be a protocol error)
       for (String probe : List.of("/health/ready", "/health/live")) {
-        Buffer head = WsClient.await(h2.request(new RequestOptions().setMethod(HttpMethod.HEAD).setURI(probe))
-            .compose(r -> r.send())
-            .compose(r -> {
-              assertThat(r.statusCode()).as("HEAD " + probe).isEqualTo(200);
-              return r.body();
-            }));
+        Buffer head = WsClient.await(ClientContext.on(clients,
+            () -> h2.request(new RequestOptions().setMethod(HttpMethod.HEAD).setURI(probe))
+                .compose(r -> r.send())
+                .compose(r -> {
+                  assertThat(r.statusCode()).as("HEAD " + probe).isEqualTo(200);
+                  return r.body();
+                })));
         assertThat(head.length()).as("HEAD " + probe + " body").isZero();
       }
     } finally {
@@ -135,14 +137,15 @@ class TlsGatewayTest {
   void a_long_poll_over_http2_is_held_and_answered_with_the_message() {
     String channel = "news:h2-poll";
     String cursor = send(h2, HttpMethod.GET, "/poll?channel=" + channel, null).getString("cursor");
-    Future<JsonObject> held = h2.request(new RequestOptions().setURI("/poll?channel=" + channel + "&cursor=" + cursor))
-        .compose(r -> r.send())
-        .compose(r -> {
-          assertThat(r.version()).isEqualTo(HttpVersion.HTTP_2);
-          assertThat(r.statusCode()).isEqualTo(200);
-          return r.body();
-        })
-        .map(Buffer::toJsonObject);
+    Future<JsonObject> held = ClientContext.on(clients,
+        () -> h2.request(new RequestOptions().setURI("/poll?channel=" + channel + "&cursor=" + cursor))
+            .compose(r -> r.send())
+            .compose(r -> {
+              assertThat(r.version()).isEqualTo(HttpVersion.HTTP_2);
+              assertThat(r.statusCode()).isEqualTo(200);
+              return r.body();
+            })
+            .map(Buffer::toJsonObject));
     send(h2, HttpMethod.POST, "/publish", new JsonObject().put("channel", channel).put("data", "held"));
     JsonObject reply = WsClient.await(held);
     assertThat(reply.getJsonArray("messages")).hasSize(1);
@@ -184,27 +187,14 @@ class TlsGatewayTest {
   }
 
   private static JsonObject send(HttpClientAgent client, HttpMethod method, String uri, JsonObject body) {
-    // where an exchange stopped, for a failure that says more than a timeout (one request over HTTP/2
-    // after twenty streams once waited past 20 s on a loaded machine, cause unknown)
-    java.util.concurrent.atomic.AtomicReference<String> reached = new java.util.concurrent.atomic.AtomicReference<>(
-        "no stream yet");
-    try {
-      return WsClient.await(client.request(new RequestOptions().setMethod(method).setURI(uri)
-              .putHeader("Content-Type", "application/json"))
-          .compose(r -> {
-            reached.set("request created, not yet sent (no stream yet)");
-            return body == null ? r.send() : r.send(body.toBuffer());
-          })
-          .compose(r -> {
-            reached.set("response head " + r.statusCode() + " on stream " + r.request().streamId()
-                + ", body not yet complete");
-            return r.body().map(b -> {
-              assertThat(r.statusCode()).as(method + " " + uri + ": " + b).isEqualTo(200);
-              return b.toJsonObject();
-            });
-          }));
-    } catch (AssertionError e) {
-      throw new AssertionError(method + " " + uri + " over " + client + ": " + reached.get(), e);
-    }
+    // from the client context, so the body's handlers are set in the task that delivers the head
+    return WsClient.await(ClientContext.on(clients, () -> client.request(new RequestOptions().setMethod(method)
+            .setURI(uri).putHeader("Content-Type", "application/json"))
+        .compose(r -> body == null ? r.send() : r.send(body.toBuffer()))
+        .compose(r -> r.body().map(b -> {
+          assertThat(r.statusCode()).as(method + " " + uri + ": " + b).isEqualTo(200);
+          return b.toJsonObject();
+        }))));
   }
+
 }

@@ -76,28 +76,15 @@ public final class SseClient implements AutoCloseable {
     return open(vertx, client, options, false);
   }
 
-  private static final Map<Vertx, io.vertx.core.Context> CONTEXTS =
-      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
   private static SseClient open(Vertx vertx, HttpClient client, RequestOptions options, boolean ownsClient) {
     options.setMethod(HttpMethod.GET);
     if (options.getHeaders() == null || !options.getHeaders().contains("Accept")) {
       options.putHeader("Accept", "text/event-stream");
     }
-    // The body's handlers must go on in the same event-loop task that delivers the response head: the head
-    // and the first events often arrive in one read, and Vert.x drops body chunks that find no handler.
-    // Called from a test thread, the send future's callbacks would be queued as a later task of another
-    // context (eclipse-vertx/vert.x#5825); made from a context of its own, they run at once, in that task.
-    CompletableFuture<SseClient> opened = new CompletableFuture<>();
-    // one context per Vertx: a shared client (HTTP/2: many streams over one connection) stays on one loop
-    CONTEXTS.computeIfAbsent(vertx, Vertx::getOrCreateContext).runOnContext(v -> client.request(options).compose(r -> r.send()).onComplete(ar -> {
-      if (ar.succeeded()) {
-        opened.complete(new SseClient(ownsClient ? client : null, ar.result()));
-      } else {
-        opened.completeExceptionally(ar.cause());
-      }
-    }));
-    return WsClient.await(opened);
+    // the body's handlers must go on in the task that delivers the response head (ClientContext says why)
+    HttpClient owned = ownsClient ? client : null;
+    return WsClient.await(ClientContext.on(vertx,
+        () -> client.request(options).compose(r -> r.send()).map(r -> new SseClient(owned, r))));
   }
 
   public static SseClient open(Vertx vertx, int port, String uri) {

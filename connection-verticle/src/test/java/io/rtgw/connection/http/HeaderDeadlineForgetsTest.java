@@ -2,6 +2,7 @@ package io.rtgw.connection.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtgw.testkit.ClientContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -56,8 +57,8 @@ class HeaderDeadlineForgetsTest {
   @Test
   void a_stream_whose_client_goes_is_forgotten() throws Exception {
     CompletableFuture<Void> first = new CompletableFuture<>();
-    HttpClientResponse stream = get(client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/stream")
-        .compose(r -> r.send()).map(r -> r.handler(b -> first.complete(null))));
+    HttpClientResponse stream = get(ClientContext.on(vertx, () -> client.request(HttpMethod.GET, server.actualPort(),
+        "127.0.0.1", "/stream").compose(r -> r.send()).map(r -> r.handler(b -> first.complete(null)))));
     first.get(10, TimeUnit.SECONDS);
     assertThat(waiting()).as("a stream in progress is not timed").isZero();
     get(stream.request().connection().close());
@@ -67,11 +68,11 @@ class HeaderDeadlineForgetsTest {
   @Test
   void a_kept_alive_connection_closed_between_requests_is_forgotten() throws Exception {
     HttpClientResponse[] ok = new HttpClientResponse[1];
-    String body = get(client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/ok")
-        .compose(r -> r.send()).compose(r -> {
+    String body = get(ClientContext.on(vertx, () -> client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1",
+        "/ok").compose(r -> r.send()).compose(r -> {
           ok[0] = r;
           return r.body();
-        })).toString();
+        }))).toString();
     assertThat(body).isEqualTo("ok");
     awaitWaiting(1);
     get(ok[0].request().connection().close());
