@@ -59,7 +59,7 @@ public final class Gateway {
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
-    VertxOptions options = new VertxOptions();
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(config.roles().eventLoopCount());
     stallReports(options);
     if (config.metrics().enabled()) {
       options.setMetricsOptions(metricsOptions());

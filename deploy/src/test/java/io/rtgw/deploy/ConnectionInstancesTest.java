@@ -122,6 +122,43 @@ class ConnectionInstancesTest {
   }
 
   @Test
+  void the_process_runs_on_the_event_loops_roles_asks_for_and_tiers_sharing_one_loop_still_deliver() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    Gateway wide = TestGateways.start("GATEWAY_ROLES_CONNECTION_INSTANCES", String.valueOf(cores + 1));
+    try {
+      assertThat(loops(wide)).as("left out: a loop per connection instance where they outnumber the cores")
+          .isEqualTo(cores + 1);
+    } finally {
+      WsClient.await(wide.stop());
+    }
+    Gateway narrow = TestGateways.start("GATEWAY_ROLES_CONNECTION_INSTANCES", TWO, "GATEWAY_ROLES_EVENT_LOOPS", "1");
+    List<WsClient> open = new ArrayList<>();
+    try {
+      assertThat(loops(narrow)).isEqualTo(1);
+      for (int i = 0; i < 4; i++) {
+        WsClient ws = WsClient.connect(clients, narrow.httpPort(), "user=u" + i);
+        ws.subscribe("chat:one-loop");
+        open.add(ws);
+      }
+      open.get(0).publish("chat:one-loop", new JsonObject().put("n", 1));
+      for (WsClient ws : open) {
+        assertThat(ws.awaitMessages("chat:one-loop", 1).get(0).getJsonObject("data").getInteger("n")).isEqualTo(1);
+      }
+    } finally {
+      open.forEach(WsClient::close);
+      WsClient.await(narrow.stop());
+    }
+  }
+
+  private static int loops(Gateway gateway) {
+    int n = 0;
+    for (var ignored : ((io.vertx.core.internal.VertxInternal) gateway.vertx()).eventLoopGroup()) {
+      n++;
+    }
+    return n;
+  }
+
+  @Test
   void a_publish_reaches_both_instances_and_metrics_count_both() {
     Gateway gateway = TestGateways.start("GATEWAY_ROLES_CONNECTION_INSTANCES", TWO);
     List<WsClient> open = new ArrayList<>();

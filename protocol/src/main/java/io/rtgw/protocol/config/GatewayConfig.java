@@ -56,7 +56,7 @@ public record GatewayConfig(
     ns.putIfAbsent(ChannelName.DEFAULT_NAMESPACE, new NamespaceConfig(null, null, null, null));
     namespaces = Map.copyOf(ns);
     cluster = cluster == null ? ClusterConfig.defaults() : cluster;
-    roles = roles == null ? new RolesConfig(null, null, null, null) : roles;
+    roles = roles == null ? new RolesConfig(null, null, null, null, null) : roles;
     demo = demo == null ? new DemoConfig(null, null, null, null) : demo;
     auth = auth == null ? new AuthConfig(null, null, null, null, null) : auth;
     limits = limits == null ? new LimitsConfig(null, null, null, null, null, null, null, null, null, null, null) : limits;

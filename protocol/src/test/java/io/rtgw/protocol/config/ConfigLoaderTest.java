@@ -103,6 +103,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void a_process_has_one_event_loop_per_core_or_per_connection_instance_unless_told() throws IOException {
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertThat(ConfigLoader.load(file("{}"), Map.of()).roles().eventLoopCount()).as("not Vert.x's 2 x cores")
+        .isEqualTo(cores);
+    assertThat(ConfigLoader.load(file("{}"), Map.of("GATEWAY_ROLES_CONNECTION_INSTANCES", String.valueOf(cores + 3)))
+        .roles().eventLoopCount()).as("a loop per connection instance").isEqualTo(cores + 3);
+    assertThat(ConfigLoader.load(file("{\"roles\":{\"fanout\":{}}}"), Map.of()).roles().eventLoopCount())
+        .as("no connection tier").isEqualTo(cores);
+    assertThat(ConfigLoader.load(file("{}"), Map.of("GATEWAY_ROLES_EVENT_LOOPS", "5")).roles().eventLoopCount())
+        .isEqualTo(5);
+    assertThat(ConfigLoader.load(file("{\"roles\":{\"connection\":{\"instances\":4},\"eventLoops\":1}}"), Map.of())
+        .roles().eventLoopCount()).as("fewer loops than instances: they share").isEqualTo(1);
+    assertRefused(file("{}"), Map.of("GATEWAY_ROLES_EVENT_LOOPS", "0"), "roles.eventLoops must be between 1 and 1024");
+  }
+
+  @Test
   void a_roles_section_runs_the_roles_it_names_and_no_other() throws IOException {
     RolesConfig r = ConfigLoader.load(file("{\"roles\":{\"connection\":{\"instances\":2}}}"), Map.of()).roles();
     assertThat(r.connection().enabled()).isTrue();
