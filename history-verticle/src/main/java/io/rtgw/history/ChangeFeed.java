@@ -17,54 +17,74 @@ import java.util.function.Function;
  * restarted) or older than what was dropped is answered with {@code complete = false}. One owner.
  *
  * <p>Every append is on the publish path, so it costs an array slot and, for a channel seen before, no
- * allocation: appends go to the end of two parallel arrays in sequence order, and a channel's earlier
- * entry is left in place, stale (its sequence number is no longer the channel's latest), and skipped by
- * readers. Stale entries are compacted away once they outnumber the live ones, so the arrays stay within
+ * allocation and no lookup: appends go to the end of two parallel arrays in sequence order, and a
+ * channel's earlier slot is left in place, stale (its sequence number is no longer the channel's latest),
+ * and skipped by readers. Stale entries are compacted away once they outnumber the live ones, so the arrays stay within
  * about twice the channels kept. A read finds its cursor by binary search.
  */
 final class ChangeFeed {
 
   private final String name = Epochs.next();
   private final int retained;
-  /** The latest sequence number of each channel kept. */
-  private final Map<String, Latest> latest = new HashMap<>();
+  /** The entry of each channel kept. */
+  private final Map<String, Entry> latest = new HashMap<>();
   private long[] seqs = new long[16];
-  private String[] channels = new String[16];
-  /** The entries are {@code [head, tail)}, in increasing sequence order, live and stale. */
+  private Entry[] entries = new Entry[16];
+  /** The slots are {@code [head, tail)}, in increasing sequence order, live and stale. */
   private int head;
   private int tail;
   private long seq;
   /** Changes up to this sequence number may have been dropped. */
   private long droppedUpTo;
 
-  private static final class Latest {
+  /**
+   * A channel's place in the feed, which its owner (the channel's log) holds so an append finds it without
+   * a map lookup, and a slot tells live from stale without one: live when its entry is kept and this is
+   * the entry's latest sequence number.
+   */
+  static final class Entry {
+    final String channel;
     long seq;
+    boolean kept;
+
+    Entry(String channel) {
+      this.channel = channel;
+    }
   }
 
   ChangeFeed(int retained) {
     this.retained = retained;
   }
 
+  /** An append to a channel whose entry the caller does not hold. */
   void appended(String channel) {
-    Latest l = latest.get(channel);
-    if (l == null) {
-      l = new Latest();
-      latest.put(channel, l);
+    Entry e = latest.get(channel);
+    appended(e != null ? e : new Entry(channel));
+  }
+
+  /** An append to {@code e}'s channel. An entry dropped or replaced is kept again, in place of any other. */
+  void appended(Entry e) {
+    if (!e.kept) {
+      Entry other = latest.put(e.channel, e);
+      if (other != null) {
+        other.kept = false;
+      }
+      e.kept = true;
     }
-    l.seq = ++seq;
+    e.seq = ++seq;
     if (tail == seqs.length) {
       makeRoom();
     }
     seqs[tail] = seq;
-    channels[tail++] = channel;
+    entries[tail++] = e;
     while (latest.size() > retained) {
       dropOldest();
     }
   }
 
   private boolean live(int i) {
-    Latest l = latest.get(channels[i]);
-    return l != null && l.seq == seqs[i];
+    Entry e = entries[i];
+    return e.kept && e.seq == seqs[i];
   }
 
   /** Drops the oldest live entry, and the stale ones before it. */
@@ -72,10 +92,11 @@ final class ChangeFeed {
     while (head < tail) {
       int i = head++;
       boolean wasLive = live(i);
-      String channel = channels[i];
-      channels[i] = null;
+      Entry e = entries[i];
+      entries[i] = null;
       if (wasLive) {
-        latest.remove(channel);
+        latest.remove(e.channel);
+        e.kept = false;
         droppedUpTo = seqs[i];
         return;
       }
@@ -88,15 +109,15 @@ final class ChangeFeed {
     for (int i = head; i < tail; i++) {
       if (live(i)) {
         seqs[n] = seqs[i];
-        channels[n++] = channels[i];
+        entries[n++] = entries[i];
       }
     }
-    Arrays.fill(channels, n, tail, null);
+    Arrays.fill(entries, n, tail, null);
     head = 0;
     tail = n;
     if (n > seqs.length / 2) {
       seqs = Arrays.copyOf(seqs, seqs.length * 2);
-      channels = Arrays.copyOf(channels, channels.length * 2);
+      entries = Arrays.copyOf(entries, entries.length * 2);
     }
   }
 
@@ -117,7 +138,7 @@ final class ChangeFeed {
         return new ChannelChanges(cursor(last), true, true, out);
       }
       last = seqs[i];
-      ChannelPosition p = position.apply(channels[i]);
+      ChannelPosition p = position.apply(entries[i].channel);
       if (p != null) {
         out.add(p);
       }

@@ -21,11 +21,20 @@ final class ChannelLog {
   private static final ArrayDeque<Message> EMPTY = new ArrayDeque<>(0);
   private long lastOffset;
   private long touchedAt;
+  /** This channel's place in the changes feed, made by the first append ({@link ChangeFeed.Entry}). */
+  private ChangeFeed.Entry feedEntry;
 
   ChannelLog(String channel, String epoch, long now) {
     this.channel = channel;
     this.epoch = epoch;
     this.touchedAt = now;
+  }
+
+  ChangeFeed.Entry feedEntry() {
+    if (feedEntry == null) {
+      feedEntry = new ChangeFeed.Entry(channel);
+    }
+    return feedEntry;
   }
 
   Message append(String data, String from, long ts, NamespaceConfig ns) {

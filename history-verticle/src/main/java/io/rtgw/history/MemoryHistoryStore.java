@@ -96,8 +96,9 @@ public final class MemoryHistoryStore implements HistoryStore {
   }
 
   private Message appendNew(AppendCommand cmd, NamespaceConfig ns, long now) {
-    Message m = log(cmd.channel(), now).append(cmd.data(), cmd.from(), cmd.ts(), ns);
-    changes.appended(cmd.channel());
+    ChannelLog log = log(cmd.channel(), now);
+    Message m = log.append(cmd.data(), cmd.from(), cmd.ts(), ns);
+    changes.appended(log.feedEntry());
     return m;
   }
 

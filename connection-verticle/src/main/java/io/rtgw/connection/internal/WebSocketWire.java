@@ -91,23 +91,34 @@ public final class WebSocketWire {
   /** A final, unmasked text frame (RFC 6455 5.2) around {@code payload}: the header, then the bytes. */
   public static byte[] textFrame(byte[] payload) {
     int n = payload.length;
-    int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
+    int header = textHeaderLength(n);
     byte[] frame = new byte[header + n];
+    writeTextHeader(frame, n);
+    System.arraycopy(payload, 0, frame, header, n);
+    return frame;
+  }
+
+  /** The header's length for a payload of {@code payload} bytes: the length in the shortest form RFC 6455 allows. */
+  public static int textHeaderLength(int payload) {
+    return payload < 126 ? 2 : payload <= 0xFFFF ? 4 : 10;
+  }
+
+  /** FIN, the text opcode and the payload's length at the start of {@code frame}; no mask (server to client). */
+  public static void writeTextHeader(byte[] frame, int payload) {
     frame[0] = (byte) 0x81;
-    if (n < 126) {
-      frame[1] = (byte) n;
-    } else if (n <= 0xFFFF) {
+    if (payload < 126) {
+      frame[1] = (byte) payload;
+    } else if (payload <= 0xFFFF) {
       frame[1] = 126;
-      frame[2] = (byte) (n >>> 8);
-      frame[3] = (byte) n;
+      frame[2] = (byte) (payload >>> 8);
+      frame[3] = (byte) payload;
     } else {
       frame[1] = 127;
-      long len = n;
+      long len = payload;
       for (int i = 0; i < 8; i++) {
         frame[2 + i] = (byte) (len >>> (56 - 8 * i));
       }
     }
-    System.arraycopy(payload, 0, frame, header, n);
-    return frame;
   }
+
 }

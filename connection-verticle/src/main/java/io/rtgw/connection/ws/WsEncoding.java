@@ -3,8 +3,6 @@ package io.rtgw.connection.ws;
 import io.rtgw.connection.Encoding;
 import io.rtgw.connection.Outbound;
 import io.rtgw.connection.internal.WebSocketWire;
-import io.rtgw.protocol.MessageJson;
-import java.nio.charset.StandardCharsets;
 
 /** The WebSocket text frame's payload: {@code {"type":"message",...}} or {@code {"type":"join",...}}, UTF-8. */
 final class WsEncoding extends Encoding<byte[]> {
@@ -15,7 +13,8 @@ final class WsEncoding extends Encoding<byte[]> {
   static final Encoding<byte[]> WIRE = new Encoding<>() {
     @Override
     protected byte[] encode(Outbound delivery) {
-      return WebSocketWire.textFrame(FRAME.encode(delivery));
+      return delivery.isMessage() ? MessageFrame.of(delivery.message(), true)
+          : WebSocketWire.textFrame(delivery.event().wsFrame());
     }
   };
 
@@ -27,7 +26,6 @@ final class WsEncoding extends Encoding<byte[]> {
     if (!delivery.isMessage()) {
       return delivery.event().wsFrame();
     }
-    StringBuilder sb = new StringBuilder(128 + delivery.message().data().length()).append("{\"type\":\"message\",");
-    return MessageJson.appendFields(sb, delivery.message()).append('}').toString().getBytes(StandardCharsets.UTF_8);
+    return MessageFrame.of(delivery.message(), false);
   }
 }
