@@ -9,7 +9,8 @@ package io.rtgw.protocol.config;
  * larger, so each connection instance still has a loop of its own; the other tiers' instances share those
  * loops ({@link #eventLoopCount}). Vert.x's own default is twice the core count, a margin for code that blocks a loop, which this
  * gateway's tiers never do: the extra loops only moved each hop of a publish between tiers to another
- * thread, a wake-up and a context switch per hop on a busy core (docs/SCALING.md, "Event loops").
+ * thread, a wake-up and a context switch per hop on a busy core (docs/SCALING.md, "Event loops and the
+ * message frame").
  */
 public record RolesConfig(RoleConfig connection, RoleConfig fanout, RoleConfig history, RoleConfig presence,
                           Integer eventLoops) {
