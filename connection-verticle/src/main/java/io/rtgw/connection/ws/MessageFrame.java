@@ -1,6 +1,7 @@
 package io.rtgw.connection.ws;
 
 import io.rtgw.connection.internal.WebSocketWire;
+import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.Json;
 import io.rtgw.protocol.Message;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +15,13 @@ import java.nio.charset.StandardCharsets;
  */
 final class MessageFrame {
 
-  private static final byte[] START = ascii("{\"type\":\"message\",\"channel\":");
-  private static final byte[] OFFSET = ascii(",\"offset\":");
-  private static final byte[] EPOCH = ascii(",\"epoch\":");
-  private static final byte[] DATA = ascii(",\"data\":");
-  private static final byte[] FROM = ascii(",\"from\":");
-  private static final byte[] TS = ascii(",\"ts\":");
+  // the field names of MessageJson, from the same constants
+  private static final byte[] START = ascii("{\"type\":\"message\",\"" + Fields.CHANNEL + "\":");
+  private static final byte[] OFFSET = ascii(",\"" + Fields.OFFSET + "\":");
+  private static final byte[] EPOCH = ascii(",\"" + Fields.EPOCH + "\":");
+  private static final byte[] DATA = ascii(",\"" + Fields.DATA + "\":");
+  private static final byte[] FROM = ascii(",\"" + Fields.FROM + "\":");
+  private static final byte[] TS = ascii(",\"" + Fields.TS + "\":");
 
   private MessageFrame() {
   }
