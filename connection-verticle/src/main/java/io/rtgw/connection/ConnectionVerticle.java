@@ -128,7 +128,7 @@ public final class ConnectionVerticle extends VerticleBase {
           + "sign tokens with it, and {} hands them out to whoever asks. Never run a node reachable by others with it.",
           DemoTokens.PATH);
     }
-    Future<HttpServer> clients = control.start().compose(v -> hub.started())
+    Future<HttpServer> clients = control.start().compose(v -> hub.started()).compose(v -> tiers.started())
         .compose(v -> server.listen(sharedPort(config.http().port(), 1), config.http().host()))
         .onSuccess(s -> {
           listening = true;
@@ -196,7 +196,7 @@ public final class ConnectionVerticle extends VerticleBase {
       auth.close();
       hooks.close();
       nodeLimits.leave(vertx);
-      return Future.join(List.of(server.close(), hub.close(), userRate.close(),
+      return Future.join(List.of(server.close(), hub.close(), userRate.close(), tiers.close(),
           management == null ? Future.succeededFuture() : management.close()));
     });
   }

@@ -1,6 +1,7 @@
 package io.rtgw.connection;
 
 import io.rtgw.protocol.Addresses;
+import io.rtgw.protocol.Answers;
 import io.rtgw.protocol.ChangesRead;
 import io.rtgw.protocol.ChannelChanges;
 import io.rtgw.protocol.Fields;
@@ -16,6 +17,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.UUID;
 
 /**
  * The connection tier's requests to the other tiers, each with a timeout and its failure turned into a
@@ -26,11 +28,22 @@ public final class Tiers {
   private final EventBus bus;
   private final DeliveryOptions options;
   private final PendingRequests pending;
+  private final Answers answers;
 
   public Tiers(io.vertx.core.Vertx vertx, long timeoutMs) {
     this.bus = vertx.eventBus();
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
     this.pending = new PendingRequests(vertx);
+    this.answers = new Answers(vertx, Addresses.answers("connection." + UUID.randomUUID()), timeoutMs);
+  }
+
+  /** Completes once the answers to publishes can arrive. */
+  public Future<Void> started() {
+    return answers.started();
+  }
+
+  public Future<Void> close() {
+    return answers.close();
   }
 
   /**
@@ -61,11 +74,12 @@ public final class Tiers {
         .map(Message::body);
   }
 
+  /** Asked through {@link Answers}: a publish pays a bus request's reply handler and timer on every message. */
   public Future<PublishResult> publish(PublishCommand cmd) {
-    // one step for the failure and the body: a publish pays this on every message
-    return pending.track(Addresses.CLIENT_PUBLISH, bus.<PublishResult>request(Addresses.CLIENT_PUBLISH, cmd, options))
-        .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result().body())
-            : Future.failedFuture(GatewayException.from(ar.cause(), "fanout")));
+    String answerTo = answers.address();
+    return pending.track(Addresses.CLIENT_PUBLISH,
+            answers.<PublishResult>ask(Addresses.CLIENT_PUBLISH, ticket -> cmd.asked(answerTo, ticket)))
+        .recover(e -> Future.failedFuture(GatewayException.from(e, "fanout")));
   }
 
   /** A backend's publish under the server-side rules ({@code rt.publish}): {channel, data, from?, key?}. */

@@ -3,6 +3,7 @@ package io.rtgw.fanout;
 import io.rtgw.protocol.Addresses;
 import io.rtgw.protocol.AppendCommand;
 import io.rtgw.protocol.AppendResult;
+import io.rtgw.protocol.Answers;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.PublishCommand;
 import io.rtgw.protocol.PublishResult;
@@ -10,10 +11,10 @@ import io.rtgw.protocol.Replies;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.UUID;
 
 /**
  * The delivery tier: validates a publish, has history sequence and store it, then publishes one delivery
@@ -23,20 +24,26 @@ import io.vertx.core.json.JsonObject;
 public final class FanoutVerticle extends VerticleBase {
 
   private PublishValidator validator;
-  private DeliveryOptions requestOptions;
   private EventBus bus;
   private FanoutMetrics metrics;
+  private Answers appends;
 
   @Override
   public Future<?> start() {
     GatewayConfig config = GatewayConfig.fromJson(config());
     validator = new PublishValidator(config);
-    requestOptions = new DeliveryOptions().setSendTimeout(config.delivery().requestTimeoutMs());
     bus = vertx.eventBus();
     metrics = FanoutMetrics.create();
+    appends = new Answers(vertx, Addresses.answers("fanout." + UUID.randomUUID()), config.delivery().requestTimeoutMs());
     return Future.join(
+        appends.started(),
         bus.<JsonObject>consumer(Addresses.PUBLISH, this::servicePublish).completion(),
         bus.<PublishCommand>consumer(Addresses.CLIENT_PUBLISH, this::clientPublish).completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return appends.close();
   }
 
   private void servicePublish(Message<JsonObject> msg) {
@@ -50,12 +57,20 @@ public final class FanoutVerticle extends VerticleBase {
   }
 
   private void clientPublish(Message<PublishCommand> msg) {
+    // not msg.body() as PublishCommand: a body of another type is refused below, like any bad command
+    PublishCommand asked = ((Message<?>) msg).body() instanceof PublishCommand p ? p : null;
     try {
-      PublishCommand cmd = validator.client(msg.body());
-      publish(cmd, "c", metrics.client).onSuccess(msg::reply).onFailure(e -> Replies.fail(msg, e));
+      PublishCommand cmd = validator.client(asked);
+      publish(cmd, "c", metrics.client).onComplete(ar -> {
+        if (ar.succeeded()) {
+          Replies.answer(bus, msg, asked, ar.result().answering(asked));
+        } else {
+          Replies.refuse(bus, msg, asked, ar.cause());
+        }
+      });
     } catch (RuntimeException e) {
       metrics.client.failed(e);
-      Replies.fail(msg, e);
+      Replies.refuse(bus, msg, asked, e);
     }
   }
 
@@ -66,20 +81,22 @@ public final class FanoutVerticle extends VerticleBase {
    */
   private Future<PublishResult> publish(PublishCommand cmd, String scope, FanoutMetrics.Source counted) {
     String key = cmd.key() == null ? null : scope + '\u0000' + (cmd.from() == null ? "" : cmd.from()) + '\u0000' + cmd.key();
-    AppendCommand append = new AppendCommand(cmd.channel(), cmd.data(), cmd.from(), key, System.currentTimeMillis());
-    return bus.<AppendResult>request(Addresses.HISTORY_APPEND, append, requestOptions)
-        .recover(e -> {
-          GatewayException failure = GatewayException.from(e, "history");
-          counted.failed(failure);
-          return Future.failedFuture(failure);
-        })
-        .map(reply -> {
-          AppendResult result = reply.body();
+    long ts = System.currentTimeMillis();
+    String answerTo = appends.address();
+    return appends.<AppendResult>ask(Addresses.HISTORY_APPEND,
+            ticket -> new AppendCommand(cmd.channel(), cmd.data(), cmd.from(), key, ts, answerTo, ticket))
+        .transform(ar -> {
+          if (ar.failed()) {
+            GatewayException failure = GatewayException.from(ar.cause(), "history");
+            counted.failed(failure);
+            return Future.failedFuture(failure);
+          }
+          AppendResult result = ar.result();
           if (!result.duplicate()) {
             deliver(result);
           }
           counted.appended(result.duplicate());
-          return result.toPublishResult();
+          return Future.succeededFuture(result.toPublishResult());
         });
   }
 

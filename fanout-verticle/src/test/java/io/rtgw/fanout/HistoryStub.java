@@ -4,8 +4,11 @@ import io.rtgw.protocol.Addresses;
 import io.rtgw.protocol.AppendCommand;
 import io.rtgw.protocol.AppendResult;
 import io.rtgw.protocol.Message;
+import io.rtgw.protocol.Refusal;
+import io.rtgw.protocol.Replies;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.HashMap;
 import java.util.List;
@@ -25,11 +28,13 @@ final class HistoryStub {
 
   private final List<AppendCommand> appends = new CopyOnWriteArrayList<>();
   private final MessageConsumer<AppendCommand> consumer;
+  private final EventBus bus;
   private volatile Consumer<io.vertx.core.eventbus.Message<AppendCommand>> answer;
 
   HistoryStub(Vertx vertx) {
     sequence(EPOCH, 1);
-    consumer = vertx.eventBus().consumer(Addresses.HISTORY_APPEND, msg -> {
+    bus = vertx.eventBus();
+    consumer = bus.consumer(Addresses.HISTORY_APPEND, msg -> {
       appends.add(msg.body());
       answer.accept(msg);
     });
@@ -59,25 +64,38 @@ final class HistoryStub {
       AppendCommand cmd = msg.body();
       Message seen = cmd.key() == null ? null : byKey.get(cmd.key());
       if (seen != null) {
-        msg.reply(new AppendResult(seen, true));
+        answer(msg, new AppendResult(seen, true));
         return;
       }
       Message m = new Message(cmd.channel(), next[0]++, epoch, cmd.data(), cmd.from(), cmd.ts());
       if (cmd.key() != null) {
         byKey.put(cmd.key(), m);
       }
-      msg.reply(new AppendResult(m, false));
+      answer(msg, new AppendResult(m, false));
     };
+  }
+
+  /** As the history verticle answers: to the asker's answer address, or as the reply to a plain request. */
+  private void answer(io.vertx.core.eventbus.Message<AppendCommand> msg, Object body) {
+    AppendCommand cmd = msg.body();
+    Replies.answer(bus, msg, cmd, body instanceof AppendResult r ? r.answering(cmd) : body);
   }
 
   /** Fails every append as the history verticle fails a request: a status as code, a sentence as message. */
   void fail(int code, String sentence) {
-    answer = msg -> msg.fail(code, sentence);
+    answer = msg -> {
+      AppendCommand cmd = msg.body();
+      if (cmd.answerTo() != null && msg.replyAddress() == null) {
+        bus.send(cmd.answerTo(), new Refusal(cmd.ticket(), code, sentence));
+      } else {
+        msg.fail(code, sentence);
+      }
+    };
   }
 
   /** Replies {@code body} to every append, whatever it is. */
   void reply(Object body) {
-    answer = msg -> msg.reply(body);
+    answer = msg -> answer(msg, body);
   }
 
   /** Never answers, like a history instance that hangs. */

@@ -2,6 +2,7 @@ package io.rtgw.history;
 
 import io.rtgw.protocol.Addresses;
 import io.rtgw.protocol.AppendCommand;
+import io.rtgw.protocol.Asked;
 import io.rtgw.protocol.ChangesRead;
 import io.rtgw.protocol.ChannelName;
 import io.rtgw.protocol.Fields;
@@ -42,6 +43,7 @@ public final class HistoryVerticle extends VerticleBase {
   private GatewayConfig config;
   private HistoryStore store;
   private HistoryMetrics metrics;
+  private EventBus bus;
   private long sweepTimer;
   private boolean sweeping;
 
@@ -50,7 +52,7 @@ public final class HistoryVerticle extends VerticleBase {
     config = GatewayConfig.fromJson(config());
     store = createStore();
     metrics = HistoryMetrics.create();
-    EventBus bus = vertx.eventBus();
+    bus = vertx.eventBus();
     sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> sweep());
     // a store that is down at start is no reason to fail the deployment: calls fail with 'unavailable'
     // until it is back, and it recovers by itself
@@ -92,7 +94,7 @@ public final class HistoryVerticle extends VerticleBase {
 
   private void append(Message<AppendCommand> msg) {
     AppendCommand cmd = msg.body();
-    answer(msg, () -> store.append(cmd, config.namespaceOf(cmd.channel())), result -> result,
+    answer(msg, cmd, () -> store.append(cmd, config.namespaceOf(cmd.channel())), result -> result.answering(cmd),
         (result, startedAt) -> metrics.appended(startedAt, result.duplicate()),
         (e, startedAt) -> metrics.appendFailed(startedAt, e));
   }
@@ -156,20 +158,31 @@ public final class HistoryVerticle extends VerticleBase {
    */
   private <T> void answer(Message<?> msg, Supplier<Future<T>> call, Function<T, Object> toReply,
                           Measured<? super T> ok, Measured<Throwable> failed) {
+    answer(msg, null, call, toReply, ok, failed);
+  }
+
+  /** The same for a command that may have been asked through an asker's answer address ({@link Asked}). */
+  private <T> void answer(Message<?> msg, Asked asked, Supplier<Future<T>> call, Function<T, Object> toReply,
+                          Measured<? super T> ok, Measured<Throwable> failed) {
     long startedAt = System.nanoTime();
     try {
       call.get()
           .onSuccess(result -> {
             ok.accept(result, startedAt);
-            msg.reply(toReply.apply(result));
+            Object answer = toReply.apply(result);
+            if (asked == null) {
+              msg.reply(answer);
+            } else {
+              Replies.answer(bus, msg, asked, answer);
+            }
           })
           .onFailure(e -> {
             failed.accept(e, startedAt);
-            Replies.fail(msg, e);
+            Replies.refuse(bus, msg, asked, e);
           });
     } catch (RuntimeException e) {
       failed.accept(e, 0);
-      Replies.fail(msg, e);
+      Replies.refuse(bus, msg, asked, e);
     }
   }
 

@@ -88,6 +88,7 @@ public final class Addresses {
   private static final String DELIVERY_PREFIX = "rt.internal.delivery.";
   private static final String CONTROL_PREFIX = "rt.internal.control.";
   private static final String NODE_PREFIX = "rt.internal.node.";
+  private static final String ANSWERS_PREFIX = "rt.internal.answers.";
 
   private Addresses() {
   }
@@ -121,6 +122,14 @@ public final class Addresses {
    */
   public static String node(String instance) {
     return NODE_PREFIX + instance;
+  }
+
+  /**
+   * Where one instance that asks another tier (a fanout instance, a connection instance) takes the answers
+   * to what it asked ({@link Answers}), registered once at its start.
+   */
+  public static String answers(String instance) {
+    return ANSWERS_PREFIX + instance;
   }
 
   public static boolean isNodeDelivery(String address) {

@@ -10,10 +10,19 @@ import java.util.List;
  * it, read in the same atomic step that sequenced the message, so a route added before the append is
  * in it and one added after will find the message in history.
  */
-public record AppendResult(Message message, boolean duplicate, List<String> routes) {
+public record AppendResult(Message message, boolean duplicate, List<String> routes, long ticket) implements Answer {
+
+  public AppendResult(Message message, boolean duplicate, List<String> routes) {
+    this(message, duplicate, routes, 0);
+  }
 
   public AppendResult(Message message, boolean duplicate) {
-    this(message, duplicate, null);
+    this(message, duplicate, null, 0);
+  }
+
+  /** This result as the answer to {@code asked}. */
+  public AppendResult answering(Asked asked) {
+    return asked.ticket() == ticket ? this : new AppendResult(message, duplicate, routes, asked.ticket());
   }
 
   public PublishResult toPublishResult() {

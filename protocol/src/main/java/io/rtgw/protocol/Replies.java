@@ -1,10 +1,14 @@
 package io.rtgw.protocol;
 
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Failing a bus request with a protocol error code: the status as failure code, a sentence as message. */
+/**
+ * Answering a bus request, and failing one with a protocol error code: the status as failure code, a
+ * sentence as message.
+ */
 public final class Replies {
 
   private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
@@ -18,6 +22,33 @@ public final class Replies {
     } else {
       LOG.error("Request on {} failed", request.address(), failure);
       request.fail(ErrorCode.INTERNAL.status(), "Internal error; the server logged the cause.");
+    }
+  }
+
+  /**
+   * Answers {@code request}: to the asker's {@link Answers} address when it was asked through one, as the
+   * reply when it came as a plain bus request. {@code answer} carries the ticket of what it answers.
+   */
+  public static void answer(EventBus bus, Message<?> request, Asked asked, Object answer) {
+    if (asked.answerTo() != null && request.replyAddress() == null) {
+      bus.send(asked.answerTo(), answer);
+    } else {
+      request.reply(answer);
+    }
+  }
+
+  /** Fails {@code request} as {@link #fail} does, or answers the asker's address with a {@link Refusal}. */
+  public static void refuse(EventBus bus, Message<?> request, Asked asked, Throwable failure) {
+    if (asked == null || asked.answerTo() == null || request.replyAddress() != null) {
+      fail(request, failure);
+      return;
+    }
+    if (failure instanceof GatewayException g) {
+      bus.send(asked.answerTo(), new Refusal(asked.ticket(), g.code().status(), g.getMessage()));
+    } else {
+      LOG.error("Request on {} failed", request.address(), failure);
+      bus.send(asked.answerTo(), new Refusal(asked.ticket(), ErrorCode.INTERNAL.status(),
+          "Internal error; the server logged the cause."));
     }
   }
 }

@@ -14,6 +14,7 @@ import io.rtgw.protocol.PresenceEvent;
 import io.rtgw.protocol.PresenceReport;
 import io.rtgw.protocol.PublishCommand;
 import io.rtgw.protocol.PublishResult;
+import io.rtgw.protocol.Refusal;
 import io.rtgw.protocol.RouteChanges;
 import io.rtgw.protocol.RouteLease;
 import io.rtgw.protocol.Routes;
@@ -32,7 +33,7 @@ public final class Codecs {
       Message.class, PublishCommand.class, PublishResult.class, AppendCommand.class, AppendResult.class,
       HistoryRead.class, HistoryPage.class, PresenceReport.class, PresenceEvent.class, ChangesRead.class,
       ChannelChanges.class, PositionsRead.class, Positions.class, ConnectionReport.class, RouteChanges.class,
-      RouteLease.class, RoutesRead.class, Routes.class);
+      RouteLease.class, RoutesRead.class, Routes.class, Refusal.class);
 
   private Codecs() {
   }
