@@ -7,6 +7,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.rtgw.protocol.ChannelName;
 import io.rtgw.protocol.Fields;
 import io.rtgw.protocol.GatewayException;
@@ -49,7 +54,7 @@ record Command(Object id, String type, JsonNode body, String rawData) {
           }
           data = compact(text, start, (int) p.currentLocation().getCharOffset());
         } else {
-          root.set(name, FIELD.readTree(p));
+          root.set(name, value(p, value));
         }
       }
       if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
@@ -59,6 +64,35 @@ record Command(Object id, String type, JsonNode body, String rawData) {
       root = null;
     }
     return root == null ? parseTree(text) : checked(root, data);
+  }
+
+  /**
+   * The value where the parser stands, as the tree read makes it: a string, an int or a long, a boolean
+   * or null built at once (the command's own fields are these: type, id, channel), anything else read by
+   * {@link #FIELD}, whose every call sets up a deserialization context.
+   */
+  private static JsonNode value(JsonParser p, JsonToken t) throws IOException {
+    switch (t) {
+      case VALUE_STRING:
+        return TextNode.valueOf(p.getText());
+      case VALUE_NUMBER_INT:
+        JsonParser.NumberType type = p.getNumberType();
+        if (type == JsonParser.NumberType.INT) {
+          return IntNode.valueOf(p.getIntValue());
+        }
+        if (type == JsonParser.NumberType.LONG) {
+          return LongNode.valueOf(p.getLongValue());
+        }
+        return FIELD.readTree(p);
+      case VALUE_TRUE:
+        return BooleanNode.TRUE;
+      case VALUE_FALSE:
+        return BooleanNode.FALSE;
+      case VALUE_NULL:
+        return NullNode.getInstance();
+      default:
+        return FIELD.readTree(p);
+    }
   }
 
   /** Reads one field's value where the parser stands: what follows it is the rest of the frame. */

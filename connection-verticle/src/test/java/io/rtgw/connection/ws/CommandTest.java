@@ -24,7 +24,10 @@ class CommandTest {
       "{\"type\":\"publish\",\"data\":1,\"data\":{\"second\":2}}",
       "{\"type\":\"publish\",\"data\":[],\"id\":1e999}",
       "{\"type\":\"publish\",\"data\":\"\\u00e9\\ud83d\\ude00 caf\u00e9\"}",
-      "{\"type\":\"subscribe\",\"channel\":\"c\",\"since\":{\"epoch\":\"e\",\"offset\":3}}");
+      "{\"type\":\"subscribe\",\"channel\":\"c\",\"since\":{\"epoch\":\"e\",\"offset\":3}}",
+      "{\"id\":12345678901,\"type\":\"publish\",\"a\":true,\"b\":false,\"c\":null,\"d\":\"\",\"data\":1}",
+      "{\"id\":123456789012345678901234567890,\"type\":\"publish\",\"e\":-7,\"f\":2.5,\"g\":[1],\"data\":1}",
+      "{\"id\":-2147483649,\"type\":\"x\",\"type\":\"publish\",\"h\":\"\\u00e9\\n\"}");
 
   private static final List<String> BAD = List.of(
       "", "   ", "[]", "\"publish\"", "{", "{\"type\":\"publish\",\"data\":{\"a\":}}", "{\"type\":\"publish\"}{}",
