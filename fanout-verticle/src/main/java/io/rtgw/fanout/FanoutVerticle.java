@@ -6,7 +6,6 @@ import io.rtgw.protocol.AppendResult;
 import io.rtgw.protocol.Answers;
 import io.rtgw.protocol.GatewayException;
 import io.rtgw.protocol.PublishCommand;
-import io.rtgw.protocol.PublishResult;
 import io.rtgw.protocol.Replies;
 import io.rtgw.protocol.config.GatewayConfig;
 import io.vertx.core.Future;
@@ -49,7 +48,7 @@ public final class FanoutVerticle extends VerticleBase {
   private void servicePublish(Message<JsonObject> msg) {
     try {
       PublishCommand cmd = validator.service(msg.body());
-      publish(cmd, "s", metrics.service).onSuccess(r -> msg.reply(r.toJson())).onFailure(e -> Replies.fail(msg, e));
+      publish(cmd, "s", metrics.service).onSuccess(r -> msg.reply(r.toPublishResult().toJson())).onFailure(e -> Replies.fail(msg, e));
     } catch (RuntimeException e) {
       metrics.service.failed(e);
       Replies.fail(msg, e);
@@ -63,7 +62,7 @@ public final class FanoutVerticle extends VerticleBase {
       PublishCommand cmd = validator.client(asked);
       publish(cmd, "c", metrics.client).onComplete(ar -> {
         if (ar.succeeded()) {
-          Replies.answer(bus, msg, asked, ar.result().answering(asked));
+          Replies.answer(bus, msg, asked, ar.result().toPublishResult(asked.ticket()));
         } else {
           Replies.refuse(bus, msg, asked, ar.cause());
         }
@@ -79,7 +78,7 @@ public final class FanoutVerticle extends VerticleBase {
    * for services) and {@code from} go before it, so nobody can suppress another publisher's message by
    * reusing its key (PROTOCOL.md, idempotent publish, version 1.1).
    */
-  private Future<PublishResult> publish(PublishCommand cmd, String scope, FanoutMetrics.Source counted) {
+  private Future<AppendResult> publish(PublishCommand cmd, String scope, FanoutMetrics.Source counted) {
     String key = cmd.key() == null ? null : scope + '\u0000' + (cmd.from() == null ? "" : cmd.from()) + '\u0000' + cmd.key();
     long ts = System.currentTimeMillis();
     String answerTo = appends.address();
@@ -96,7 +95,7 @@ public final class FanoutVerticle extends VerticleBase {
             deliver(result);
           }
           counted.appended(result.duplicate());
-          return Future.succeededFuture(result.toPublishResult());
+          return Future.succeededFuture(result);
         });
   }
 

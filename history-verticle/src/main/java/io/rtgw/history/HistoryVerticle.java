@@ -169,12 +169,7 @@ public final class HistoryVerticle extends VerticleBase {
       call.get()
           .onSuccess(result -> {
             ok.accept(result, startedAt);
-            Object answer = toReply.apply(result);
-            if (asked == null) {
-              msg.reply(answer);
-            } else {
-              Replies.answer(bus, msg, asked, answer);
-            }
+            Replies.answer(bus, msg, asked, toReply.apply(result));
           })
           .onFailure(e -> {
             failed.accept(e, startedAt);

@@ -26,6 +26,11 @@ public record AppendResult(Message message, boolean duplicate, List<String> rout
   }
 
   public PublishResult toPublishResult() {
-    return new PublishResult(message.channel(), message.epoch(), message.offset());
+    return toPublishResult(0);
+  }
+
+  /** Where the publish landed, as the answer under {@code ticket} (0: a plain reply). */
+  public PublishResult toPublishResult(long ticket) {
+    return new PublishResult(message.channel(), message.epoch(), message.offset(), ticket);
   }
 }

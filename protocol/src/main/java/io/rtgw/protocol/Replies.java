@@ -17,20 +17,17 @@ public final class Replies {
   }
 
   public static void fail(Message<?> request, Throwable failure) {
-    if (failure instanceof GatewayException g) {
-      request.fail(g.code().status(), g.getMessage());
-    } else {
-      LOG.error("Request on {} failed", request.address(), failure);
-      request.fail(ErrorCode.INTERNAL.status(), "Internal error; the server logged the cause.");
-    }
+    GatewayException g = asProtocolError(request, failure);
+    request.fail(g.code().status(), g.getMessage());
   }
 
   /**
    * Answers {@code request}: to the asker's {@link Answers} address when it was asked through one, as the
-   * reply when it came as a plain bus request. {@code answer} carries the ticket of what it answers.
+   * reply when it came as a plain bus request (or {@code asked} is null). {@code answer} carries the
+   * ticket of what it answers.
    */
   public static void answer(EventBus bus, Message<?> request, Asked asked, Object answer) {
-    if (asked.answerTo() != null && request.replyAddress() == null) {
+    if (throughAnswers(request, asked)) {
       bus.send(asked.answerTo(), answer);
     } else {
       request.reply(answer);
@@ -39,16 +36,24 @@ public final class Replies {
 
   /** Fails {@code request} as {@link #fail} does, or answers the asker's address with a {@link Refusal}. */
   public static void refuse(EventBus bus, Message<?> request, Asked asked, Throwable failure) {
-    if (asked == null || asked.answerTo() == null || request.replyAddress() != null) {
+    if (!throughAnswers(request, asked)) {
       fail(request, failure);
       return;
     }
+    GatewayException g = asProtocolError(request, failure);
+    bus.send(asked.answerTo(), new Refusal(asked.ticket(), g.code().status(), g.getMessage()));
+  }
+
+  private static boolean throughAnswers(Message<?> request, Asked asked) {
+    return asked != null && asked.answerTo() != null && request.replyAddress() == null;
+  }
+
+  /** The failure as the requester hears it: a protocol error as it is, anything else logged and internal. */
+  private static GatewayException asProtocolError(Message<?> request, Throwable failure) {
     if (failure instanceof GatewayException g) {
-      bus.send(asked.answerTo(), new Refusal(asked.ticket(), g.code().status(), g.getMessage()));
-    } else {
-      LOG.error("Request on {} failed", request.address(), failure);
-      bus.send(asked.answerTo(), new Refusal(asked.ticket(), ErrorCode.INTERNAL.status(),
-          "Internal error; the server logged the cause."));
+      return g;
     }
+    LOG.error("Request on {} failed", request.address(), failure);
+    return new GatewayException(ErrorCode.INTERNAL, "Internal error; the server logged the cause.");
   }
 }
